@@ -1,0 +1,147 @@
+"""The content check: the rules that tie files together, then the writing rules.
+
+Structural problems (ids, references, answer keys) make the content unusable, so
+`load_course` refuses it and the app does not start. Editorial problems (reading
+level, minutes, words, quiz sizes, corrections taught) fail `check_course`, which
+the tests and `flask content check` run, but not start-up.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from operator import attrgetter
+from pathlib import Path
+
+from .editorial import LessonLevel, editorial_problems
+from .fields import ContentError, Problem
+from .loader import read_course
+from .model import QUESTION_TYPES, Course, Question
+
+
+@dataclass
+class CheckReport:
+    """Everything the check found: errors fail it, warnings do not."""
+
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    lesson_levels: list[LessonLevel] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error."""
+        return not self.errors
+
+
+def check_course(content_dir: str | Path) -> CheckReport:
+    """Read CONTENT_DIR and run every check, collecting all problems."""
+    course, errors = read_course(content_dir)
+    errors += structural_problems(course)
+    more_errors, warnings, levels = editorial_problems(course)
+    # A stable sort by file groups each file's problems and keeps them in reading order.
+    by_file = attrgetter("file")
+    return CheckReport(sorted(errors + more_errors, key=by_file), sorted(warnings, key=by_file), levels)
+
+
+def load_course(content_dir: str | Path) -> Course:
+    """Read CONTENT_DIR into a Course; raises ContentError listing every structural problem."""
+    course, problems = read_course(content_dir)
+    problems += structural_problems(course)
+    if problems:
+        raise ContentError(problems)
+    return course
+
+
+def structural_problems(course: Course) -> list[Problem]:
+    """Duplicate ids, unknown references, prerequisite cycles and wrong answer keys."""
+    problems = _duplicate_ids(course) + _prerequisite_problems(course)
+    for module in course.modules:
+        for lesson in module.lessons:
+            problems += [lesson.origin.problem(f'unknown misconception "{myth}"', f"corrects[{i}]")
+                         for i, myth in enumerate(lesson.corrects) if myth not in course.misconceptions]
+        for question in module.quiz.questions:
+            problems += question_problems(question, course)
+    return problems
+
+
+def _duplicate_ids(course: Course) -> list[Problem]:
+    first: dict[tuple[str, str], str] = {}
+    problems = []
+    places = [("module", m.id, f"{m.folder}/module.yaml", "id") for m in course.modules]
+    places += [("lesson", l.id, l.origin.file, "id") for m in course.modules for l in m.lessons]
+    places += [("question", q.id, q.origin.file, f"{q.origin.field}.id")
+               for m in course.modules for q in m.quiz.questions]
+    for kind, item_id, file, where in places:
+        if not item_id:
+            continue  # the loader has reported it missing
+        if (kind, item_id) in first:
+            message = f'duplicate {kind} id "{item_id}" (first used in {first[kind, item_id]})'
+            problems.append(Problem(file, where, message))
+        else:
+            first[kind, item_id] = file
+    return problems
+
+
+def _prerequisite_problems(course: Course) -> list[Problem]:
+    problems = []
+    for module in course.modules:
+        for i, prerequisite in enumerate(module.prerequisites):
+            if course.module(prerequisite) is None:
+                problems.append(Problem(f"{module.folder}/module.yaml", f"prerequisites[{i}]",
+                                        f'unknown module "{prerequisite}"'))
+    reported: set[frozenset[str]] = set()
+    for cycle in _cycles(course):
+        if frozenset(cycle) not in reported:
+            reported.add(frozenset(cycle))
+            folder = course.module(cycle[0]).folder
+            problems.append(Problem(f"{folder}/module.yaml", "prerequisites", "cycle " + " → ".join(cycle)))
+    return problems
+
+
+def _cycles(course: Course) -> list[list[str]]:
+    """Each prerequisite cycle as a path that starts and ends at the same module id."""
+    cycles, done = [], set()
+
+    def visit(module_id: str, path: list[str]) -> None:
+        if module_id in path:
+            cycles.append(path[path.index(module_id):] + [module_id])
+            return
+        if module_id in done or course.module(module_id) is None:
+            return
+        for prerequisite in course.module(module_id).prerequisites:
+            visit(prerequisite, path + [module_id])
+        done.add(module_id)
+
+    for module in course.modules:
+        visit(module.id, [])
+    return cycles
+
+
+def question_problems(question: Question, course: Course) -> list[Problem]:
+    """The answer-key rules for one question's type, and its choices' misconceptions."""
+    at, choices = question.origin.problem, question.choices
+    ids = [c.id for c in choices]
+    problems = [at(f'duplicate choice id "{cid}"', f"choices[{j}].id")
+                for j, cid in enumerate(ids) if cid and cid in ids[:j]]
+    right = sum(c.correct for c in choices)
+    if question.type == "single" and right != 1:
+        problems.append(at(f"a single question needs exactly 1 correct choice, not {right}", "choices"))
+    if question.type == "single" and not 3 <= len(choices) <= 5:
+        problems.append(at(f"a single question needs 3–5 choices, not {len(choices)}", "choices"))
+    if question.type == "multiple" and (right < 2 or right == len(choices)):
+        problems.append(at(f"a multiple question needs 2 or more correct choices and at least 1 wrong one "
+                           f"({right} of {len(choices)} are correct)", "choices"))
+    if question.type == "multiple" and "choose all that apply" not in question.prompt.lower():
+        problems.append(at('a multiple question\'s prompt must say "Choose all that apply."', "prompt"))
+    if question.type == "true_false" and sorted(c.id for c in choices) != ["false", "true"]:
+        problems.append(at("a true_false question needs exactly two choices, with ids true and false", "choices"))
+    elif question.type == "true_false" and right != 1:
+        problems.append(at(f"a true_false question needs exactly 1 correct choice, not {right}", "choices"))
+    if question.type and question.type not in QUESTION_TYPES:
+        problems.append(at(f'"{question.type}" is not one of {", ".join(QUESTION_TYPES)}', "type"))
+    for j, choice in enumerate(choices):
+        if choice.misconception and choice.correct:
+            problems.append(at("a correct choice cannot carry a misconception", f"choices[{j}].misconception"))
+        elif choice.misconception and choice.misconception not in course.misconceptions:
+            problems.append(at(f'unknown misconception "{choice.misconception}"', f"choices[{j}].misconception"))
+        if "of the above" in choice.text.lower():
+            problems.append(at('no "all/none of the above" choices', f"choices[{j}].text"))
+    return problems

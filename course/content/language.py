@@ -1,0 +1,97 @@
+"""Find the stigmatizing terms that shared/CONTENT.md refuses, in text a learner reads.
+
+Three exceptions keep the check honest rather than noisy:
+- "clean"/"dirty" said of an object ("clean needles", "keep your works clean") is
+  harm-reduction language, not a label for a person or a test;
+- a lesson or question that teaches about a word lists it in `quoted_terms` and
+  may then use it inside double quotes ("addict" or “addict”);
+- the official names of agencies ("National Institute on Drug Abuse",
+  "Substance Abuse and Mental Health Services Administration") are proper names.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_I = re.IGNORECASE
+# name used in messages and in `quoted_terms` -> the pattern that finds it (all its forms)
+TERMS: dict[str, re.Pattern[str]] = {
+    "addict": re.compile(r"\baddicts?\b", _I),
+    "junkie": re.compile(r"\bjunk(?:ie|y|ies)\b", _I),
+    "drug user": re.compile(r"\bdrug[\s-]+users?\b", _I),
+    "heroin user": re.compile(r"\bheroin[\s-]+users?\b", _I),
+    "opioid user": re.compile(r"\bopioid[\s-]+users?\b", _I),
+    "substance abuse": re.compile(r"\bsubstance[\s-]+abuse\b", _I),
+    "drug abuse": re.compile(r"\bdrug[\s-]+abuse\b", _I),
+    "abuser": re.compile(r"\babusers?\b", _I),
+    # Case-sensitive: "mat" is an ordinary word; the acronym is what stigmatizes MOUD.
+    "MAT": re.compile(r"\bMAT\b"),
+    "replacement therapy": re.compile(r"\breplacement[\s-]+therap(?:y|ies)\b", _I),
+    "substitution therapy": re.compile(r"\bsubstitution[\s-]+therap(?:y|ies)\b", _I),
+    "clean": re.compile(r"\bclean\b", _I),
+    "dirty": re.compile(r"\bdirty\b", _I),
+}
+_ALIASES = {
+    "addicts": "addict", "junky": "junkie", "junkies": "junkie", "drug users": "drug user",
+    "heroin users": "heroin user", "opioid users": "opioid user", "abusers": "abuser",
+}
+PROPER_NAMES = re.compile(
+    r"National Institute on Drug Abuse|Substance Abuse and Mental Health Services Administration", _I
+)
+# Things that may be called clean or dirty: supplies, surfaces and the body, never a person or a test.
+OBJECTS = frozenset(
+    "needle needles syringe syringes supply supplies equipment works water hand hands spoon spoons "
+    "cooker cookers gear cotton cottons filter filters pipe pipes stem stems straw straws surface "
+    "surfaces skin site sites wound wounds kit kits tourniquet tourniquets swab swabs container "
+    "containers table space area".split()
+)
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
+_SENTENCE_END = re.compile(r"[.!?;:\n]")
+_WINDOW = 3  # "clean, new needles": the object may be a few words away
+
+
+def canonical_term(name: str) -> str | None:
+    """The term a `quoted_terms` entry names ("addicts" -> "addict"), or None if unknown."""
+    key = name.strip().lower()
+    key = _ALIASES.get(key, key)
+    return "MAT" if key == "mat" else key if key in TERMS else None
+
+
+def _said_of_object(text: str, start: int, end: int) -> bool:
+    after = _SENTENCE_END.split(text[end:], maxsplit=1)[0]
+    before = _SENTENCE_END.split(text[:start])[-1]
+    nearby = re.findall(r"[a-z]+", after.lower())[:_WINDOW] + re.findall(r"[a-z]+", before.lower())[-_WINDOW:]
+    return any(word in OBJECTS for word in nearby)
+
+
+def _context(text: str, start: int, end: int) -> str:
+    # Up to five whole words either side, so the writer can find the sentence.
+    left = re.search(r"(?:\S+\s+){0,5}\Z", text[:start]).start()
+    right = end + re.match(r"\S*(?:\s+\S+){0,5}", text[end:]).end()
+    snippet = " ".join(text[left:right].split())
+    return ("…" if left else "") + snippet + ("…" if right < len(text) else "")
+
+
+def stigmatizing_terms(text: str, quoted_terms: Iterable[str] = ()) -> list[str]:
+    """One message per stigmatizing term in `text` that is not an allowed use."""
+    listed = {canonical_term(t) for t in quoted_terms}
+    # Blank out proper names, keeping offsets so the context shown is still right.
+    text = PROPER_NAMES.sub(lambda m: " " * len(m.group()), text)
+    quotes = [m.span() for m in _QUOTED.finditer(text)]
+    messages = []
+    for name, pattern in TERMS.items():
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            quoted = any(q_start < start and end < q_end for q_start, q_end in quotes)
+            if name in listed and quoted:
+                continue
+            if name in ("clean", "dirty") and _said_of_object(text, start, end):
+                continue
+            if name in listed:
+                hint = "it is in quoted_terms, so use it only inside double quotes"
+            elif quoted:
+                hint = "to quote it on purpose, add it to quoted_terms"
+            else:
+                hint = "use person-first words (shared/CONTENT.md)"
+            messages.append(f'stigmatizing term "{name}" in «{_context(text, start, end)}»: {hint}')
+    return messages

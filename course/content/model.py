@@ -1,0 +1,175 @@
+"""The course as immutable objects, built once from `modules/` by the loader.
+
+Objects keep ids, not references to their parents, so there are no cycles; the
+parent's helpers (`Module.next_lesson`, `Course.module`) walk the tree instead.
+`origin` says which file (relative to CONTENT_DIR) and field an object came
+from, so a later check can name them; it takes no part in equality.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+
+from .fields import Origin
+
+QUESTION_TYPES = ("single", "multiple", "true_false")
+_NOWHERE = Origin("")
+
+
+@dataclass(frozen=True, slots=True)
+class Misconception:
+    """A common myth that a wrong quiz choice can reveal, with the fact that corrects it."""
+
+    id: str
+    myth: str
+    fact: str
+    source: str
+    correction: bool = False
+    origin: Origin = field(default=_NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One answer to a question, with the feedback shown when it is picked."""
+
+    id: str
+    text: str
+    correct: bool
+    feedback: str
+    misconception: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A quiz question: single answer, several answers, or true/false."""
+
+    id: str
+    module_id: str
+    type: str
+    prompt: str
+    choices: tuple[Choice, ...]
+    explanation: str
+    source: str
+    quoted_terms: tuple[str, ...] = ()
+    origin: Origin = field(default=_NOWHERE, compare=False, repr=False)
+
+    @property
+    def correct_ids(self) -> frozenset[str]:
+        """The ids of the correct choices."""
+        return frozenset(c.id for c in self.choices if c.correct)
+
+    def choice(self, choice_id: str) -> Choice | None:
+        """The choice with this id, or None."""
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Quiz:
+    """An ordered set of questions (a module's quiz or its pre-test)."""
+
+    questions: tuple[Question, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, or None."""
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    """One lesson: its header fields, its Markdown and the HTML rendered from it once."""
+
+    id: str
+    module_id: str
+    title: str
+    minutes: int
+    main_message: str
+    last_reviewed: date | None
+    sources: tuple[str, ...]
+    corrects: tuple[str, ...]
+    html: str
+    position: int
+    quoted_terms: tuple[str, ...] = ()
+    markdown: str = field(default="", repr=False)
+    # Line of the file where the Markdown body starts, so a check can point at a line.
+    body_line: int = field(default=1, compare=False, repr=False)
+    origin: Origin = field(default=_NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    """A module: metadata, lessons in order, the quiz and the pre-test drawn from it."""
+
+    id: str
+    folder: str
+    title: str
+    summary: str
+    objectives: tuple[str, ...]
+    prerequisites: tuple[str, ...]
+    pass_mark: int
+    minutes: int
+    lessons: tuple[Lesson, ...]
+    quiz: Quiz
+    pretest: Quiz
+    version: str
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        """The lesson with this id, or None."""
+        return next((item for item in self.lessons if item.id == lesson_id), None)
+
+    def question(self, question_id: str) -> Question | None:
+        """The quiz question with this id, or None."""
+        return self.quiz.question(question_id)
+
+    def previous_lesson(self, lesson: Lesson) -> Lesson | None:
+        """The lesson before this one in the module, or None for the first."""
+        return self.lessons[lesson.position - 2] if lesson.position > 1 else None
+
+    def next_lesson(self, lesson: Lesson) -> Lesson | None:
+        """The lesson after this one in the module, or None for the last."""
+        return self.lessons[lesson.position] if lesson.position < len(self.lessons) else None
+
+
+def _first_by_id(items) -> Mapping:
+    by_id: dict = {}
+    for item in items:
+        by_id.setdefault(item.id, item)  # the check reports duplicates; lookups keep the first
+    return MappingProxyType(by_id)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Course:
+    """The whole course: modules in folder order and the catalogue of misconceptions."""
+
+    modules: tuple[Module, ...]
+    misconceptions: Mapping[str, Misconception]
+    modules_by_id: Mapping[str, Module] = field(init=False, repr=False)
+    lessons_by_id: Mapping[str, Lesson] = field(init=False, repr=False)
+    questions_by_id: Mapping[str, Question] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "misconceptions", MappingProxyType(dict(self.misconceptions)))
+        object.__setattr__(self, "modules_by_id", _first_by_id(self.modules))
+        object.__setattr__(self, "lessons_by_id", _first_by_id(l for m in self.modules for l in m.lessons))
+        questions = (q for m in self.modules for q in m.quiz.questions)
+        object.__setattr__(self, "questions_by_id", _first_by_id(questions))
+
+    def module(self, module_id: str) -> Module | None:
+        """The module with this id, or None."""
+        return self.modules_by_id.get(module_id)
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        """The lesson with this id (in any module), or None."""
+        return self.lessons_by_id.get(lesson_id)
+
+    def question(self, question_id: str) -> Question | None:
+        """The quiz question with this id (in any module), or None."""
+        return self.questions_by_id.get(question_id)
+
+    def misconception(self, misconception_id: str) -> Misconception | None:
+        """The catalogue entry with this id, or None."""
+        return self.misconceptions.get(misconception_id)
