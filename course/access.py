@@ -1,0 +1,117 @@
+"""Who may do what, in one place: roles, the route decorators, the object check, the scoped list.
+
+Every view is marked either `public` or `role_required(...)`; a request to a view with neither is
+refused (deny by default), and a test walks the URL map to keep it so.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, current_app, request
+from flask_login import current_user
+from sqlalchemy import Select, exists, or_, select
+
+from .models import Caseload, Cohort, CohortMember, User
+
+LEARNER = "learner"
+FACILITATOR = "facilitator"
+COUNSELOR = "counselor"
+ADMIN = "admin"
+ROLES = (LEARNER, FACILITATOR, COUNSELOR, ADMIN)
+STAFF_ROLES = (FACILITATOR, COUNSELOR, ADMIN)
+ROLE_LABELS = {LEARNER: "Learner", FACILITATOR: "Facilitator", COUNSELOR: "Counselor", ADMIN: "Admin"}
+HOME_ENDPOINTS = {
+    LEARNER: "learn.home",
+    FACILITATOR: "facilitate.home",
+    COUNSELOR: "counsel.home",
+    ADMIN: "admin.home",
+}
+PUBLIC = "public"
+
+
+def public(view):
+    """Mark a view as open to everyone, signed in or not."""
+    view.access_rule = PUBLIC
+    return view
+
+
+def role_required(*roles: str):
+    """Allow a view to signed-in users with one of `roles`; others are sent to sign in, or get 403."""
+    unknown = set(roles) - set(ROLES)
+    if unknown or not roles:
+        raise ValueError(f"unknown roles: {unknown or 'none given'}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.access_rule = roles
+        return wrapped
+
+    return decorator
+
+
+signed_in = role_required(*ROLES)
+
+
+def deny_unmarked_views() -> None:
+    """before_request hook: refuse any endpoint that declares no access rule."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is not None and getattr(view, "access_rule", None) is None:
+        abort(403)
+
+
+def home_endpoint(user: User) -> str:
+    """The endpoint of a user's home page."""
+    return HOME_ENDPOINTS[user.role]
+
+
+def _caseload_condition(counselor_id: int, learner_id_column):
+    """SQL condition: the learner is on the counselor's caseload, directly or through a cohort."""
+    direct = exists().where(Caseload.counselor_id == counselor_id, Caseload.learner_id == learner_id_column)
+    via_cohort = exists().where(
+        Caseload.counselor_id == counselor_id,
+        Caseload.cohort_id == CohortMember.cohort_id,
+        CohortMember.learner_id == learner_id_column,
+        CohortMember.removed_at.is_(None),
+    )
+    return or_(direct, via_cohort)
+
+
+def _facilitator_condition(facilitator_id: int, learner_id_column):
+    """SQL condition: the learner is a current member of a cohort the facilitator runs."""
+    return exists().where(
+        CohortMember.learner_id == learner_id_column,
+        CohortMember.removed_at.is_(None),
+        CohortMember.cohort_id == Cohort.id,
+        Cohort.facilitator_id == facilitator_id,
+    )
+
+
+def visible_learners(viewer: User) -> Select:
+    """A select() of the learners whose record `viewer` may see; empty for roles that see none."""
+    stmt = select(User).where(User.role == LEARNER)
+    if viewer.role == LEARNER:
+        return stmt.where(User.id == viewer.id)
+    if viewer.role == COUNSELOR:
+        return stmt.where(_caseload_condition(viewer.id, User.id))
+    if viewer.role == FACILITATOR:
+        return stmt.where(_facilitator_condition(viewer.id, User.id))
+    # Admins manage accounts, not learning records: least privilege.
+    return stmt.where(False)
+
+
+def can_view_learner(viewer: User, learner: User) -> bool:
+    """True when `viewer` may see `learner`'s learning record (the same rule as visible_learners)."""
+    from .extensions import db
+
+    if learner.role != LEARNER or not viewer.is_authenticated:
+        return False
+    if viewer.id == learner.id:
+        return True
+    return db.session.scalar(select(visible_learners(viewer).where(User.id == learner.id).exists())) or False

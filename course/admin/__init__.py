@@ -1,0 +1,4 @@
+"""The admin area."""
+from .views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,141 @@
+"""Routes for signing in and out, joining a cohort, and changing a password."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
+
+from ..access import home_endpoint, public, signed_in
+from ..database import write_transaction
+from ..extensions import limiter
+from ..services import accounts, audit, sessions
+from .forms import ChangePasswordForm, JoinForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+
+GENERIC_LOGIN_FAILURE = "That username and password did not match. Check them and try again."
+
+
+def _account_and_client() -> str:
+    """Rate-limit key: the account tried from this client, so nobody can lock out someone else's client."""
+    return f"{accounts.normalise_username(request.form.get('username', ''))}|{get_remote_address()}"
+
+
+def _not_redirect(response) -> bool:
+    return response.status_code != 302
+
+
+def _login_limit_per_client() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_CLIENT"]
+
+
+def _login_limit_per_account() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_CLIENT"]
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site may be a redirect target after sign-in."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def _sign_in(user) -> None:
+    """Start a fresh session for `user` (a new id; anything in the old cookie is dropped)."""
+    with write_transaction():
+        session.clear()
+        sessions.start_session(user)
+        audit.record(audit.LOGIN, actor=user, subject_id=user.id)
+    login_user(user)
+
+
+@bp.before_app_request
+def require_password_change():
+    """Someone given a one-time password must choose their own before anything else."""
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in ("auth.change_password", "auth.logout", "static")):
+        flash("Please choose a new password before you go on.", "info")
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit_per_client, methods=["POST"], deduct_when=_not_redirect)
+@limiter.limit(_login_limit_per_account, key_func=_account_and_client, methods=["POST"], deduct_when=_not_redirect)
+def login():
+    """Sign in; every failure gets the same message."""
+    if current_user.is_authenticated:
+        return redirect(url_for(home_endpoint(current_user)))
+    form = LoginForm()
+    if form.validate_on_submit():
+        with write_transaction():
+            user = accounts.authenticate(form.username.data, form.password.data)
+        if user is not None:
+            _sign_in(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for(home_endpoint(user)))
+        flash(GENERIC_LOGIN_FAILURE, "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@bp.route("/join/<code>", methods=["GET"])
+@public
+@limiter.limit(_login_limit_per_client, methods=["POST"], deduct_when=_not_redirect)
+def join(code: str | None = None):
+    """Create a learner account with a cohort's join code."""
+    if current_user.is_authenticated:
+        return redirect(url_for(home_endpoint(current_user)))
+    form = JoinForm()
+    if code and request.method == "GET":
+        form.code.data = code
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                user = accounts.sign_up_learner(form.code.data, form.username.data, form.password.data)
+        except accounts.AccountError as error:
+            flash(str(error), "error")
+        else:
+            _sign_in(user)
+            flash("Welcome. Your account is ready.", "success")
+            return redirect(url_for(home_endpoint(user)))
+    return render_template("auth/join.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@signed_in
+def logout():
+    """End this session on the server and in the browser."""
+    with write_transaction():
+        sessions.end_session(current_user.current_session)
+        audit.record(audit.LOGOUT, actor=current_user, subject_id=current_user.id)
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "success")
+    response = redirect(url_for("auth.login"))
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@signed_in
+def change_password():
+    """Change the password; every session ends and this browser gets a new one."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            with write_transaction():
+                accounts.change_password(user, form.current.data, form.password.data)
+        except accounts.AccountError as error:
+            flash(str(error), "error")
+        else:
+            _sign_in(user)
+            flash("Your password is changed. You were signed out everywhere else.", "success")
+            return redirect(url_for(home_endpoint(user)))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,88 @@
+"""`flask` commands: set up a developer's database, create users, check content."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from .access import ADMIN, COUNSELOR, FACILITATOR, LEARNER, ROLES
+from .database import write_transaction
+from .extensions import db
+from .models import Caseload, CohortMember, User
+from .services import accounts, cohorts
+from .services.passwords import one_time_password
+
+users_cli = AppGroup("users", help="Manage accounts.")
+DEMO_FILE = "demo-accounts.txt"
+DEMO_ACCOUNTS = (
+    ("demo-admin", ADMIN, "Demo Admin"),
+    ("demo-facilitator", FACILITATOR, "Demo Facilitator"),
+    ("demo-counselor", COUNSELOR, "Demo Counselor"),
+    ("demo-learner-1", LEARNER, ""),
+    ("demo-learner-2", LEARNER, ""),
+)
+
+
+@users_cli.command("create")
+@click.option("--username", required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--display-name", default="")
+@click.option("--email", default=None)
+def create_user_command(username: str, role: str, display_name: str, email: str | None) -> None:
+    """Create an account and print its one-time password (to be changed at first sign-in)."""
+    password = one_time_password()
+    try:
+        with write_transaction():
+            user = accounts.create_user(username, password, role, display_name, email)
+            user.must_change_password = True
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {role} {user.username!r}. One-time password: {password}")
+
+
+def _create_demo_data() -> list[tuple[str, str, str]]:
+    """Demo accounts and a demo cohort the counselor is attached to; returns (username, role, password)."""
+    created, by_role = [], {}
+    with write_transaction():
+        for username, role, name in DEMO_ACCOUNTS:
+            password = one_time_password()
+            user = accounts.create_user(username, password, role, name)
+            by_role.setdefault(role, []).append(user)
+            created.append((username, role, password))
+        cohort = cohorts.create_cohort("Demo cohort", by_role[FACILITATOR][0])
+        for learner in by_role[LEARNER]:
+            db.session.add(CohortMember(cohort_id=cohort.id, learner_id=learner.id))
+        db.session.add(Caseload(counselor_id=by_role[COUNSELOR][0].id, cohort_id=cohort.id,
+                                created_by_id=by_role[ADMIN][0].id))
+    return created
+
+
+@click.command("setup-dev")
+def setup_dev_command() -> None:
+    """Create or upgrade the database; on a new one, add demo accounts. Never in production."""
+    if current_app.config["APP_ENV"] == "production":
+        raise click.ClickException("setup-dev creates demo accounts and is refused in production.")
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    demo_file = Path(current_app.instance_path) / DEMO_FILE
+    if not db.session.scalar(select(func.count()).select_from(User)):
+        lines = [f"{role:<12} {username:<18} {password}" for username, role, password in _create_demo_data()]
+        demo_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.chmod(demo_file, 0o600)
+    if demo_file.exists():
+        click.echo("Demo accounts (role, username, password) — for this machine only:")
+        click.echo(demo_file.read_text(encoding="utf-8"))
+    click.echo("Open http://127.0.0.1:5000 and sign in.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    from .content.cli import content_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(setup_dev_command)
+    app.cli.add_command(content_cli)

@@ -1,0 +1,4 @@
+"""The counsel area."""
+from .views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,50 @@
+"""Error pages: a styled page for every client and server error, never a traceback."""
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+MESSAGES = {
+    400: ("Something was wrong with that request", "The form may have been incomplete or out of date. Go back, reload the page and try again."),
+    403: ("You can't open this page", "Your account does not have access to this page."),
+    404: ("Page not found", "There is no page at this address, or you do not have access to it."),
+    405: ("That didn't work", "This page can't be used that way. Go back and try again."),
+    413: ("That was too large", "What you sent was larger than this site accepts. Shorten it and try again."),
+    429: ("Too many tries", "Please wait a minute before you try again."),
+    500: ("Something went wrong on our side", "Nothing you did caused this. Your saved work is safe. Please try again in a moment."),
+    503: ("The site is busy", "Please try again in a moment. Anything already saved is safe."),
+}
+
+
+def _render(code: int, message: str | None = None):
+    title, text = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    return render_template("errors/error.html", code=code, title=title, text=message or text), code
+
+
+def _http_error(error: HTTPException):
+    if isinstance(error, CSRFError):
+        return _render(400, "This form had expired or was sent twice. Reload the page and try again; nothing was changed.")
+    response = _render(error.code or 500)
+    if error.code == 429:
+        return response[0], 429, {"Retry-After": "60"}
+    return response
+
+
+def _server_error(error: Exception):
+    db.session.rollback()
+    original = getattr(error, "original_exception", None) or error
+    if not isinstance(original, HTTPException):
+        from flask import current_app
+
+        current_app.logger.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
+    return _render(500)
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InternalServerError, _server_error)
+    app.register_error_handler(Exception, _server_error)

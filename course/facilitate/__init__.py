@@ -1,0 +1,4 @@
+"""The facilitate area."""
+from .views import bp
+
+__all__ = ["bp"]

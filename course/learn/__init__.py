@@ -1,0 +1,4 @@
+"""The learn area."""
+from .views import bp
+
+__all__ = ["bp"]

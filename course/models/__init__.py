@@ -1,0 +1,11 @@
+"""Every model, importable as `from course.models import User`."""
+from .accounts import User, UserSession
+from .audit import AuditEvent
+from .base import Base, utcnow
+from .cohorts import Assignment, Caseload, Cohort, CohortMember
+from .progress import ATTEMPT_KINDS, PRETEST, QUIZ, AttemptAnswer, LessonProgress, QuizAttempt
+
+__all__ = [
+    "ATTEMPT_KINDS", "PRETEST", "QUIZ", "Assignment", "AttemptAnswer", "AuditEvent", "Base", "Caseload",
+    "Cohort", "CohortMember", "LessonProgress", "QuizAttempt", "User", "UserSession", "utcnow",
+]

@@ -1,0 +1,84 @@
+"""A learner's progress. Content is referred to by its stable id and version, never copied."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, utcnow
+
+PRETEST = "pretest"
+QUIZ = "quiz"
+ATTEMPT_KINDS = (PRETEST, QUIZ)
+
+
+class LessonProgress(Base):
+    """One learner's reading of one lesson."""
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (
+        UniqueConstraint("learner_id", "lesson_id"),
+        Index("ix_lesson_progress_learner_module", "learner_id", "module_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(64))
+    lesson_id: Mapped[str] = mapped_column(String(64))
+    content_version: Mapped[str] = mapped_column(String(64))
+    first_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QuizAttempt(Base):
+    """One sitting of a module's quiz or pre-test, with the exact order the learner was shown."""
+
+    __tablename__ = "quiz_attempt"
+    __table_args__ = (
+        Index("ix_quiz_attempt_learner_module", "learner_id", "module_id", "kind"),
+        Index("ix_quiz_attempt_module_submitted", "module_id", "kind", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(10))
+    content_version: Mapped[str] = mapped_column(String(64))
+    # [{"question": id, "choices": [choice ids in the order shown]}, ...]
+    layout: Mapped[list] = mapped_column(JSON)
+    # Bumped by every saved draft; a submit carries the number it saw, so a stale tab is detected.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    score: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+
+    answers: Mapped[list[AttemptAnswer]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan", order_by="AttemptAnswer.id"
+    )
+
+
+class AttemptAnswer(Base):
+    """The learner's answer to one question of an attempt: a draft until the attempt is submitted."""
+
+    __tablename__ = "attempt_answer"
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "question_id"),
+        Index("ix_attempt_answer_question", "question_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    # Sorted, comma-separated choice ids, so reports can group identical answers.
+    choice_ids: Mapped[str] = mapped_column(String(255), default="")
+    correct: Mapped[bool | None] = mapped_column(Boolean)
+    credit: Mapped[float | None] = mapped_column(Float)
+    # Comma-separated catalogue ids of the myths the picked choices stand for.
+    misconception_ids: Mapped[str] = mapped_column(String(255), default="")
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
