@@ -170,3 +170,19 @@ def test_signing_in_audits_success_and_failure_without_secrets(browser, learner)
         ("login_failed", learner.id, "denied"), ("login", learner.id, "ok")]
     for event in events:
         assert "password" not in event.detail and event.occurred_at.utcoffset().total_seconds() == 0
+
+
+@pytest.mark.parametrize("data, message", [
+    ({}, "Enter your username."),
+    ({"username": "someone"}, "Enter your password."),
+    ({"password": "x" * 20}, "Enter your username."),
+    ({"username": "u" * 41, "password": "x" * 20}, "Field cannot be longer than 40 characters."),
+    ({"username": "someone", "password": "x" * 129}, "Field cannot be longer than 128 characters."),
+    ({"username": ["a", "b"], "password": "x" * 20}, FAILURE),
+    ({"username": "\x00\xff", "password": "x" * 20}, FAILURE),
+])
+def test_bad_sign_in_input_gets_a_clear_message_and_changes_nothing(browser, data, message):
+    response = browser.post("/auth/login", data)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(UserSession)) == 0
