@@ -1,7 +1,7 @@
 """Response headers that every page carries: CSP, no sniffing, no framing, no caching of private pages."""
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -39,6 +39,14 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
+def _refuse_nul_characters() -> None:
+    """No text we keep may hold a NUL character (PostgreSQL refuses it); such a request is malformed."""
+    for values in (request.args, request.form):
+        if any("\x00" in value for _, value in values.items(multi=True)):
+            abort(400)
+
+
 def init_app(app: Flask) -> None:
-    """Register the header hook."""
+    """Register the request and response hooks."""
+    app.before_request(_refuse_nul_characters)
     app.after_request(_add_headers)

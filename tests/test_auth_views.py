@@ -179,10 +179,18 @@ def test_signing_in_audits_success_and_failure_without_secrets(browser, learner)
     ({"username": "u" * 41, "password": "x" * 20}, "Field cannot be longer than 40 characters."),
     ({"username": "someone", "password": "x" * 129}, "Field cannot be longer than 128 characters."),
     ({"username": ["a", "b"], "password": "x" * 20}, FAILURE),
-    ({"username": "\x00\xff", "password": "x" * 20}, FAILURE),
+    ({"username": "\xff\u202e", "password": "x" * 20}, FAILURE),
 ])
 def test_bad_sign_in_input_gets_a_clear_message_and_changes_nothing(browser, data, message):
     response = browser.post("/auth/login", data)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(UserSession)) == 0
+
+
+@pytest.mark.parametrize("field", ["username", "password"])
+def test_a_nul_character_in_a_form_is_a_bad_request_on_every_database(browser, learner, field):
+    data = {"username": learner.username, "password": PASSWORD, field: "abc\x00def"}
+    response = browser.post("/auth/login", data)
+    assert response.status_code == 400 and "Something was wrong with that request" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(UserSession)) == 0

@@ -50,3 +50,12 @@ def test_a_forged_forwarded_for_header_does_not_change_the_client(browser, learn
                                                             "csrf_token": token},
                                        headers={"X-Forwarded-For": f"192.0.2.{number}"})
     assert response.status_code == 429
+
+
+def test_password_checks_of_a_signed_in_person_are_limited(browser, learner):
+    browser.login(learner.username)
+    wrong = {"current": "not my password at all", "password": "a brand new passphrase", "confirm": "a brand new passphrase"}
+    statuses = [browser.post("/auth/password", wrong).status_code for _ in range(11)]
+    assert statuses == [200] * 10 + [429]
+    response = browser.post("/learn/data/delete", {"username": learner.username, "password": "still not right"})
+    assert response.status_code == 429

@@ -32,6 +32,11 @@ def _fail_eleven_times(app, username):
 
 @pytest.fixture
 def app_with(tmp_path):
+    from course.extensions import limiter
+
+    # Flask-Limiter keeps "storage is down, use memory" on the extension object across init_app
+    # calls; one process serving many apps with different storages happens only in this suite.
+    limiter._storage_dead = False
     apps = []
 
     def build(**settings):

@@ -24,6 +24,7 @@ def unauthorized():
     """Send browsers to sign in (with a reason when the session timed out); JSON callers get 401."""
     if request.accept_mimetypes.best == "application/json":
         return {"error": "authentication required"}, 401
+    _keep_unsent_work()
     reason = g.get("session_timed_out")
     if reason == sessions.IDLE:
         minutes = current_app.config["SESSION_IDLE_MINUTES"]
@@ -33,3 +34,11 @@ def unauthorized():
     else:
         flash(login_manager.login_message, "info")
     return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+
+
+def _keep_unsent_work() -> None:
+    """A form sent after the session ended (a quiz answer) is kept, to be restored after sign-in."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    keep = getattr(view, "stash_on_signout", None)
+    if keep is not None and request.method == "POST":
+        keep()

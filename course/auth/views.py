@@ -15,6 +15,10 @@ from .forms import ChangePasswordForm, JoinForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
+# Quiz answers sent after the session ended, kept in the cookie until the learner signs in again.
+UNSAVED_ANSWERS = "unsaved_answers"
+# Session keys that survive signing in (everything else is cleared with the old session).
+KEPT_ACROSS_SIGN_IN = (UNSAVED_ANSWERS,)
 GENERIC_LOGIN_FAILURE = "That username and password did not match. Check them and try again."
 
 
@@ -35,6 +39,17 @@ def _login_limit_per_account() -> str:
     return current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_CLIENT"]
 
 
+def _signed_in_user() -> str:
+    return f"user:{getattr(current_user, 'id', 'anonymous')}"
+
+
+# Forms that check a signed-in person's password: limited per account, so a borrowed session
+# cannot be used to guess the password behind it.
+password_check_limit = limiter.shared_limit(
+    "10/minute;50/hour", scope="password-check", key_func=_signed_in_user, methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302 and response.status_code != 303)
+
+
 def _safe_next(target: str | None) -> str | None:
     """Only a path on this site may be a redirect target after sign-in."""
     if not target:
@@ -47,8 +62,10 @@ def _safe_next(target: str | None) -> str | None:
 
 def _sign_in(user) -> None:
     """Start a fresh session for `user` (a new id; anything in the old cookie is dropped)."""
+    kept = {key: session[key] for key in KEPT_ACROSS_SIGN_IN if key in session}
     with write_transaction():
         session.clear()
+        session.update(kept)
         sessions.start_session(user)
         audit.record(audit.LOGIN, actor=user, subject_id=user.id)
     login_user(user)
@@ -124,6 +141,7 @@ def logout():
 
 @bp.route("/password", methods=["GET", "POST"])
 @signed_in
+@password_check_limit
 def change_password():
     """Change the password; every session ends and this browser gets a new one."""
     form = ChangePasswordForm()

@@ -1,23 +1,85 @@
-"""The learner's pages."""
+"""The learner's pages: home, a module, its lessons."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import LEARNER, role_required
-from ..content import get_course
+from ..content import Module, get_course
 from ..extensions import db
 from ..models import Cohort, CohortMember
+from ..services import progress
 
 bp = Blueprint("learn", __name__)
+
+
+def module_or_404(module_id: str) -> Module:
+    """The module with this id. :raise 404: for an unknown id."""
+    module = get_course().module(module_id)
+    if module is None:
+        abort(404)
+    return module
+
+
+def module_standing(module: Module) -> tuple[progress.CourseProgress, progress.ModuleProgress]:
+    """The learner's whole progress and their standing in this module."""
+    summary = progress.course_progress(current_user, get_course())
+    return summary, summary.of(module.id)
+
+
+def locked_page(standing: progress.ModuleProgress):
+    """Say why a module is locked, and show none of its content."""
+    return render_template("learn/locked.html", standing=standing), 403
 
 
 @bp.route("/")
 @role_required(LEARNER)
 def home():
-    """The learner's home: the course's modules in order."""
-    cohorts = db.session.scalars(
-        select(Cohort).join(CohortMember).where(CohortMember.learner_id == current_user.id, CohortMember.removed_at.is_(None))
-    ).all()
-    return render_template("learn/home.html", course=get_course(), cohorts=cohorts)
+    """The modules in order with their status, due dates, overall progress and where to continue."""
+    cohorts = db.session.scalars(select(Cohort.name).join(CohortMember).where(
+        CohortMember.learner_id == current_user.id, CohortMember.removed_at.is_(None))).all()
+    summary = progress.course_progress(current_user, get_course())
+    return render_template("learn/home.html", summary=summary, cohorts=cohorts)
+
+
+@bp.route("/modules/<module_id>")
+@role_required(LEARNER)
+def module(module_id: str):
+    """A module's overview: objectives, lessons, quiz, and the pre-test offer on first opening."""
+    module = module_or_404(module_id)
+    summary, standing = module_standing(module)
+    if standing.locked:
+        return locked_page(standing)
+    return render_template("learn/module.html", module=module, standing=standing)
+
+
+@bp.route("/modules/<module_id>/lessons/<lesson_id>")
+@role_required(LEARNER)
+def lesson(module_id: str, lesson_id: str):
+    """One lesson, with previous and next."""
+    module = module_or_404(module_id)
+    lesson = module.lesson(lesson_id) or abort(404)
+    _, standing = module_standing(module)
+    if standing.locked:
+        return locked_page(standing)
+    progress.record_view(current_user, module, lesson)
+    return render_template("learn/lesson.html", module=module, lesson=lesson, standing=standing,
+                           previous=module.previous_lesson(lesson), next=module.next_lesson(lesson))
+
+
+@bp.route("/modules/<module_id>/lessons/<lesson_id>/complete", methods=["POST"])
+@role_required(LEARNER)
+def complete_lesson(module_id: str, lesson_id: str):
+    """Mark the lesson complete and go on to the next lesson, or to the module's quiz."""
+    module = module_or_404(module_id)
+    lesson = module.lesson(lesson_id) or abort(404)
+    _, standing = module_standing(module)
+    if standing.locked:
+        return locked_page(standing)
+    progress.complete_lesson(current_user, module, lesson)
+    following = module.next_lesson(lesson)
+    if following:
+        return redirect(url_for("learn.lesson", module_id=module.id, lesson_id=following.id), 303)
+    return redirect(url_for("learn.quiz", module_id=module.id), 303)
+

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -33,13 +33,22 @@ class LessonProgress(Base):
     seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
 
 
+OPEN_ATTEMPT = text("submitted_at IS NULL")
+
+
 class QuizAttempt(Base):
-    """One sitting of a module's quiz or pre-test, with the exact order the learner was shown."""
+    """One sitting of a module's quiz or pre-test, with the exact order the learner was shown.
+
+    A submitted pre-test with no score is a pre-test the learner chose to skip.
+    """
 
     __tablename__ = "quiz_attempt"
     __table_args__ = (
         Index("ix_quiz_attempt_learner_module", "learner_id", "module_id", "kind"),
         Index("ix_quiz_attempt_module_submitted", "module_id", "kind", "submitted_at"),
+        # At most one open attempt per learner, module and kind, even with two tabs starting at once.
+        Index("uq_quiz_attempt_open", "learner_id", "module_id", "kind", unique=True,
+              sqlite_where=OPEN_ATTEMPT, postgresql_where=OPEN_ATTEMPT),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

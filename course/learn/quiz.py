@@ -1,0 +1,197 @@
+"""The quiz and pre-test pages: start, answer (drafts saved as the learner goes), submit once, review."""
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from ..access import LEARNER, role_required
+from ..auth.views import UNSAVED_ANSWERS
+from ..content import get_course
+from ..models import PRETEST, QUIZ
+from ..services import attempts, grading, review
+from .views import bp, locked_page, module_or_404, module_standing
+
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _own_attempt_or_404(attempt_id: int):
+    """The signed-in learner's attempt; another learner's attempt is 404, as if it did not exist."""
+    attempt = attempts.find_attempt(current_user, attempt_id)
+    if attempt is None:
+        abort(404)
+    return attempt, module_or_404(attempt.module_id)
+
+
+def _sequence() -> int | None:
+    try:
+        return int(request.form["sequence"])
+    except (KeyError, ValueError):
+        return None
+
+
+def stash_answers() -> None:
+    """Keep the answers of a quiz form sent after the session ended, to restore after sign-in."""
+    attempt_id = (request.view_args or {}).get("attempt_id")
+    fields = {k: request.form.getlist(k)[:10] for k in list(request.form)[:40] if k.startswith("q-")}
+    if attempt_id and fields:
+        session[UNSAVED_ANSWERS] = {"attempt": attempt_id, "fields": fields}
+
+
+@bp.route("/modules/<module_id>/quiz")
+@role_required(LEARNER)
+def quiz(module_id: str):
+    """The quiz's start page: what it is, the pass mark, past attempts."""
+    module = module_or_404(module_id)
+    _, standing = module_standing(module)
+    if standing.locked:
+        return locked_page(standing)
+    return render_template("learn/quiz_start.html", module=module, standing=standing)
+
+
+@bp.route("/modules/<module_id>/<any(quiz, pretest):kind>/start", methods=["POST"])
+@role_required(LEARNER)
+def start(module_id: str, kind: str):
+    """Start (or resume) the quiz or the pre-test."""
+    module = module_or_404(module_id)
+    _, standing = module_standing(module)
+    if standing.locked:
+        return locked_page(standing)
+    if kind == PRETEST and standing.pretest_offered and not standing.open_pretest_id:
+        flash("You have already taken or skipped this module's pre-test.", "info")
+        return redirect(url_for("learn.module", module_id=module.id), 303)
+    attempt = attempts.start_attempt(current_user, module, PRETEST if kind == PRETEST else QUIZ)
+    return redirect(url_for("learn.attempt", attempt_id=attempt.id), 303)
+
+
+@bp.route("/modules/<module_id>/pretest/skip", methods=["POST"])
+@role_required(LEARNER)
+def skip_pretest(module_id: str):
+    """Skip the pre-test; it is not offered again."""
+    module = module_or_404(module_id)
+    _, standing = module_standing(module)
+    if standing.locked:
+        return locked_page(standing)
+    attempts.skip_pretest(current_user, module)
+    first = module.lessons[0]
+    return redirect(url_for("learn.lesson", module_id=module.id, lesson_id=first.id), 303)
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@role_required(LEARNER)
+def attempt(attempt_id: int):
+    """The questions, with the answers saved so far."""
+    attempt, module = _own_attempt_or_404(attempt_id)
+    if attempt.submitted_at is not None:
+        return redirect(url_for("learn.result", attempt_id=attempt.id))
+    _restore_stash(attempt)
+    return _render_attempt(attempt, module, attempts.saved_answers(attempt))
+
+
+def _restore_stash(attempt) -> None:
+    stash = session.pop(UNSAVED_ANSWERS, None)
+    if not stash or stash.get("attempt") != attempt.id:
+        return
+    try:
+        answers = attempts.parse_answers(attempt, MultiDict(stash["fields"]))
+        attempts.save_draft(attempt, answers, None)
+    except (grading.AnswerError, attempts.AttemptClosed):
+        return
+    flash("You were signed out, but the answers you sent then are saved below.", "success")
+
+
+def _render_attempt(attempt, module, answers, status: int = 200, unanswered=()):
+    view = review.attempt_view(attempt, module, answers)
+    return render_template("learn/attempt.html", attempt=attempt, module=module, view=view,
+                           unanswered=set(unanswered)), status
+
+
+@bp.route("/attempts/<int:attempt_id>/draft", methods=["POST"])
+@role_required(LEARNER)
+def save_draft(attempt_id: int):
+    """Save the answers as a draft (the page's Save button, or the autosave script)."""
+    attempt, module = _own_attempt_or_404(attempt_id)
+    try:
+        answers = attempts.parse_answers(attempt, request.form)
+        sequence = attempts.save_draft(attempt, answers, _sequence())
+    except attempts.AttemptClosed:
+        return _reply_closed(attempt)
+    except attempts.StaleAttempt:
+        return _reply_stale(attempt, module)
+    except grading.AnswerError as error:
+        return _reply_error(attempt, module, str(error))
+    if _wants_json():
+        return jsonify(saved=True, sequence=sequence)
+    flash("Your answers are saved. You can come back to them at any time.", "success")
+    return redirect(url_for("learn.attempt", attempt_id=attempt.id), 303)
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@role_required(LEARNER)
+def submit(attempt_id: int):
+    """Submit the attempt once; a repeat of the same submit shows the first result."""
+    attempt, module = _own_attempt_or_404(attempt_id)
+    if attempt.submitted_at is not None:
+        return _reply_closed(attempt)
+    try:
+        answers = attempts.parse_answers(attempt, request.form)
+        result = attempts.submit(attempt, answers, _sequence(), module)
+    except attempts.StaleAttempt:
+        return _reply_stale(attempt, module)
+    except attempts.Incomplete as missing:
+        flash(f"Please answer every question before you submit. Not answered yet: question "
+              f"{', '.join(map(str, missing.positions))}. Your other answers are saved.", "error")
+        return _render_attempt(attempt, module, attempts.saved_answers(attempt), 422, _unanswered(attempt, missing))
+    except grading.AnswerError as error:
+        return _reply_error(attempt, module, str(error))
+    if not result.first_time:
+        flash("This quiz was already submitted. Here is your result.", "info")
+    return redirect(url_for("learn.result", attempt_id=attempt.id), 303)
+
+
+def _unanswered(attempt, missing: attempts.Incomplete) -> list[str]:
+    return [attempt.layout[n - 1]["question"] for n in missing.positions]
+
+
+def _reply_closed(attempt):
+    if _wants_json():
+        return jsonify(saved=False, reason="submitted", result=url_for("learn.result", attempt_id=attempt.id)), 409
+    flash("This quiz was already submitted. Here is your result.", "info")
+    return redirect(url_for("learn.result", attempt_id=attempt.id), 303)
+
+
+def _reply_stale(attempt, module):
+    message = ("These answers were changed in another tab or window since this page opened. "
+               "The newest saved answers are shown below; check them and send again.")
+    if _wants_json():
+        return jsonify(saved=False, reason="stale", message=message), 409
+    flash(message, "error")
+    return _render_attempt(attempt, module, attempts.saved_answers(attempt), 409)
+
+
+def _reply_error(attempt, module, message: str):
+    if _wants_json():
+        return jsonify(saved=False, reason="invalid", message=message), 400
+    flash(message, "error")
+    return _render_attempt(attempt, module, attempts.saved_answers(attempt), 400)
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@role_required(LEARNER)
+def result(attempt_id: int):
+    """The review: every question with the learner's answer, the right answer, feedback and source."""
+    attempt, module = _own_attempt_or_404(attempt_id)
+    if attempt.submitted_at is None:
+        return redirect(url_for("learn.attempt", attempt_id=attempt.id))
+    summary, standing = module_standing(module)
+    view = review.attempt_view(attempt, module, attempts.saved_answers(attempt))
+    unlocked = [m.module for m in summary.modules if module.id in m.module.prerequisites and not m.locked]
+    return render_template("learn/result.html", attempt=attempt, module=module, view=view, standing=standing,
+                           unlocked=unlocked, course=get_course())
+
+
+save_draft.stash_on_signout = stash_answers
+submit.stash_on_signout = stash_answers

@@ -1,0 +1,62 @@
+"""The learner's own record: progress in numbers, who can see it, export, and deleting the account.
+
+No URL here carries an id: every page is about the signed-in learner and nobody else.
+"""
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, session, url_for
+from flask_login import current_user, logout_user
+
+from ..access import LEARNER, role_required
+from ..auth.views import password_check_limit
+from ..content import get_course
+from ..services import progress, records
+from .charts import score_chart
+from .forms import DeleteAccountForm
+from .views import bp
+
+
+@bp.route("/progress")
+@role_required(LEARNER)
+def my_progress():
+    """Per module: lessons done, quiz attempts and best score, pre-test against best score, as chart and table."""
+    report = records.progress_report(progress.course_progress(current_user, get_course()))
+    return render_template("learn/progress.html", report=report, chart=score_chart(report))
+
+
+@bp.route("/data")
+@role_required(LEARNER)
+def my_data():
+    """Who can see the learner's record, recent views of it, downloads, and the way to delete it."""
+    return render_template("learn/data.html", viewers=records.record_viewers(current_user),
+                           views=records.recent_views(current_user))
+
+
+@bp.route("/data/export.<any(json, csv):fmt>", methods=["POST"])
+@role_required(LEARNER)
+def export(fmt: str):
+    """Download everything the course keeps about the learner (a POST: each export is audited)."""
+    file = records.download(current_user._get_current_object(), get_course(), fmt)
+    return Response(file.body, mimetype=file.mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{file.filename}"'})
+
+
+@bp.route("/data/delete", methods=["GET", "POST"])
+@role_required(LEARNER)
+@password_check_limit
+def delete_account():
+    """Delete the account after the learner types their username and password; then sign out."""
+    form = DeleteAccountForm(current_user.username)
+    if form.validate_on_submit():
+        try:
+            records.delete_account(current_user._get_current_object(), form.username.data, form.password.data)
+        except records.DeletionRefused as refused:
+            form[refused.field].errors.append(str(refused))
+        else:
+            logout_user()
+            session.clear()
+            flash("Your account and your course data are deleted.", "success")
+            response = redirect(url_for("pages.index"), 303)
+            response.headers["Clear-Site-Data"] = '"cache", "storage"'
+            return response
+    return render_template("learn/delete.html", form=form), 422 if form.errors else 200

@@ -1,0 +1,200 @@
+"""Quiz and pre-test attempts: start (or resume), save drafts, submit exactly once.
+
+The idempotency key of a submit is the attempt id plus its sequence number: the first submit
+claims the attempt with a conditional UPDATE, so a double click, a second tab, a back-button
+resubmit or a retry after a dropped connection finds it already submitted and gets the first
+result. Nothing is written twice.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..content import Module, Question
+from ..database import write_transaction
+from ..extensions import db
+from ..models import PRETEST, QUIZ, AttemptAnswer, QuizAttempt, User, utcnow
+from . import grading
+
+
+class AttemptClosed(Exception):
+    """The attempt was already submitted; the caller shows its result."""
+
+
+class StaleAttempt(Exception):
+    """The answers come from an older copy of the page (another tab saved newer ones)."""
+
+
+class Incomplete(Exception):
+    """Some questions have no answer; `positions` are their 1-based places in the attempt."""
+
+    def __init__(self, positions: list[int]):
+        super().__init__(positions)
+        self.positions = positions
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """The submitted attempt and whether this request was the one that submitted it."""
+
+    attempt: QuizAttempt
+    first_time: bool
+
+
+def quiz_for(module: Module, kind: str):
+    """The module's quiz or its pre-test."""
+    return module.quiz if kind == QUIZ else module.pretest
+
+
+def open_attempt(learner: User, module: Module, kind: str) -> QuizAttempt | None:
+    """The learner's unsubmitted attempt of this kind, if any."""
+    return db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.learner_id == learner.id, QuizAttempt.module_id == module.id,
+        QuizAttempt.kind == kind, QuizAttempt.submitted_at.is_(None)))
+
+
+def find_attempt(learner: User, attempt_id: int) -> QuizAttempt | None:
+    """The learner's own attempt with this id; another learner's attempt is None, as if absent."""
+    return db.session.scalar(select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.learner_id == learner.id))
+
+
+def _layout(questions, rng: random.Random) -> list[dict]:
+    order = list(questions)
+    rng.shuffle(order)
+    layout = []
+    for question in order:
+        choices = [choice.id for choice in question.choices]
+        if question.type != "true_false":  # "True" then "False" reads best as written
+            rng.shuffle(choices)
+        layout.append({"question": question.id, "choices": choices})
+    return layout
+
+
+def start_attempt(learner: User, module: Module, kind: str, rng: random.Random | None = None) -> QuizAttempt:
+    """Resume the open attempt of this kind, or start one with freshly shuffled questions and choices."""
+    existing = open_attempt(learner, module, kind)
+    if existing:
+        return existing
+    attempt = QuizAttempt(learner_id=learner.id, module_id=module.id, kind=kind, content_version=module.version,
+                          layout=_layout(quiz_for(module, kind).questions, rng or random.SystemRandom()))
+    try:
+        with write_transaction():
+            db.session.add(attempt)
+    except IntegrityError:  # another tab started one at the same moment: use that one
+        return open_attempt(learner, module, kind)
+    return attempt
+
+
+def skip_pretest(learner: User, module: Module) -> None:
+    """Record that the learner chose not to take the pre-test (a submitted attempt with no score)."""
+    with write_transaction():
+        taken = db.session.scalar(select(QuizAttempt.id).where(
+            QuizAttempt.learner_id == learner.id, QuizAttempt.module_id == module.id, QuizAttempt.kind == PRETEST))
+        if taken is None:
+            db.session.add(QuizAttempt(learner_id=learner.id, module_id=module.id, kind=PRETEST,
+                                       content_version=module.version, layout=[], submitted_at=utcnow()))
+
+
+def parse_answers(attempt: QuizAttempt, form) -> dict[str, frozenset[str]]:
+    """Read `q-<question id>` fields, keeping only questions and choices this attempt showed.
+
+    :raise grading.AnswerError: when a value is not one of the question's shown choices.
+    """
+    answers = {}
+    for item in attempt.layout:
+        picked = frozenset(value for value in form.getlist(f"q-{item['question']}") if value)
+        if picked - set(item["choices"]):
+            raise grading.AnswerError("One of the answers sent is not a choice of its question. Reload the page and try again.")
+        if picked:
+            answers[item["question"]] = picked
+    return answers
+
+
+def saved_answers(attempt: QuizAttempt) -> dict[str, frozenset[str]]:
+    """The answers saved so far (drafts, or the submitted answers)."""
+    return {a.question_id: frozenset(filter(None, a.choice_ids.split(","))) for a in attempt.answers}
+
+
+def _store(attempt: QuizAttempt, answers: dict[str, frozenset[str]]) -> None:
+    rows = {row.question_id: row for row in attempt.answers}
+    for item in attempt.layout:
+        qid = item["question"]
+        value = ",".join(sorted(answers.get(qid, ())))
+        if qid in rows:
+            rows[qid].choice_ids = value
+        elif value:
+            attempt.answers.append(AttemptAnswer(question_id=qid, choice_ids=value))
+
+
+def _check_sequence(attempt: QuizAttempt, sequence: int | None, answers: dict[str, frozenset[str]]) -> None:
+    """Refuse answers from an older page, unless they are what is saved anyway (an autosave raced a click)."""
+    if attempt.submitted_at is not None:
+        raise AttemptClosed()
+    if sequence is not None and sequence != attempt.sequence and saved_answers(attempt) != answers:
+        raise StaleAttempt()
+
+
+def save_draft(attempt: QuizAttempt, answers: dict[str, frozenset[str]], sequence: int | None) -> int:
+    """Save the learner's current answers as the draft; returns the new sequence number.
+
+    :raise AttemptClosed: when the attempt was already submitted.
+    :raise StaleAttempt: when another tab saved newer answers since this page was loaded.
+    """
+    with write_transaction():
+        db.session.expire(attempt)
+        _check_sequence(attempt, sequence, answers)
+        _store(attempt, answers)
+        attempt.sequence += 1
+    return attempt.sequence
+
+
+def _claim(attempt: QuizAttempt) -> bool:
+    """Mark the attempt submitted if nobody has; only one request can win this UPDATE."""
+    result = db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+        .values(submitted_at=utcnow(), sequence=QuizAttempt.sequence + 1)
+    )
+    return result.rowcount == 1
+
+
+def submit(attempt: QuizAttempt, answers: dict[str, frozenset[str]], sequence: int | None,
+           module: Module) -> SubmitResult:
+    """Grade and submit the attempt exactly once, in one transaction.
+
+    :raise StaleAttempt: when the answers come from a page older than the saved draft.
+    :raise Incomplete: when a question has no answer (the answers are saved as a draft first).
+    """
+    if attempt.submitted_at is not None:
+        return SubmitResult(attempt, first_time=False)
+    questions = [module.question(item["question"]) for item in attempt.layout]
+    missing = [n for n, (item, q) in enumerate(zip(attempt.layout, questions), 1) if q and item["question"] not in answers]
+    if missing:
+        save_draft(attempt, answers, sequence)
+        raise Incomplete(missing)
+    with write_transaction():
+        db.session.expire(attempt)
+        if attempt.submitted_at is None:
+            _check_sequence(attempt, sequence, answers)
+        if not _claim(attempt):
+            db.session.rollback()
+            db.session.expire(attempt)
+            return SubmitResult(attempt, first_time=False)
+        _store(attempt, answers)
+        _grade(attempt, [q for q in questions if q is not None], answers, module)
+    db.session.expire(attempt)
+    return SubmitResult(attempt, first_time=True)
+
+
+def _grade(attempt: QuizAttempt, questions: list[Question], answers, module: Module) -> None:
+    rows = {row.question_id: row for row in attempt.answers}
+    grades = []
+    for question in questions:
+        result = grading.grade(question, answers[question.id])
+        row = rows[question.id]
+        row.correct, row.credit, row.misconception_ids = result.correct, result.credit, ",".join(result.misconceptions)
+        grades.append(result)
+    attempt.score = grading.score(grades)
+    attempt.passed = attempt.score >= module.pass_mark if attempt.kind == QUIZ else None

@@ -1,0 +1,196 @@
+"""A learner's progress: module status and unlocking, lesson completion, due dates, where to resume.
+
+A module unlocks when the quizzes of all its prerequisites are passed; the best quiz attempt
+decides passing. The summary costs four queries, whatever the learner has done.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..content import Course, Lesson, Module
+from ..database import write_transaction
+from ..extensions import db
+from ..models import PRETEST, QUIZ, Assignment, CohortMember, LessonProgress, QuizAttempt, User, utcnow
+
+LOCKED = "locked"
+AVAILABLE = "available"
+IN_PROGRESS = "in_progress"
+PASSED = "passed"
+STATUS_LABELS = {LOCKED: "Locked", AVAILABLE: "Ready to start", IN_PROGRESS: "In progress", PASSED: "Passed"}
+# A lesson left open longer than this counts for this long: the learner has stepped away.
+MAX_LESSON_SECONDS = 30 * 60
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    """Where one learner stands in one module."""
+
+    module: Module
+    status: str
+    completed_lessons: frozenset[str]
+    quiz_scores: tuple[float, ...]
+    best_score: float | None
+    pretest_score: float | None
+    pretest_offered: bool
+    open_quiz_id: int | None
+    open_pretest_id: int | None
+    due_at: datetime | None
+    overdue: bool
+    missing_prerequisites: tuple[Module, ...]
+
+    @property
+    def locked(self) -> bool:
+        return self.status == LOCKED
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def first_unread_lesson(self) -> Lesson | None:
+        """The first lesson not yet marked complete."""
+        return next((lesson for lesson in self.module.lessons if lesson.id not in self.completed_lessons), None)
+
+
+@dataclass(frozen=True)
+class Resume:
+    """The exact place to continue: a lesson, an open quiz or pre-test, or a quiz to start."""
+
+    label: str
+    endpoint: str
+    values: dict
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    """A learner's progress through the whole course."""
+
+    modules: tuple[ModuleProgress, ...]
+    resume: Resume | None
+
+    def of(self, module_id: str) -> ModuleProgress:
+        return next(item for item in self.modules if item.module.id == module_id)
+
+    @property
+    def percent(self) -> int:
+        """Share of lessons completed and quizzes passed, as a whole percentage."""
+        steps = sum(len(m.module.lessons) + 1 for m in self.modules)
+        done = sum(len(m.completed_lessons) + m.passed for m in self.modules)
+        return round(100 * done / steps) if steps else 0
+
+    @property
+    def passed_count(self) -> int:
+        return sum(m.passed for m in self.modules)
+
+
+def due_dates(learner: User) -> dict[str, datetime | None]:
+    """Module id → earliest due date of the learner's live assignments (direct or through a cohort)."""
+    cohorts = select(CohortMember.cohort_id).where(CohortMember.learner_id == learner.id, CohortMember.removed_at.is_(None))
+    rows = db.session.execute(select(Assignment.module_id, Assignment.due_at).where(
+        Assignment.withdrawn_at.is_(None),
+        or_(Assignment.learner_id == learner.id, Assignment.cohort_id.in_(cohorts)))).all()
+    dues: dict[str, datetime | None] = {}
+    for module_id, due in rows:
+        current = dues.get(module_id)
+        dues[module_id] = due if current is None else min(current, due) if due else current
+    return dues
+
+
+def course_progress(learner: User, course: Course) -> CourseProgress:
+    """Summarise the learner's progress in every module, in course order."""
+    completed: dict[str, set[str]] = {}
+    for module_id, lesson_id in db.session.execute(select(LessonProgress.module_id, LessonProgress.lesson_id).where(
+            LessonProgress.learner_id == learner.id, LessonProgress.completed_at.is_not(None))):
+        completed.setdefault(module_id, set()).add(lesson_id)
+    attempts = db.session.execute(select(
+        QuizAttempt.id, QuizAttempt.module_id, QuizAttempt.kind, QuizAttempt.score, QuizAttempt.passed,
+        QuizAttempt.submitted_at).where(QuizAttempt.learner_id == learner.id).order_by(QuizAttempt.id)).all()
+    dues, now = due_dates(learner), utcnow()
+    passed_ids = {a.module_id for a in attempts if a.kind == QUIZ and a.passed}
+    items = tuple(_module_progress(m, completed.get(m.id, set()), [a for a in attempts if a.module_id == m.id],
+                                   passed_ids, course, dues.get(m.id), now) for m in course.modules)
+    return CourseProgress(items, _resume(items))
+
+
+def _module_progress(module, completed, attempts, passed_ids, course, due, now) -> ModuleProgress:
+    quiz = [a for a in attempts if a.kind == QUIZ]
+    pretests = [a for a in attempts if a.kind == PRETEST]
+    scores = tuple(a.score for a in quiz if a.submitted_at is not None and a.score is not None)
+    missing = tuple(course.module(p) for p in module.prerequisites if p not in passed_ids)
+    if missing:
+        status = LOCKED
+    elif module.id in passed_ids:
+        status = PASSED
+    elif completed or attempts:
+        status = IN_PROGRESS
+    else:
+        status = AVAILABLE
+    return ModuleProgress(
+        module=module, status=status, completed_lessons=frozenset(completed), quiz_scores=scores,
+        best_score=max(scores) if scores else None,
+        pretest_score=next((a.score for a in pretests if a.submitted_at is not None), None),
+        pretest_offered=bool(pretests),
+        open_quiz_id=next((a.id for a in quiz if a.submitted_at is None), None),
+        open_pretest_id=next((a.id for a in pretests if a.submitted_at is None), None),
+        due_at=due, overdue=bool(due and due < now and status != PASSED), missing_prerequisites=missing,
+    )
+
+
+def _resume(items: tuple[ModuleProgress, ...]) -> Resume | None:
+    current = next((m for m in items if not m.locked and not m.passed), None)
+    if current is None:
+        return None
+    module = current.module
+    if current.status == AVAILABLE and not current.pretest_offered:
+        return Resume(f"Start “{module.title}”", "learn.module", {"module_id": module.id})
+    if current.open_pretest_id:
+        return Resume(f"Finish the pre-test of “{module.title}”", "learn.attempt", {"attempt_id": current.open_pretest_id})
+    if current.open_quiz_id:
+        return Resume(f"Finish the quiz of “{module.title}”", "learn.attempt", {"attempt_id": current.open_quiz_id})
+    lesson = current.first_unread_lesson
+    if lesson:
+        return Resume(f"{module.title}: {lesson.title}", "learn.lesson", {"module_id": module.id, "lesson_id": lesson.id})
+    return Resume(f"Take the quiz of “{module.title}”", "learn.quiz", {"module_id": module.id})
+
+
+def record_view(learner: User, module: Module, lesson: Lesson) -> None:
+    """Note that the learner opened a lesson (first and last viewed, content version)."""
+    try:
+        with write_transaction():
+            row = _lesson_row(learner, lesson)
+            now = utcnow()
+            if row is None:
+                db.session.add(LessonProgress(learner_id=learner.id, module_id=module.id, lesson_id=lesson.id,
+                                              content_version=module.version, first_viewed_at=now, last_viewed_at=now))
+            else:
+                row.last_viewed_at = now
+    except IntegrityError:  # the same lesson opened in two tabs at once: one row is enough
+        pass
+
+
+def complete_lesson(learner: User, module: Module, lesson: Lesson) -> None:
+    """Mark a lesson complete, adding the time since it was opened (capped) to the time spent."""
+    with write_transaction():
+        row = _lesson_row(learner, lesson)
+        now = utcnow()
+        if row is None:
+            row = LessonProgress(learner_id=learner.id, module_id=module.id, lesson_id=lesson.id,
+                                 content_version=module.version, first_viewed_at=now, last_viewed_at=now, seconds_spent=0)
+            db.session.add(row)
+        row.seconds_spent = (row.seconds_spent or 0) + min(int((now - row.last_viewed_at).total_seconds()), MAX_LESSON_SECONDS)
+        row.last_viewed_at = now
+        row.content_version = module.version
+        row.completed_at = row.completed_at or now
+
+
+def _lesson_row(learner: User, lesson: Lesson) -> LessonProgress | None:
+    return db.session.scalar(select(LessonProgress).where(
+        and_(LessonProgress.learner_id == learner.id, LessonProgress.lesson_id == lesson.id)))

@@ -1,0 +1,306 @@
+"""A learner's own record: progress in numbers, who may see it, export, and deleting the account.
+
+Everything here is about the learner passed in, and only about them: the pages that use it take
+no ids from the URL, so one learner can never ask for another's record.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import delete, null, or_, select, union_all
+
+from ..access import COUNSELOR, FACILITATOR, ROLE_LABELS
+from ..content import Course
+from ..database import write_transaction
+from ..extensions import db
+from ..models import Assignment, AttemptAnswer, AuditEvent, Caseload, Cohort, CohortMember, LessonProgress, QuizAttempt, User
+from . import audit, sessions
+from .accounts import normalise_username
+from .passwords import verify_password
+from .progress import CourseProgress, ModuleProgress
+
+TAKEN, SKIPPED, NOT_TAKEN = "taken", "skipped", "not taken"
+FORMATS = {"json": "application/json", "csv": "text/csv"}
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ACTION_LABELS = {
+    audit.RECORD_VIEWED: "Looked at your record",
+    audit.RECORD_EXPORTED: "Exported your record",
+    audit.PASSWORD_RESET: "Reset your password",
+    audit.USER_DEACTIVATED: "Switched off your account",
+    audit.USER_REACTIVATED: "Switched your account back on",
+    audit.CASELOAD_ADDED: "Added you to a caseload",
+    audit.CASELOAD_REMOVED: "Took you off a caseload",
+}
+
+
+@dataclass(frozen=True)
+class ModuleReport:
+    """One row of "My progress": lessons, quiz attempts, pre-test and knowledge gain in one module."""
+
+    module_id: str
+    title: str
+    lessons_done: int
+    lessons_total: int
+    quiz_attempts: int
+    best_score: float | None
+    pretest_score: float | None
+    pretest_state: str
+
+    @property
+    def best_percent(self) -> int | None:
+        """The best quiz score as a whole percentage, as the pages show it."""
+        return _whole(self.best_score)
+
+    @property
+    def pretest_percent(self) -> int | None:
+        """The pre-test score as a whole percentage."""
+        return _whole(self.pretest_score)
+
+    @property
+    def gain(self) -> int | None:
+        """Knowledge gain: best quiz minus pre-test, in percentage points (of the shown whole numbers)."""
+        if self.best_percent is None or self.pretest_percent is None:
+            return None
+        return self.best_percent - self.pretest_percent
+
+
+def _whole(score: float | None) -> int | None:
+    # Python's round, as Jinja's `round` filter: the same whole number as the result page shows.
+    return None if score is None else int(round(score))
+
+
+def _pretest_state(item: ModuleProgress) -> str:
+    if item.pretest_score is not None:
+        return TAKEN
+    if item.pretest_offered and not item.open_pretest_id:
+        return SKIPPED  # a submitted pre-test without a score is one the learner chose to skip
+    return NOT_TAKEN
+
+
+def progress_report(summary: CourseProgress) -> list[ModuleReport]:
+    """The numbers of the progress page, one row per module in course order."""
+    return [ModuleReport(module_id=item.module.id, title=item.module.title,
+                         lessons_done=len(item.completed_lessons), lessons_total=len(item.module.lessons),
+                         quiz_attempts=len(item.quiz_scores), best_score=item.best_score,
+                         pretest_score=item.pretest_score, pretest_state=_pretest_state(item))
+            for item in summary.modules]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A member of staff who may see the learner's record, and why."""
+
+    name: str
+    role: str
+    reasons: tuple[str, ...]
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+def record_viewers(learner: User) -> list[Viewer]:
+    """The staff who may see this learner's record, by the same rules as access.can_view_learner.
+
+    Facilitators of the cohorts the learner is a current member of; counselors attached to the
+    learner directly or to one of those cohorts. One query.
+    """
+    current = (CohortMember.learner_id == learner.id, CohortMember.removed_at.is_(None))
+    columns = (User.id, User.username, User.display_name, User.role)
+    facilitators = (select(*columns, Cohort.name.label("via")).join(Cohort, Cohort.facilitator_id == User.id)
+                    .join(CohortMember, CohortMember.cohort_id == Cohort.id).where(User.role == FACILITATOR, *current))
+    direct = (select(*columns, null().label("via")).join(Caseload, Caseload.counselor_id == User.id)
+              .where(User.role == COUNSELOR, Caseload.learner_id == learner.id))
+    via_cohort = (select(*columns, Cohort.name.label("via")).join(Caseload, Caseload.counselor_id == User.id)
+                  .join(Cohort, Cohort.id == Caseload.cohort_id).join(CohortMember, CohortMember.cohort_id == Cohort.id)
+                  .where(User.role == COUNSELOR, *current))
+    people: dict[int, tuple[str, str, list[str]]] = {}
+    for row in db.session.execute(union_all(facilitators, direct, via_cohort)).all():
+        name, role, reasons = people.setdefault(row.id, (row.display_name or row.username, row.role, []))
+        reasons.append(f"through your group “{row.via}”" if row.via else "attached to you directly")
+    viewers = [Viewer(name, role, tuple(sorted(set(reasons)))) for name, role, reasons in people.values()]
+    return sorted(viewers, key=lambda v: (v.role, v.name.lower()))
+
+
+def _time(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _split(value: str) -> list[str]:
+    return [part for part in (value or "").split(",") if part]
+
+
+def export_data(learner: User, course: Course) -> dict:
+    """Everything the course keeps about the learner, as plain JSON-ready values."""
+    titles = {m.id: m.title for m in course.modules}
+    memberships = db.session.execute(select(Cohort.id, Cohort.name, CohortMember.joined_at, CohortMember.removed_at)
+                                     .join(CohortMember).where(CohortMember.learner_id == learner.id)
+                                     .order_by(CohortMember.joined_at)).all()
+    current_cohorts = [m.id for m in memberships if m.removed_at is None]
+    return {
+        "account": {"username": learner.username, "display_name": learner.display_name, "email": learner.email,
+                    "role": learner.role, "created": _time(learner.created_at),
+                    "last_active": _time(learner.last_active_at)},
+        "cohorts": [{"name": m.name, "joined": _time(m.joined_at), "removed": _time(m.removed_at)} for m in memberships],
+        "lessons": _lessons(learner, course, titles),
+        "attempts": _attempts(learner, titles),
+        "assignments": _assignments(learner, current_cohorts, titles),
+        "who_can_see": [{"name": v.name, "role": v.role, "how": "; ".join(v.reasons)} for v in record_viewers(learner)],
+        "audit_events": [{**event, "when": _time(event["when"])} for event in _audit_events(learner)],
+    }
+
+
+def _lesson_title(course: Course, module_id: str, lesson_id: str) -> str | None:
+    module = course.module(module_id)
+    lesson = module.lesson(lesson_id) if module else None
+    return lesson.title if lesson else None
+
+
+def _lessons(learner: User, course: Course, titles: dict[str, str]) -> list[dict]:
+    rows = db.session.scalars(select(LessonProgress).where(LessonProgress.learner_id == learner.id)
+                              .order_by(LessonProgress.first_viewed_at, LessonProgress.id))
+    return [{"module_id": r.module_id, "module": titles.get(r.module_id), "lesson_id": r.lesson_id,
+             "lesson": _lesson_title(course, r.module_id, r.lesson_id),
+             "first_viewed": _time(r.first_viewed_at), "last_viewed": _time(r.last_viewed_at),
+             "completed": _time(r.completed_at), "seconds_spent": r.seconds_spent,
+             "content_version": r.content_version} for r in rows]
+
+
+def _attempts(learner: User, titles: dict[str, str]) -> list[dict]:
+    answers: dict[int, list[dict]] = {}
+    for a in db.session.scalars(select(AttemptAnswer).join(QuizAttempt).where(QuizAttempt.learner_id == learner.id)
+                                .order_by(AttemptAnswer.id)):
+        answers.setdefault(a.attempt_id, []).append({
+            "question_id": a.question_id, "choices": _split(a.choice_ids), "correct": a.correct,
+            "credit": a.credit, "misconceptions": _split(a.misconception_ids)})
+    attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.learner_id == learner.id).order_by(QuizAttempt.id))
+    return [{"module_id": a.module_id, "module": titles.get(a.module_id), "kind": a.kind,
+             "started": _time(a.started_at), "submitted": _time(a.submitted_at), "score": a.score, "passed": a.passed,
+             "content_version": a.content_version, "shown": a.layout or [], "answers": answers.get(a.id, [])}
+            for a in attempts]
+
+
+def _assignments(learner: User, cohort_ids: list[int], titles: dict[str, str]) -> list[dict]:
+    rows = db.session.execute(select(Assignment, Cohort.name).outerjoin(Cohort, Cohort.id == Assignment.cohort_id)
+                              .where(or_(Assignment.learner_id == learner.id, Assignment.cohort_id.in_(cohort_ids)))
+                              .order_by(Assignment.created_at, Assignment.id)).all()
+    return [{"module_id": a.module_id, "module": titles.get(a.module_id), "cohort": name,
+             "due": _time(a.due_at), "assigned": _time(a.created_at), "withdrawn": _time(a.withdrawn_at)}
+            for a, name in rows]
+
+
+def _audit_events(learner: User, by_others: bool = False, limit: int | None = None) -> list[dict]:
+    """Audit events about the learner, oldest first; or the latest `limit` made by someone else."""
+    stmt = (select(AuditEvent, User.display_name, User.username).outerjoin(User, User.id == AuditEvent.actor_id)
+            .where(AuditEvent.subject_id == learner.id).order_by(AuditEvent.occurred_at, AuditEvent.id))
+    if by_others:  # `!=` leaves out events with no actor too (a failed sign-in with their username)
+        stmt = stmt.where(AuditEvent.actor_id != learner.id).order_by(None).order_by(
+            AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(limit)
+    return [{"when": e.occurred_at, "action": e.action, "outcome": e.outcome,
+             "by": _actor(learner, e, display_name or username), "by_role": e.actor_role}
+            for e, display_name, username in db.session.execute(stmt)]
+
+
+def _actor(learner: User, event: AuditEvent, name: str | None) -> str:
+    if event.actor_id is None:
+        return "nobody signed in"
+    if event.actor_id == learner.id:
+        return "you"
+    return name or f"a deleted account ({ROLE_LABELS.get(event.actor_role or '', 'unknown role')})"
+
+
+def recent_views(learner: User, limit: int = 10) -> list[dict]:
+    """The latest audit events about the learner made by someone else, newest first, with a plain label."""
+    return [{**event, "what": ACTION_LABELS.get(event["action"], event["action"].replace("_", " ").capitalize())}
+            for event in _audit_events(learner, by_others=True, limit=limit)]
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    text = _text(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _flatten(section: str, record: str, item: dict) -> Iterator[list[str]]:
+    for key, value in item.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for n, child in enumerate(value, 1):
+                yield from _flatten(f"{section}.{key}", f"{record}.{n}", child)
+        elif isinstance(value, list):
+            yield [section, record, key, ";".join(_text(v) for v in value)]
+        else:
+            yield [section, record, key, _text(value)]
+
+
+def csv_rows(data: dict) -> Iterator[list[str]]:
+    """The export as one long CSV table: section, record number, field, value (cells formula-safe)."""
+    yield ["section", "record", "field", "value"]
+    for section, content in data.items():
+        items = content if isinstance(content, list) else [content]
+        for n, item in enumerate(items, 1):
+            for row in _flatten(section, str(n), item):
+                yield [_cell(cell) for cell in row]
+
+
+def _csv_text(rows: Iterator[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file for the learner to save."""
+
+    filename: str
+    mimetype: str
+    body: str
+
+
+def download(learner: User, course: Course, fmt: str) -> Download:
+    """The learner's data as JSON or CSV; the export is written to the audit log."""
+    data = export_data(learner, course)
+    body = json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json" else _csv_text(csv_rows(data))
+    with write_transaction():
+        audit.record(audit.RECORD_EXPORTED, actor=learner, subject_id=learner.id, detail=fmt)
+    return Download(f"my-course-data.{fmt}", FORMATS[fmt], body)
+
+
+class DeletionRefused(ValueError):
+    """The username or password typed to confirm deletion was wrong; `field` says which."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def delete_account(learner: User, username: str, password: str) -> None:
+    """Delete the learner's account and every row about their learning, in one transaction.
+
+    The audit trail stays, holding only the numeric id (a pseudonym).
+    :raise DeletionRefused: when the username or the password does not match; nothing changes.
+    """
+    if normalise_username(username) != learner.username:
+        raise DeletionRefused("username", "That is not your username. Type it as shown above the box.")
+    if not verify_password(learner.password_hash, password):
+        raise DeletionRefused("password", "That password is not right. Type the password you sign in with.")
+    with write_transaction():
+        audit.record(audit.ACCOUNT_DELETED, actor=learner, subject_id=learner.id)
+        sessions.end_all_sessions(learner, sessions.ACCOUNT_DELETED)
+        # Every table about the learner refers to the user with ON DELETE CASCADE (sessions,
+        # memberships, lesson progress, attempts and their answers, direct assignments, caseload
+        # links; SQLite enforces it with PRAGMA foreign_keys=ON). Audit rows hold plain ids and stay.
+        db.session.execute(delete(User).where(User.id == learner.id))

@@ -1,0 +1,59 @@
+"""What a quiz page and a review page show, question by question, in the order the learner saw."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..content import Choice, Module, Question
+from ..models import QuizAttempt
+from . import grading
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """One question as shown in an attempt, with the learner's answer and, once graded, its outcome."""
+
+    number: int
+    question: Question | None  # None when the question has since been removed from the course
+    choices: tuple[Choice, ...]
+    chosen: frozenset[str]
+    grade: grading.Grade | None
+
+    @property
+    def picked(self) -> tuple[Choice, ...]:
+        return tuple(c for c in self.choices if c.id in self.chosen)
+
+    @property
+    def right(self) -> tuple[Choice, ...]:
+        return tuple(c for c in self.choices if c.correct)
+
+    @property
+    def input_type(self) -> str:
+        return "checkbox" if self.question and self.question.type == "multiple" else "radio"
+
+
+@dataclass(frozen=True)
+class AttemptView:
+    """Every question of an attempt."""
+
+    questions: tuple[QuestionView, ...]
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for q in self.questions if q.chosen)
+
+
+def attempt_view(attempt: QuizAttempt, module: Module, answers: dict[str, frozenset[str]]) -> AttemptView:
+    """Build the view of an attempt against the current content; graded only once submitted."""
+    items = []
+    for number, item in enumerate(attempt.layout, 1):
+        question = module.question(item["question"])
+        chosen = answers.get(item["question"], frozenset())
+        if question is None:
+            items.append(QuestionView(number, None, (), chosen, None))
+            continue
+        choices = tuple(c for c in (question.choice(cid) for cid in item["choices"]) if c is not None)
+        graded = None
+        if attempt.submitted_at is not None and chosen <= {c.id for c in question.choices}:
+            graded = grading.grade(question, chosen)
+        items.append(QuestionView(number, question, choices, chosen, graded))
+    return AttemptView(tuple(items))

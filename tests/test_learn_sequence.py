@@ -1,0 +1,153 @@
+"""Sequencing: modules unlock when prerequisites' quizzes are passed; locked modules show nothing."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from course.content import get_course
+from course.extensions import db
+from course.models import QUIZ, Assignment, LessonProgress, utcnow
+from course.services import attempts, progress
+
+from . import quiz_helpers
+from .factories import make_cohort
+
+
+@pytest.fixture
+def course(app):
+    return get_course()
+
+
+def take_quiz(learner, module, right=None):
+    attempt = attempts.start_attempt(learner, module, QUIZ)
+    return attempts.submit(attempt, quiz_helpers.answers(attempt, module, right), attempt.sequence, module).attempt
+
+
+def test_a_new_learner_can_open_only_the_first_module(app, course, learner):
+    summary = progress.course_progress(learner, course)
+    assert [m.status for m in summary.modules] == ["available"] + ["locked"] * 4
+    assert summary.modules[1].missing_prerequisites == (course.modules[0],)
+    assert summary.resume.endpoint == "learn.module" and summary.percent == 0
+
+
+def test_passing_a_quiz_unlocks_the_next_module_and_failing_does_not(app, course, learner):
+    first = course.modules[0]
+    failed = take_quiz(learner, first, right=2)
+    assert failed.passed is False and failed.score < first.pass_mark
+    assert progress.course_progress(learner, course).modules[1].status == "locked"
+    passed = take_quiz(learner, first)
+    assert passed.passed is True and passed.score == 100.0
+    summary = progress.course_progress(learner, course)
+    assert [m.status for m in summary.modules[:3]] == ["passed", "available", "locked"]
+    assert summary.modules[0].best_score == 100.0 and summary.modules[0].quiz_scores == (failed.score, 100.0)
+
+
+def test_the_best_attempt_decides_passing(app, course, learner):
+    first = course.modules[0]
+    take_quiz(learner, first)
+    take_quiz(learner, first, right=0)
+    assert progress.course_progress(learner, course).modules[0].passed
+
+
+def test_the_pass_mark_is_the_modules_own(app, course, learner):
+    first = course.modules[0]
+    needed = -(-first.pass_mark * len(first.quiz.questions) // 100)  # questions needed, rounded up
+    assert take_quiz(learner, first, right=needed).passed
+    assert not take_quiz(learner, first, right=needed - 1).passed
+
+
+def test_a_locked_modules_pages_say_why_and_show_none_of_its_content(browser, course, learner):
+    second = course.modules[1]
+    lesson = second.lessons[0]
+    browser.login(learner.username)
+    for url in (f"/learn/modules/{second.id}", f"/learn/modules/{second.id}/lessons/{lesson.id}",
+                f"/learn/modules/{second.id}/quiz"):
+        response = browser.get(url)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 403, url
+        assert "This module is not open yet" in page and course.modules[0].title.replace("'", "&#39;") in page
+        assert lesson.title.replace("'", "&#39;") not in page and lesson.main_message[:40] not in page
+    response = browser.post(f"/learn/modules/{second.id}/quiz/start", form_page="/learn/")
+    assert response.status_code == 403
+    response = browser.post(f"/learn/modules/{second.id}/lessons/{lesson.id}/complete", form_page="/learn/")
+    assert response.status_code == 403
+    assert db.session.scalar(select(LessonProgress.id)) is None
+
+
+def test_unknown_modules_and_lessons_are_404(browser, course, learner):
+    browser.login(learner.username)
+    first = course.modules[0]
+    assert browser.get("/learn/modules/no-such-module").status_code == 404
+    assert browser.get(f"/learn/modules/{first.id}/lessons/no-such-lesson").status_code == 404
+    other_modules_lesson = course.modules[1].lessons[0].id
+    assert browser.get(f"/learn/modules/{first.id}/lessons/{other_modules_lesson}").status_code == 404
+
+
+def test_reading_a_lesson_records_progress_and_complete_moves_on(browser, course, learner):
+    first = course.modules[0]
+    one, two = first.lessons[0], first.lessons[1]
+    browser.login(learner.username)
+    page = browser.get(f"/learn/modules/{first.id}/lessons/{one.id}").get_data(as_text=True)
+    assert one.main_message.replace("'", "&#39;") in page and "Sources" in page and f"Next: {two.title}".replace("'", "&#39;") in page
+    row = db.session.scalar(select(LessonProgress))
+    assert row.lesson_id == one.id and row.completed_at is None and row.content_version == first.version
+    response = browser.post(f"/learn/modules/{first.id}/lessons/{one.id}/complete", form_page="/learn/")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/lessons/{two.id}")
+    row = db.session.scalar(select(LessonProgress))
+    assert row.completed_at is not None and row.first_viewed_at <= row.completed_at
+    last = first.lessons[-1]
+    response = browser.post(f"/learn/modules/{first.id}/lessons/{last.id}/complete", form_page="/learn/")
+    assert response.headers["Location"].endswith(f"/learn/modules/{first.id}/quiz")
+
+
+def test_time_spent_is_counted_and_capped(app, course, learner):
+    import time_machine
+
+    first = course.modules[0]
+    lesson = first.lessons[0]
+    start = utcnow()
+    with time_machine.travel(start, tick=False):
+        progress.record_view(learner, first, lesson)
+    with time_machine.travel(start + timedelta(minutes=7), tick=False):
+        progress.complete_lesson(learner, first, lesson)
+    assert db.session.scalar(select(LessonProgress.seconds_spent)) == 7 * 60
+    with time_machine.travel(start + timedelta(hours=5), tick=False):
+        progress.complete_lesson(learner, first, lesson)
+    assert db.session.scalar(select(LessonProgress.seconds_spent)) == 7 * 60 + progress.MAX_LESSON_SECONDS
+
+
+def test_resume_points_at_the_exact_next_step(app, course, learner):
+    first = course.modules[0]
+    attempts.skip_pretest(learner, first)
+    assert progress.course_progress(learner, course).resume.values == {"module_id": first.id, "lesson_id": first.lessons[0].id}
+    for lesson in first.lessons[:2]:
+        progress.complete_lesson(learner, first, lesson)
+    assert progress.course_progress(learner, course).resume.values["lesson_id"] == first.lessons[2].id
+    attempt = attempts.start_attempt(learner, first, QUIZ)
+    assert progress.course_progress(learner, course).resume.values == {"attempt_id": attempt.id}
+
+
+def test_due_dates_from_assignments_and_overdue(app, course, learner, facilitator):
+    cohort = make_cohort(facilitator, members=(learner,))
+    first, second = course.modules[0], course.modules[1]
+    db.session.add_all([
+        Assignment(module_id=first.id, cohort_id=cohort.id, due_at=utcnow() - timedelta(days=1), assigned_by_id=facilitator.id),
+        Assignment(module_id=second.id, learner_id=learner.id, due_at=utcnow() + timedelta(days=7), assigned_by_id=facilitator.id),
+        Assignment(module_id=second.id, cohort_id=cohort.id, due_at=utcnow() + timedelta(days=3), withdrawn_at=utcnow()),
+    ])
+    db.session.commit()
+    summary = progress.course_progress(learner, course)
+    assert summary.modules[0].overdue and summary.modules[0].due_at < utcnow()
+    assert not summary.modules[1].overdue and (summary.modules[1].due_at - utcnow()).days == 6
+    take_quiz(learner, first)
+    assert not progress.course_progress(learner, course).modules[0].overdue  # passed work is never overdue
+
+
+def test_home_page_shows_status_due_dates_and_continue(browser, course, learner, facilitator):
+    cohort = make_cohort(facilitator, members=(learner,), name="Tuesday group")
+    db.session.add(Assignment(module_id=course.modules[0].id, cohort_id=cohort.id, due_at=utcnow() - timedelta(days=2)))
+    db.session.commit()
+    browser.login(learner.username)
+    page = browser.get("/learn/").get_data(as_text=True)
+    assert "Tuesday group" in page and "Overdue" in page and "Ready to start" in page and page.count("Locked") == 4
+    assert "Continue: Start" in page and "0% done" in page
