@@ -25,6 +25,8 @@ def _render(code: int, message: str | None = None):
 
 
 def _http_error(error: HTTPException):
+    if error.response is not None:  # abort() with a page of its own, e.g. a locked module's
+        return error.response
     if isinstance(error, CSRFError):
         return _render(400, "This form had expired or was sent twice. Reload the page and try again; nothing was changed.")
     response = _render(error.code or 500)

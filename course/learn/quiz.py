@@ -10,7 +10,7 @@ from ..auth.views import UNSAVED_ANSWERS
 from ..content import get_course
 from ..models import PRETEST, QUIZ
 from ..services import attempts, grading, review
-from .views import bp, locked_page, module_or_404, module_standing
+from .views import bp, module_or_404, module_standing, open_module
 
 
 
@@ -45,10 +45,7 @@ def stash_answers() -> None:
 @role_required(LEARNER)
 def quiz(module_id: str):
     """The quiz's start page: what it is, the pass mark, past attempts."""
-    module = module_or_404(module_id)
-    _, standing = module_standing(module)
-    if standing.locked:
-        return locked_page(standing)
+    module, standing = open_module(module_id)
     return render_template("learn/quiz_start.html", module=module, standing=standing)
 
 
@@ -56,10 +53,7 @@ def quiz(module_id: str):
 @role_required(LEARNER)
 def start(module_id: str, kind: str):
     """Start (or resume) the quiz or the pre-test."""
-    module = module_or_404(module_id)
-    _, standing = module_standing(module)
-    if standing.locked:
-        return locked_page(standing)
+    module, standing = open_module(module_id)
     if kind == PRETEST and standing.pretest_offered and not standing.open_pretest_id:
         flash("You have already taken or skipped this module's pre-test.", "info")
         return redirect(url_for("learn.module", module_id=module.id), 303)
@@ -71,10 +65,7 @@ def start(module_id: str, kind: str):
 @role_required(LEARNER)
 def skip_pretest(module_id: str):
     """Skip the pre-test; it is not offered again."""
-    module = module_or_404(module_id)
-    _, standing = module_standing(module)
-    if standing.locked:
-        return locked_page(standing)
+    module, _ = open_module(module_id)
     attempts.skip_pretest(current_user, module)
     first = module.lessons[0]
     return redirect(url_for("learn.lesson", module_id=module.id, lesson_id=first.id), 303)

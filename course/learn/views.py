@@ -1,7 +1,7 @@
 """The learner's pages: home, a module, its lessons."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -28,9 +28,16 @@ def module_standing(module: Module) -> tuple[progress.CourseProgress, progress.M
     return summary, summary.of(module.id)
 
 
-def locked_page(standing: progress.ModuleProgress):
-    """Say why a module is locked, and show none of its content."""
-    return render_template("learn/locked.html", standing=standing), 403
+def open_module(module_id: str) -> tuple[Module, progress.ModuleProgress]:
+    """The module and the learner's standing in it.
+
+    :raise 404: for an unknown module. :raise 403: with a page that says why, when it is locked.
+    """
+    module = module_or_404(module_id)
+    _, standing = module_standing(module)
+    if standing.locked:  # say why, and show none of the module's content
+        abort(make_response(render_template("learn/locked.html", standing=standing), 403))
+    return module, standing
 
 
 @bp.route("/")
@@ -47,10 +54,7 @@ def home():
 @role_required(LEARNER)
 def module(module_id: str):
     """A module's overview: objectives, lessons, quiz, and the pre-test offer on first opening."""
-    module = module_or_404(module_id)
-    summary, standing = module_standing(module)
-    if standing.locked:
-        return locked_page(standing)
+    module, standing = open_module(module_id)
     return render_template("learn/module.html", module=module, standing=standing)
 
 
@@ -58,11 +62,8 @@ def module(module_id: str):
 @role_required(LEARNER)
 def lesson(module_id: str, lesson_id: str):
     """One lesson, with previous and next."""
-    module = module_or_404(module_id)
+    module, standing = open_module(module_id)
     lesson = module.lesson(lesson_id) or abort(404)
-    _, standing = module_standing(module)
-    if standing.locked:
-        return locked_page(standing)
     progress.record_view(current_user, module, lesson)
     return render_template("learn/lesson.html", module=module, lesson=lesson, standing=standing,
                            previous=module.previous_lesson(lesson), next=module.next_lesson(lesson))
@@ -72,11 +73,8 @@ def lesson(module_id: str, lesson_id: str):
 @role_required(LEARNER)
 def complete_lesson(module_id: str, lesson_id: str):
     """Mark the lesson complete and go on to the next lesson, or to the module's quiz."""
-    module = module_or_404(module_id)
+    module, _ = open_module(module_id)
     lesson = module.lesson(lesson_id) or abort(404)
-    _, standing = module_standing(module)
-    if standing.locked:
-        return locked_page(standing)
     progress.complete_lesson(current_user, module, lesson)
     following = module.next_lesson(lesson)
     if following:
