@@ -5,8 +5,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from .config import PROJECT_ROOT, Config, check_production_safety
+from .models.base import MAX_ID
 
 
 def create_app(config: type | dict[str, Any] | None = None) -> Flask:
@@ -24,6 +26,14 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     return app
 
 
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in every route stops at the largest INTEGER id: a forged huge id is a 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def _configure(app: Flask, config: type | dict[str, Any] | None) -> None:
     app.config.from_object(Config)
     if isinstance(config, dict):
@@ -31,6 +41,7 @@ def _configure(app: Flask, config: type | dict[str, Any] | None) -> None:
     elif config is not None:
         app.config.from_object(config)
     check_production_safety(app.config)
+    app.url_map.converters["int"] = DatabaseId
     Path(app.instance_path).mkdir(exist_ok=True)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -72,6 +83,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(facilitate_bp, url_prefix="/facilitate")
     app.register_blueprint(counsel_bp, url_prefix="/counsel")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    if app.config.get("BENCH_HELLO"):  # bench/ only: a bare endpoint to compare pages with
+        from .bench_hello import bp as bench_hello_bp
+
+        app.register_blueprint(bench_hello_bp)
 
 
 def _register_hooks(app: Flask) -> None:

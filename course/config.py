@@ -54,6 +54,8 @@ class Config:
     QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.google.com/search?q=weather")
     # Trust X-Forwarded-For from this many proxies (0 when the app faces clients directly).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # bench/run.py only: serve the bare /bench/hello endpoint (course/bench_hello.py).
+    BENCH_HELLO = _env_bool("BENCH_HELLO", False)
 
 
 class TestConfig(Config):

@@ -116,3 +116,10 @@ def test_the_caseload_list_shows_only_the_counselors_learners(browser, world):
     assert world["in_a"].username in page
     for name in ("in_b", "outside", "removed"):
         assert world[name].username not in page
+
+
+def test_an_id_too_large_for_the_database_is_a_404_on_every_route(browser, admin):
+    browser.login(admin.username)
+    assert browser.get(f"/admin/users/{2**31}").status_code == 404
+    assert browser.get(f"/admin/users/{2**31 - 1}").status_code == 404
+    assert browser.post(f"/admin/users/{10**12}/deactivate", form_page="/admin/").status_code == 404

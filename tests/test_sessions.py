@@ -81,3 +81,11 @@ def test_the_cookie_is_secure_when_configured(tmp_path):
         assert "Secure" in response.headers["Set-Cookie"]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_signing_in_counts_as_activity(browser, learner):
+    from course.models import User
+
+    assert learner.last_active_at is None
+    browser.login(learner.username)
+    assert db.session.get(User, learner.id).last_active_at is not None

@@ -1,11 +1,17 @@
-"""Forms for managing accounts."""
+"""Forms of the admin area: accounts, caseloads, the audit log's filters."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import DateField, EmailField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..access import ROLE_LABELS, STAFF_ROLES
+from ..services import audit, caseload
+
+def action_label(action: str) -> str:
+    """How the audit log names an action: "record_viewed" reads "Record viewed"."""
+    return action.replace("_", " ").capitalize()
+
 
 STAFF_ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLES]
 
@@ -28,3 +34,60 @@ class RoleForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes state: only the CSRF token is needed."""
+
+
+class AttachCohortForm(FlaskForm):
+    """Put a whole cohort on a counselor's caseload; the view fills in the cohorts to choose from."""
+
+    cohort = SelectField("Cohort", coerce=int, validators=[DataRequired("Choose a cohort.")],
+                         validate_choice=True)
+
+
+def cohort_form(**kwargs) -> AttachCohortForm:
+    """The attach-a-cohort form with today's cohorts to choose from."""
+    form = AttachCohortForm(**kwargs)
+    form.cohort.choices = [SelectChoice(c.id, c.name) for c in caseload.attachable_cohorts()]
+    return form
+
+
+class AttachLearnerForm(FlaskForm):
+    """Put one learner, found by username, on a counselor's caseload."""
+
+    username = StringField("Learner's username", validators=[DataRequired("Enter the learner's username."),
+                                                             Length(max=40, message="Use at most 40 characters.")],
+                           render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"})
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters: a GET form read from the query string (no CSRF token: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField("Action", validators=[Optional()],
+                         choices=[SelectChoice("", "Any action")] + [SelectChoice(a, action_label(a)) for a in audit.ACTIONS])
+    actor = StringField("Done by (username or account number)", validators=[Optional(), Length(max=40, message="Use at most 40 characters.")])
+    subject = StringField("About (username or account number)", validators=[Optional(), Length(max=40, message="Use at most 40 characters.")])
+    since = DateField("From (a date, UTC)", validators=[Optional()], format="%Y-%m-%d")
+    until = DateField("To (a date, UTC, included)", validators=[Optional()], format="%Y-%m-%d")
+
+    def validate_until(self, field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("The end date must be on or after the start date.")
+
+    def to_filter(self) -> audit.EventFilter:
+        """The filter these fields ask for, leaving out any field that is not valid."""
+        def ok(field):
+            return field.data if field.data and not field.errors else None
+
+        return audit.EventFilter(action=ok(self.action), actor=(ok(self.actor) or "").strip() or None,
+                                 subject=(ok(self.subject) or "").strip() or None,
+                                 since=ok(self.since), until=ok(self.until))
+
+    def query_args(self) -> dict:
+        """The valid filters as query-string values, for the pager's links."""
+        flt = self.to_filter()
+        args = {"action": flt.action, "actor": flt.actor, "subject": flt.subject,
+                "since": flt.since.isoformat() if flt.since else None,
+                "until": flt.until.isoformat() if flt.until else None}
+        return {key: value for key, value in args.items() if value}

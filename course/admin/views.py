@@ -1,17 +1,17 @@
-"""The admin's pages: accounts."""
+"""The admin's pages: accounts (caseload.py: caseload links; audit.py: the audit log)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import ADMIN, LEARNER, ROLE_LABELS, ROLES, role_required
+from ..access import ADMIN, COUNSELOR, LEARNER, ROLE_LABELS, ROLES, role_required
 from ..database import write_transaction
 from ..extensions import db
 from ..models import User
-from ..services import accounts
+from ..services import accounts, caseload
 from ..services.passwords import one_time_password
-from .forms import ConfirmForm, CreateStaffForm, RoleForm
+from .forms import AttachLearnerForm, ConfirmForm, CreateStaffForm, RoleForm, cohort_form
 
 bp = Blueprint("admin", __name__)
 
@@ -55,11 +55,18 @@ def create_user():
 @bp.route("/users/<int:user_id>")
 @role_required(ADMIN)
 def user(user_id: int):
-    """One account: its role, state and actions."""
-    account = db.get_or_404(User, user_id)
-    form = RoleForm(role=account.role)
-    return render_template("admin/user.html", account=account, role_form=form, confirm_form=ConfirmForm(),
-                           is_learner=account.role == LEARNER)
+    """One account: its role, state and actions; for a counselor, their caseload too."""
+    return render_user_page(db.get_or_404(User, user_id))
+
+
+def render_user_page(account: User, status: int = 200, **forms):
+    """The account page, with fresh forms unless `forms` passes ones carrying errors."""
+    context = {"role_form": RoleForm(role=account.role), "confirm_form": ConfirmForm()}
+    if account.role == COUNSELOR:
+        context.update(links=caseload.links(account), cohort_form=forms.get("cohort_form") or cohort_form(formdata=None),
+                       learner_form=forms.get("learner_form") or AttachLearnerForm(formdata=None))
+    return render_template("admin/user.html", account=account, is_learner=account.role == LEARNER,
+                           **context), status
 
 
 def _account_action(user_id: int, action, done_message: str):

@@ -1,12 +1,14 @@
-"""The counselor's pages."""
+"""The counselor's pages: the caseload list (this module) and a learner's record (records.py)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from ..access import COUNSELOR, role_required, visible_learners
-from ..extensions import db
-from ..models import User
+from ..access import COUNSELOR, role_required
+from ..content import get_course
+from ..services import caseload
+from ..services.audit import page_number
+from .forms import CaseloadFilterForm
 
 bp = Blueprint("counsel", __name__)
 
@@ -14,6 +16,10 @@ bp = Blueprint("counsel", __name__)
 @bp.route("/")
 @role_required(COUNSELOR)
 def home():
-    """The counselor's caseload: the learners they may see, paged."""
-    page = db.paginate(visible_learners(current_user).order_by(User.username), per_page=50, error_out=False)
-    return render_template("counsel/home.html", page=page)
+    """The counselor's caseload, filtered and paged, with each learner's progress in numbers."""
+    form = CaseloadFilterForm(formdata=request.args)
+    form.validate()
+    page = caseload.caseload_page(current_user, get_course(), form.to_filter(),
+                                  page_number(request.args.get("page", type=int)))
+    args = form.query_args()
+    return render_template("counsel/home.html", form=form, result=page, pager_args=args, filtered=bool(args))

@@ -4,13 +4,14 @@ No URL here carries an id: every page is about the signed-in learner and nobody 
 """
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, session, url_for
+from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
 from ..access import LEARNER, role_required
 from ..auth.views import password_check_limit
 from ..content import get_course
 from ..services import progress, records
+from ..services.audit import page_number
 from .charts import score_chart
 from .forms import DeleteAccountForm
 from .views import bp
@@ -30,6 +31,14 @@ def my_data():
     """Who can see the learner's record, recent views of it, downloads, and the way to delete it."""
     return render_template("learn/data.html", viewers=records.record_viewers(current_user),
                            views=records.recent_views(current_user))
+
+
+@bp.route("/data/access-log")
+@role_required(LEARNER)
+def access_log():
+    """Every look at the learner's record by someone else: who, their role, when, what; paged, newest first."""
+    pagination, looks = records.record_looks(current_user, get_course(), page_number(request.args.get("page", type=int)))
+    return render_template("learn/access_log.html", page=pagination, looks=looks)
 
 
 @bp.route("/data/export.<any(json, csv):fmt>", methods=["POST"])

@@ -17,6 +17,8 @@ class AuditEvent(Base):
         Index("ix_audit_event_subject_time", "subject_id", "occurred_at"),
         Index("ix_audit_event_actor_time", "actor_id", "occurred_at"),
         Index("ix_audit_event_action_time", "action", "occurred_at"),
+        # The admin's log: newest first, or a date range, with no other filter.
+        Index("ix_audit_event_occurred_at", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,6 +15,15 @@ NAMING_CONVENTION = {
 }
 
 
+# Ids are INTEGER columns; a larger number (from a URL or a form) cannot name a row.
+MAX_ID = 2**31 - 1
+
+
+def valid_id(value: int) -> bool:
+    """True for a number that can be a row id (PostgreSQL refuses to compare with a larger one)."""
+    return 0 < value <= MAX_ID
+
+
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(timezone.utc)

@@ -1,9 +1,15 @@
-"""Recording audit events: append-only, in UTC, never with passwords, tokens or answers."""
+"""Recording audit events (append-only, in UTC, never with passwords, tokens or answers) and listing them."""
 from __future__ import annotations
 
-from flask import has_request_context, request
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 
+from flask import has_request_context, request
+from sqlalchemy import Select, or_, select
+
+from ..database import write_transaction
 from ..extensions import db
+from ..models.base import valid_id
 from ..models import AuditEvent, User
 
 # Actions, as constants so reports and tests spell them the same way.
@@ -23,6 +29,7 @@ RECORD_VIEWED = "record_viewed"
 RECORD_EXPORTED = "record_exported"
 ACCOUNT_DELETED = "account_deleted"
 ACCESS_DENIED = "access_denied"
+MEMBER_REMOVED = "member_removed"
 
 
 def record(action: str, actor: User | None = None, subject_id: int | None = None,
@@ -39,3 +46,74 @@ def record(action: str, actor: User | None = None, subject_id: int | None = None
     )
     db.session.add(event)
     return event
+
+
+def record_now(action: str, actor: User | None = None, subject_id: int | None = None,
+               outcome: str = "ok", detail: str = "") -> AuditEvent:
+    """Write an audit event in its own write transaction, committed before the caller goes on.
+
+    For looks at a record: the event is stored before anything of the record is shown, and a
+    failure to store it stops the request (fail closed).
+    """
+    with write_transaction():
+        return record(action, actor, subject_id, outcome, detail)
+
+
+MAX_PAGE = 100_000  # a page number from the query string is clamped: a huge OFFSET is a database error
+
+
+def page_number(value: int | None) -> int:
+    """A page number from the query string, kept between 1 and MAX_PAGE."""
+    return min(max(value or 1, 1), MAX_PAGE)
+
+ACTIONS = (LOGIN, LOGIN_FAILED, LOGOUT, SIGNUP, PASSWORD_CHANGED, PASSWORD_RESET, USER_CREATED, USER_DEACTIVATED,
+           USER_REACTIVATED, ROLE_CHANGED, CASELOAD_ADDED, CASELOAD_REMOVED, RECORD_VIEWED, RECORD_EXPORTED,
+           ACCOUNT_DELETED, ACCESS_DENIED, MEMBER_REMOVED)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What the admin's audit log page narrows to; each field None means "any"."""
+
+    action: str | None = None
+    actor: str | None = None  # an account id, or a username
+    subject: str | None = None  # an account id, or a username
+    since: date | None = None  # first day included (UTC)
+    until: date | None = None  # last day included (UTC)
+
+
+def _person(column, value: str):
+    """Condition: the id column names this account, given as its id or its username (either, for digits)."""
+    value = value.strip()
+    by_name = column.in_(select(User.id).where(User.username == value.lower()))
+    if value.isascii() and value.isdigit() and valid_id(int(value)):
+        return or_(column == int(value), by_name)
+    return by_name
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def events_query(flt: EventFilter) -> Select:
+    """A select() of audit events, newest first, narrowed by `flt`."""
+    stmt = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    if flt.action:
+        stmt = stmt.where(AuditEvent.action == flt.action)
+    if flt.actor:
+        stmt = stmt.where(_person(AuditEvent.actor_id, flt.actor))
+    if flt.subject:
+        stmt = stmt.where(_person(AuditEvent.subject_id, flt.subject))
+    if flt.since:
+        stmt = stmt.where(AuditEvent.occurred_at >= _day_start(flt.since))
+    if flt.until:
+        stmt = stmt.where(AuditEvent.occurred_at < _day_start(flt.until + timedelta(days=1)))
+    return stmt
+
+
+def people(events) -> dict[int, User]:
+    """The accounts the events name as actor or subject, by id (one query; deleted accounts are absent)."""
+    ids = {i for e in events for i in (e.actor_id, e.subject_id) if i is not None}
+    if not ids:
+        return {}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}

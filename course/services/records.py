@@ -10,7 +10,9 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import delete, null, or_, select, union_all
 
 from ..access import COUNSELOR, FACILITATOR, ROLE_LABELS
@@ -20,13 +22,12 @@ from ..extensions import db
 from ..models import Assignment, AttemptAnswer, AuditEvent, Caseload, Cohort, CohortMember, LessonProgress, QuizAttempt, User
 from . import audit, sessions
 from .accounts import normalise_username
+from .csv_export import safe_cell
 from .passwords import verify_password
 from .progress import CourseProgress, ModuleProgress
 
 TAKEN, SKIPPED, NOT_TAKEN = "taken", "skipped", "not taken"
 FORMATS = {"json": "application/json", "csv": "text/csv"}
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ACTION_LABELS = {
     audit.RECORD_VIEWED: "Looked at your record",
     audit.RECORD_EXPORTED: "Exported your record",
@@ -35,7 +36,11 @@ ACTION_LABELS = {
     audit.USER_REACTIVATED: "Switched your account back on",
     audit.CASELOAD_ADDED: "Added you to a caseload",
     audit.CASELOAD_REMOVED: "Took you off a caseload",
+    audit.ACCESS_DENIED: "Tried to open your record and was refused",
 }
+# What the "who has seen my record" page lists: looks by someone else.
+LOOK_ACTIONS = (audit.RECORD_VIEWED, audit.RECORD_EXPORTED)
+LOOKS_PER_PAGE = 25
 
 
 @dataclass(frozen=True)
@@ -220,18 +225,47 @@ def recent_views(learner: User, limit: int = 10) -> list[dict]:
             for event in _audit_events(learner, by_others=True, limit=limit)]
 
 
+@dataclass(frozen=True)
+class Look:
+    """One look at the learner's record by someone else: when, who (and their role then), what they saw."""
+
+    when: datetime
+    who: str
+    role: str
+    what: str
+
+
+def _look_label(event: AuditEvent, course: Course) -> str:
+    """Which part of the record a look showed, from the event's detail (ids only)."""
+    if event.action == audit.RECORD_EXPORTED:
+        return "Downloaded your record"
+    parts = event.detail.split()
+    if parts[:1] == ["attempt"] and len(parts) == 4:
+        module = course.module(parts[3])
+        kind = "pre-test" if parts[2] == "pretest" else "quiz"
+        return f"Your answers in the {kind} of “{module.title if module else parts[3]}”"
+    return "Your record: progress, scores, answers summary and myths"
+
+
+def record_looks(learner: User, course: Course, page: int) -> tuple[Pagination, list[Look]]:
+    """One page of the looks at the learner's record by others, newest first (two queries, plus names)."""
+    stmt = (select(AuditEvent).where(AuditEvent.subject_id == learner.id, AuditEvent.action.in_(LOOK_ACTIONS),
+                                     AuditEvent.actor_id != learner.id)
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()))
+    pagination = db.paginate(stmt, page=page, per_page=LOOKS_PER_PAGE, error_out=False)
+    names = audit.people(pagination.items)
+    looks = [Look(e.occurred_at, names[e.actor_id].name if e.actor_id in names else "a deleted account",
+                  ROLE_LABELS.get(e.actor_role or "", "unknown role"), _look_label(e, course))
+             for e in pagination.items]
+    return pagination, looks
+
+
 def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    text = _text(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _flatten(section: str, record: str, item: dict) -> Iterator[list[str]]:
@@ -252,7 +286,7 @@ def csv_rows(data: dict) -> Iterator[list[str]]:
         items = content if isinstance(content, list) else [content]
         for n, item in enumerate(items, 1):
             for row in _flatten(section, str(n), item):
-                yield [_cell(cell) for cell in row]
+                yield [safe_cell(cell) for cell in row]
 
 
 def _csv_text(rows: Iterator[list[str]]) -> str:

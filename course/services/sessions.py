@@ -33,11 +33,12 @@ def _digest(token: str) -> str:
 
 def start_session(user: User) -> UserSession:
     """Create a new session for the user (a fresh random id) in the current transaction."""
-    token = secrets.token_urlsafe(32)
-    row = UserSession(token_hash=_digest(token), user=user, created_at=utcnow(), last_seen_at=utcnow())
+    token, now = secrets.token_urlsafe(32), utcnow()
+    row = UserSession(token_hash=_digest(token), user=user, created_at=now, last_seen_at=now)
     row.token = token
     db.session.add(row)
     user.current_session = row
+    user.last_active_at = now  # signing in is activity: a counselor's "last active" shows it
     return row
 
 

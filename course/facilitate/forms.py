@@ -1,0 +1,65 @@
+"""Forms of the facilitator's area. Rules (names, members, due dates) are checked by services/cohorts."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..services.cohorts import NAME_MAX_LENGTH
+
+EVERYONE, CHOSEN = "cohort", "members"
+DATE_FORMAT_MESSAGE = "Enter the date as year-month-day, for example 2030-06-30."
+DUE_HINT = "Optional. Learners see it on their home page. It means by the end of that day (UTC)."
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes; the service checks the values, so a forged one gets a clear message."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, validate_choice=False, **kwargs)
+
+
+def due_field(label: str = "Due date") -> DateField:
+    """A date input for a due date; empty means no due date."""
+    return DateField(label, validators=[Optional()], invalid_value_message=DATE_FORMAT_MESSAGE, description=DUE_HINT)
+
+
+class CohortNameForm(FlaskForm):
+    """Name a new cohort, or rename one."""
+
+    name = StringField(
+        "Cohort name",
+        validators=[DataRequired("Enter a name for the cohort."),
+                    Length(max=NAME_MAX_LENGTH, message=f"Use at most {NAME_MAX_LENGTH} characters.")],
+        description="Learners in the cohort see this name. For example: Tuesday evening group.",
+        render_kw={"maxlength": NAME_MAX_LENGTH, "autocomplete": "off"},
+    )
+
+
+class AssignForm(FlaskForm):
+    """Assign modules to the whole cohort or to chosen members, with an optional due date."""
+
+    modules = CheckboxesField("Modules")
+    who = RadioField("Assign to", default=EVERYONE, validate_choice=False,
+                     choices=[SelectChoice(EVERYONE, "Everyone in the cohort, including people who join later"),
+                              SelectChoice(CHOSEN, "Only the members I choose")],
+                     validators=[AnyOf([EVERYONE, CHOSEN], message="Choose everyone or chosen members.")])
+    learners = CheckboxesField("Members")
+    usernames = TextAreaField("Usernames", validators=[Length(max=8000, message="That list is too long.")],
+                              description="Separate usernames with commas, spaces or new lines.",
+                              render_kw={"autocapitalize": "none", "spellcheck": "false", "rows": 3})
+    due = due_field()
+
+
+class DueDateForm(FlaskForm):
+    """Change an assignment's due date, or clear it."""
+
+    due = due_field("New due date")
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes state: only the CSRF token is needed."""

@@ -1,0 +1,60 @@
+"""A cohort's progress table, item analysis and their CSV exports (readable after archiving too)."""
+from __future__ import annotations
+
+from flask import Response, abort, render_template, request, stream_with_context
+from flask_login import current_user
+
+from ..access import FACILITATOR, role_required
+from ..content import get_course
+from ..services import cohort_reports, item_analysis
+from ..services.csv_export import stream_csv
+from .forms import ConfirmForm
+from .views import bp, own_cohort_or_404
+
+
+@bp.route("/cohorts/<int:cohort_id>")
+@role_required(FACILITATOR)
+def cohort(cohort_id: int):
+    """Learners × modules: status, best score and overdue flag, sortable and paged, with cohort totals."""
+    cohort = own_cohort_or_404(cohort_id, archived_ok=True)
+    course = get_course()
+    sort = cohort_reports.parse_sort(request.args.get("sort"), course)
+    report = cohort_reports.progress_page(cohort, course, sort, request.args.get("page", 1, type=int))
+    return render_template("facilitate/cohort.html", cohort=cohort, report=report, course=course,
+                           confirm=ConfirmForm(), tab="progress")
+
+
+@bp.route("/cohorts/<int:cohort_id>/modules/<module_id>")
+@role_required(FACILITATOR)
+def items(cohort_id: int, module_id: str):
+    """Question by question: share correct on first attempts, the most chosen wrong answer and its myth."""
+    cohort = own_cohort_or_404(cohort_id, archived_ok=True)
+    course = get_course()
+    module = course.module(module_id) or abort(404)
+    return render_template("facilitate/items.html", cohort=cohort, module=module,
+                           rows=item_analysis.item_analysis(cohort, [module], course),
+                           learners=item_analysis.first_attempt_counts(cohort, [module]).get(module.id, 0),
+                           confirm=ConfirmForm(), tab="progress")
+
+
+def _csv_download(cohort_id: int, what: str, build) -> Response:
+    """Audit the export, then stream the file: rows are read while the response is sent."""
+    cohort = own_cohort_or_404(cohort_id, archived_ok=True)
+    cohort_reports.record_export(current_user, cohort, what)
+    header, rows = build(cohort, get_course())
+    return Response(stream_with_context(stream_csv(header, rows)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="cohort-{cohort.id}-{what}.csv"'})
+
+
+@bp.route("/cohorts/<int:cohort_id>/export/progress.csv", methods=["POST"])
+@role_required(FACILITATOR)
+def export_progress(cohort_id: int):
+    """Download the progress table of every current member as CSV (a POST: each export is audited)."""
+    return _csv_download(cohort_id, "progress", cohort_reports.progress_csv)
+
+
+@bp.route("/cohorts/<int:cohort_id>/export/items.csv", methods=["POST"])
+@role_required(FACILITATOR)
+def export_items(cohort_id: int):
+    """Download the item analysis of every module as CSV (audited)."""
+    return _csv_download(cohort_id, "items", item_analysis.items_csv)

@@ -1,0 +1,254 @@
+"""A counselor's caseload: the paged, filtered list with progress in numbers, and the admin's links.
+
+The list is built from `access.visible_learners` (the same rule as the record page), so it can
+never show a learner the record page would refuse. Its cost does not grow with the caseload: one
+count and one page query, then four GROUP BY queries over the learners of that page only.
+
+Rules (docs/counseling-and-audit.md):
+- behind: at least one live assignment (to the learner or a cohort they are a current member
+  of) whose due date has passed, in a module the learner has not passed — as on their own page;
+- inactive for N days: last active (or, never active, the account's creation) N days ago or more;
+- failed a quiz twice: two or more failed quiz attempts in one module with no passing attempt in
+  that module (passing after failing clears it).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, distinct, exists, func, select, union_all
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+
+from ..access import COUNSELOR, LEARNER, visible_learners
+from ..content import Course
+from ..database import write_transaction
+from ..extensions import db
+from ..models import QUIZ, Assignment, Caseload, Cohort, CohortMember, LessonProgress, QuizAttempt, User, utcnow
+from . import audit
+from .accounts import normalise_username
+
+INACTIVE_DAYS = (7, 14, 30)
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    """The filters of the caseload list; all off shows every learner on the caseload."""
+
+    behind: bool = False
+    inactive_days: int | None = None
+    failed_twice: bool = False
+
+    def __post_init__(self):
+        if self.inactive_days is not None and self.inactive_days not in INACTIVE_DAYS:
+            raise ValueError(f"inactive_days must be one of {INACTIVE_DAYS}")
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """One learner in the list, with their progress in numbers."""
+
+    learner: User
+    modules_passed: int
+    lessons_done: int
+    overdue: int
+    failed_twice: tuple[str, ...]  # titles of the modules failed twice and not passed
+
+
+@dataclass(frozen=True)
+class CaseloadPage:
+    """One page of the caseload, with the course totals the numbers are out of."""
+
+    rows: tuple[CaseloadRow, ...]
+    pagination: Pagination
+    modules_total: int
+    lessons_total: int
+
+
+def _passed(learner_id, module_id):
+    """SQL condition: the learner has a passing quiz attempt in the module."""
+    passing = aliased(QuizAttempt)
+    return exists().where(passing.learner_id == learner_id, passing.module_id == module_id,
+                          passing.kind == QUIZ, passing.passed.is_(True))
+
+
+def _overdue(now: datetime, module_ids: list[str], learner_ids=None):
+    """(learner_id, module_id) of live assignments past due in modules not passed (a subquery)."""
+    live = Assignment.withdrawn_at.is_(None)
+    direct = select(Assignment.learner_id.label("learner_id"), Assignment.module_id, Assignment.due_at).where(
+        live, Assignment.learner_id.is_not(None))
+    via_cohort = (select(CohortMember.learner_id.label("learner_id"), Assignment.module_id, Assignment.due_at)
+                  .join(Assignment, Assignment.cohort_id == CohortMember.cohort_id)
+                  .where(live, CohortMember.removed_at.is_(None)))
+    if learner_ids is not None:
+        direct = direct.where(Assignment.learner_id.in_(learner_ids))
+        via_cohort = via_cohort.where(CohortMember.learner_id.in_(learner_ids))
+    assigned = union_all(direct, via_cohort).subquery()
+    return (select(assigned.c.learner_id, assigned.c.module_id)
+            .where(assigned.c.due_at < now, assigned.c.module_id.in_(module_ids),
+                   ~_passed(assigned.c.learner_id, assigned.c.module_id))
+            .subquery())
+
+
+def _failed_twice(module_ids: list[str], learner_ids=None) -> Select:
+    """(learner_id, module_id) with two or more failed quiz attempts and no pass in that module."""
+    stmt = (select(QuizAttempt.learner_id, QuizAttempt.module_id)
+            .where(QuizAttempt.kind == QUIZ, QuizAttempt.passed.is_(False), QuizAttempt.module_id.in_(module_ids),
+                   ~_passed(QuizAttempt.learner_id, QuizAttempt.module_id))
+            .group_by(QuizAttempt.learner_id, QuizAttempt.module_id)
+            .having(func.count() >= 2))
+    if learner_ids is not None:
+        stmt = stmt.where(QuizAttempt.learner_id.in_(learner_ids))
+    return stmt
+
+
+def caseload_query(counselor: User, course: Course, flt: CaseloadFilter, now: datetime | None = None) -> Select:
+    """A select() of the counselor's learners that match the filter, in username order."""
+    now = now or utcnow()
+    module_ids = [m.id for m in course.modules]
+    stmt = visible_learners(counselor)
+    if flt.behind:
+        stmt = stmt.where(User.id.in_(select(_overdue(now, module_ids).c.learner_id)))
+    if flt.inactive_days:
+        cutoff = now - timedelta(days=flt.inactive_days)
+        stmt = stmt.where(func.coalesce(User.last_active_at, User.created_at) <= cutoff)
+    if flt.failed_twice:
+        stmt = stmt.where(User.id.in_(select(_failed_twice(module_ids).subquery().c.learner_id)))
+    return stmt.order_by(User.username, User.id)
+
+
+def _counts(stmt: Select) -> dict[int, int]:
+    return {learner_id: n for learner_id, n in db.session.execute(stmt)}
+
+
+def caseload_page(counselor: User, course: Course, flt: CaseloadFilter, page: int = 1,
+                  per_page: int = PER_PAGE) -> CaseloadPage:
+    """One page of the counselor's caseload with each learner's numbers; six queries whatever the size."""
+    now = utcnow()
+    pagination = db.paginate(caseload_query(counselor, course, flt, now), page=page, per_page=per_page,
+                             error_out=False)
+    ids = [learner.id for learner in pagination.items]
+    module_ids = [m.id for m in course.modules]
+    lesson_ids = [lesson.id for m in course.modules for lesson in m.lessons]
+    lessons = _counts(select(LessonProgress.learner_id, func.count()).where(
+        LessonProgress.learner_id.in_(ids), LessonProgress.completed_at.is_not(None),
+        LessonProgress.lesson_id.in_(lesson_ids)).group_by(LessonProgress.learner_id))
+    passed = _counts(select(QuizAttempt.learner_id, func.count(distinct(QuizAttempt.module_id))).where(
+        QuizAttempt.learner_id.in_(ids), QuizAttempt.kind == QUIZ, QuizAttempt.passed.is_(True),
+        QuizAttempt.module_id.in_(module_ids)).group_by(QuizAttempt.learner_id))
+    overdue_pairs = _overdue(now, module_ids, ids)
+    overdue = _counts(select(overdue_pairs.c.learner_id, func.count(distinct(overdue_pairs.c.module_id)))
+                      .group_by(overdue_pairs.c.learner_id))
+    struggling: dict[int, list[str]] = {}
+    for learner_id, module_id in db.session.execute(_failed_twice(module_ids, ids)):
+        struggling.setdefault(learner_id, []).append(module_id)
+    titles = {m.id: m.title for m in course.modules}
+    order = {m.id: n for n, m in enumerate(course.modules)}
+    rows = tuple(CaseloadRow(learner, passed.get(learner.id, 0), lessons.get(learner.id, 0), overdue.get(learner.id, 0),
+                             tuple(titles[m] for m in sorted(struggling.get(learner.id, ()), key=order.get)))
+                 for learner in pagination.items)
+    return CaseloadPage(rows, pagination, len(course.modules), len(lesson_ids))
+
+
+# --- The admin's side: attaching and detaching ---------------------------------------------------
+
+class CaseloadError(ValueError):
+    """A caseload change was refused; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class CaseloadLink:
+    """One line of a counselor's caseload as the admin sees it: a cohort or one learner."""
+
+    id: int
+    cohort_id: int | None
+    cohort_name: str | None
+    current_members: int
+    learner_id: int | None
+    learner_username: str | None
+    created_at: datetime
+
+
+def links(counselor: User) -> list[CaseloadLink]:
+    """The counselor's caseload links, cohorts first, with each cohort's number of current members."""
+    members = (select(func.count()).where(CohortMember.cohort_id == Caseload.cohort_id,
+                                          CohortMember.removed_at.is_(None)).scalar_subquery())
+    rows = db.session.execute(
+        select(Caseload, Cohort.name, User.username, members)
+        .outerjoin(Cohort, Cohort.id == Caseload.cohort_id).outerjoin(User, User.id == Caseload.learner_id)
+        .where(Caseload.counselor_id == counselor.id)
+        .order_by(Caseload.cohort_id.is_(None), Cohort.name, User.username, Caseload.id))
+    return [CaseloadLink(link.id, link.cohort_id, cohort_name, count if link.cohort_id else 0, link.learner_id,
+                         username, link.created_at) for link, cohort_name, username, count in rows]
+
+
+def attachable_cohorts() -> list[Cohort]:
+    """Cohorts that can be attached: every cohort not archived, by name."""
+    return list(db.session.scalars(select(Cohort).where(Cohort.archived_at.is_(None)).order_by(Cohort.name, Cohort.id)))
+
+
+def _check_counselor(counselor: User) -> None:
+    if counselor.role != COUNSELOR:
+        raise CaseloadError("Only a counselor has a caseload.")
+
+
+def _audit(action: str, link: Caseload, by: User) -> None:
+    """A learner link names the learner as subject; a cohort link names the counselor."""
+    if link.learner_id:
+        audit.record(action, by, link.learner_id, detail=f"learner; counselor {link.counselor_id}")
+    else:
+        audit.record(action, by, link.counselor_id, detail=f"cohort {link.cohort_id}")
+
+
+def _add(link: Caseload, by: User, duplicate: str) -> None:
+    try:
+        with write_transaction():
+            db.session.add(link)
+            db.session.flush()
+            _audit(audit.CASELOAD_ADDED, link, by)
+    except IntegrityError as error:  # already attached (perhaps by another admin a moment ago)
+        raise CaseloadError(duplicate) from error
+
+
+def attach_cohort(counselor: User, cohort_id: int, by: User) -> Cohort:
+    """Put a whole cohort on the counselor's caseload; its current members become visible.
+
+    :raise CaseloadError: for a non-counselor, an unknown or archived cohort, or one already attached.
+    """
+    _check_counselor(counselor)
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or cohort.archived_at is not None:
+        raise CaseloadError("Choose one of the cohorts listed.")
+    _add(Caseload(counselor_id=counselor.id, cohort_id=cohort.id, created_by_id=by.id), by,
+         f"The cohort “{cohort.name}” is already on this caseload.")
+    return cohort
+
+
+def attach_learner(counselor: User, username: str, by: User) -> User:
+    """Put one learner, found by username, on the counselor's caseload.
+
+    :raise CaseloadError: for a non-counselor, no learner with that username, or one already attached.
+    """
+    _check_counselor(counselor)
+    learner = db.session.scalar(select(User).where(User.username == normalise_username(username), User.role == LEARNER))
+    if learner is None:
+        raise CaseloadError("There is no learner with that username.")
+    _add(Caseload(counselor_id=counselor.id, learner_id=learner.id, created_by_id=by.id), by,
+         f"{learner.username} is already on this caseload (attached one by one).")
+    return learner
+
+
+def detach(counselor: User, link_id: int, by: User) -> bool:
+    """Remove one link from the counselor's caseload; access ends at the counselor's next request.
+
+    Returns False when the counselor has no such link (nothing changes).
+    """
+    with write_transaction():
+        link = db.session.scalar(select(Caseload).where(Caseload.id == link_id, Caseload.counselor_id == counselor.id))
+        if link is None:
+            return False
+        _audit(audit.CASELOAD_REMOVED, link, by)
+        db.session.delete(link)
+    return True

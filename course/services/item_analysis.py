@@ -1,0 +1,103 @@
+"""Item analysis: each quiz question over a cohort's first graded attempts, and its CSV rows.
+
+One query for any number of learners: answers are counted per distinct set of choices, and the
+sets are split into choices here (there are few per question, whatever the cohort size).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+
+from ..content import Choice, Course, Misconception, Module, Question
+from ..extensions import db
+from ..models import PRETEST, QUIZ, AttemptAnswer, Cohort, QuizAttempt
+from .cohorts import member_ids
+
+QA = QuizAttempt
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One quiz question over the cohort's first attempts: share correct, the most chosen wrong answer."""
+
+    number: int
+    module: Module
+    question: Question
+    answered: int
+    correct: int
+    pretest_answered: int
+    pretest_correct: int
+    top_wrong: Choice | None
+    top_wrong_count: int
+    myth: Misconception | None
+
+    @property
+    def share_correct(self) -> int | None:
+        """Percentage of first quiz attempts that got the question fully right."""
+        return round(100 * self.correct / self.answered) if self.answered else None
+
+    @property
+    def pretest_share_correct(self) -> int | None:
+        """Percentage of pre-tests that got it fully right (None when it was not on the pre-test)."""
+        return round(100 * self.pretest_correct / self.pretest_answered) if self.pretest_answered else None
+
+
+def first_attempt_counts(cohort: Cohort, modules: list[Module]) -> dict[str, int]:
+    """Module id → number of current members with a graded quiz attempt in it. One query."""
+    rows = db.session.execute(select(QA.module_id, func.count(QA.learner_id.distinct()))
+                              .where(QA.learner_id.in_(member_ids(cohort)), QA.kind == QUIZ,
+                                     QA.module_id.in_([m.id for m in modules]), QA.score.is_not(None))
+                              .group_by(QA.module_id))
+    return dict(rows.all())
+
+
+def item_analysis(cohort: Cohort, modules: list[Module], course: Course) -> list[ItemRow]:
+    """Question by question, over each current member's first graded quiz attempt (and pre-test). One query."""
+    first = (select(func.min(QA.id)).where(QA.learner_id.in_(member_ids(cohort)),
+                                           QA.module_id.in_([m.id for m in modules]), QA.score.is_not(None))
+             .group_by(QA.learner_id, QA.module_id, QA.kind))
+    counts: dict[tuple[str, str], list] = {}
+    for kind, question_id, choice_ids, n, right in db.session.execute(
+            select(QA.kind, AttemptAnswer.question_id, AttemptAnswer.choice_ids, func.count(),
+                   func.sum(case((AttemptAnswer.correct.is_(True), 1), else_=0)))
+            .join(QA, QA.id == AttemptAnswer.attempt_id).where(AttemptAnswer.attempt_id.in_(first))
+            .group_by(QA.kind, AttemptAnswer.question_id, AttemptAnswer.choice_ids)):
+        counts.setdefault((kind, question_id), []).append((choice_ids, n, int(right or 0)))
+    return [_item(n, module, question, counts, course)
+            for module in modules for n, question in enumerate(module.quiz.questions, 1)]
+
+
+def _item(number: int, module: Module, question: Question, counts: dict, course: Course) -> ItemRow:
+    quiz = counts.get((QUIZ, question.id), [])
+    pretest = counts.get((PRETEST, question.id), [])
+    picks: dict[str, int] = {}
+    for choice_ids, n, _ in quiz:
+        for choice_id in filter(None, choice_ids.split(",")):
+            if choice_id not in question.correct_ids:
+                picks[choice_id] = picks.get(choice_id, 0) + n
+    order = [c.id for c in question.choices]
+    known = [c for c in picks if c in order]  # a choice removed from the content since is left out
+    top = max(known, key=lambda c: (picks[c], -order.index(c)), default=None)
+    choice = question.choice(top) if top else None
+    myth = course.misconception(choice.misconception) if choice and choice.misconception else None
+    return ItemRow(number, module, question, sum(n for _, n, _ in quiz), sum(r for _, _, r in quiz),
+                   sum(n for _, n, _ in pretest), sum(r for _, _, r in pretest),
+                   choice, picks.get(top, 0) if top else 0, myth)
+
+
+def items_csv(cohort: Cohort, course: Course) -> tuple[list[str], Iterator[list]]:
+    """Header and rows of the item analysis export: one row per quiz question of every module."""
+    header = ["Module", "Question number", "Question id", "Question", "First attempts", "Correct",
+              "Correct (%)", "Pre-tests", "Pre-test correct (%)", "Most chosen wrong answer", "Times chosen",
+              "Misconception id", "Myth"]
+
+    def rows() -> Iterator[list]:
+        for item in item_analysis(cohort, list(course.modules), course):
+            yield [item.module.title, item.number, item.question.id, item.question.prompt, item.answered,
+                   item.correct, item.share_correct, item.pretest_answered, item.pretest_share_correct,
+                   item.top_wrong.text if item.top_wrong else None, item.top_wrong_count,
+                   item.myth.id if item.myth else None, item.myth.myth if item.myth else None]
+
+    return header, rows()
