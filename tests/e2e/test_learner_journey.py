@@ -79,3 +79,10 @@ def test_learner_journey(open_page, seed, seed_app, viewport, javascript):
     page.wait_for_url(f"**/learn/modules/{second.id}")
     assert page.locator("h1").inner_text() == second.title
     check()
+
+    page.goto("/learn/progress")
+    check()
+    chart = page.locator("svg[role='img']")
+    assert chart.count() == 1 and chart.locator("title").count() == 1
+    table = page.locator("table", has=page.locator("caption"))
+    assert first.title in table.first.inner_text() and "100" in table.first.inner_text()
