@@ -10,7 +10,7 @@ from flask_login import current_user, logout_user
 from ..access import LEARNER, role_required
 from ..auth.views import password_check_limit
 from ..content import get_course
-from ..services import progress, records
+from ..services import data_export, progress, records
 from ..services.audit import page_number
 from .charts import score_chart
 from .forms import DeleteAccountForm
@@ -45,7 +45,7 @@ def access_log():
 @role_required(LEARNER)
 def export(fmt: str):
     """Download everything the course keeps about the learner (a POST: each export is audited)."""
-    file = records.download(current_user._get_current_object(), get_course(), fmt)
+    file = data_export.download(current_user._get_current_object(), get_course(), fmt)
     return Response(file.body, mimetype=file.mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{file.filename}"'})
 
