@@ -129,7 +129,8 @@ def test_an_attempt_review_shows_each_answer_the_right_one_and_the_myth_picked(c
     first = module.question(failed.layout[0]["question"])
     wrong = next(c for c in first.choices if not c.correct)
     assert unescape(f"Their answer:</strong> {wrong.text}") in unescape(page)
-    right = "; ".join(c.text for c in first.choices if c.correct)
+    shown = [first.choice(choice_id) for choice_id in failed.layout[0]["choices"]]  # the order they saw
+    right = "; ".join(c.text for c in shown if c.correct)
     assert unescape(f"Right answer:</strong> {right}") in unescape(page)
     first_wrong = [next(c for c in module.question(item["question"]).choices if not c.correct) for item in failed.layout]
     myths = {course.misconception(c.misconception) for c in first_wrong if c.misconception}
