@@ -1,8 +1,9 @@
 """Error pages: a styled page for every client and server error, never a traceback."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -45,8 +46,33 @@ def _server_error(error: Exception):
     return _render(500)
 
 
+def _database_unavailable(error: OperationalError):
+    """The database stayed locked past the busy timeout, or is down: 503, never a 500 or the driver's text.
+
+    A view may keep what the person sent (the quiz form, re-rendered with their answers) through an
+    `on_database_unavailable` attribute; everything else gets the "site is busy" page.
+    """
+    db.session.rollback()
+    current_app.logger.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+    view = current_app.view_functions.get(request.endpoint or "")
+    keep = getattr(view, "on_database_unavailable", None)
+    response = None
+    if keep is not None:
+        try:
+            response = make_response(keep())
+        except Exception:  # the database cannot even be read: the plain page below
+            db.session.rollback()
+            response = None
+    if response is None:
+        response = make_response(_render(503))
+    response.status_code = 503
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _server_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(Exception, _server_error)

@@ -184,5 +184,21 @@ def result(attempt_id: int):
                            unlocked=unlocked, course=get_course())
 
 
+def _answers_kept():
+    """When the database is too busy to save: the quiz again, with the answers just sent, to send again."""
+    attempt, module = _own_attempt_or_404(request.view_args["attempt_id"])
+    if _wants_json():
+        return jsonify(saved=False, reason="busy", message="Not saved yet: the site is busy. Trying again shortly.")
+    try:
+        answers = attempts.parse_answers(attempt, request.form)
+    except grading.AnswerError:
+        answers = attempts.saved_answers(attempt)
+    flash("The site is busy and your answers were not sent yet. They are still filled in below: "
+          "please press the button again in a moment.", "error")
+    return _render_attempt(attempt, module, answers)[0]
+
+
 save_draft.stash_on_signout = stash_answers
 submit.stash_on_signout = stash_answers
+save_draft.on_database_unavailable = _answers_kept
+submit.on_database_unavailable = _answers_kept
