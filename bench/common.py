@@ -1,0 +1,63 @@
+"""Shared by the bench scripts: the app on the bench database, sessions and CSRF tokens for load.
+
+Load needs many signed-in learners. Signing in through the login form would cost one argon2 hash
+each, so the bench does what the login does, directly: a UserSession row whose sha256 is the
+token in the signed cookie, and the CSRF token Flask-WTF would put in the form.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from itsdangerous import URLSafeTimedSerializer  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+
+from course import create_app  # noqa: E402
+from course.extensions import db  # noqa: E402
+from course.models import UserSession, utcnow  # noqa: E402
+
+COOKIE_NAME = "course_session"
+POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+POSTGRES_BENCH_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/course_bench"
+
+
+def bench_app(database_url: str, secret_key: str):
+    """The app as the server runs it (production mode), on the bench database."""
+    return create_app({"APP_ENV": "production", "SECRET_KEY": secret_key, "SQLALCHEMY_DATABASE_URI": database_url,
+                       "RATELIMIT_ENABLED": False})
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a signed-in browser sends: the session cookie and the CSRF token of its forms."""
+
+    user_id: int
+    cookie: str  # "course_session=..."
+    csrf_token: str
+
+
+def open_sessions(app, user_ids: list[int]) -> dict[int, Credentials]:
+    """Start one server-side session per user, as a sign-in would; returns each one's cookie and CSRF token.
+
+    Call inside an app context.
+    """
+    signer = app.session_interface.get_signing_serializer(app)
+    csrf = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token")
+    now, rows, result = utcnow(), [], {}
+    for user_id in user_ids:
+        token, raw_csrf = secrets.token_urlsafe(32), hashlib.sha1(secrets.token_bytes(64)).hexdigest()
+        rows.append({"token_hash": hashlib.sha256(token.encode()).hexdigest(), "user_id": user_id,
+                     "created_at": now, "last_seen_at": now})
+        cookie = signer.dumps({"_user_id": token, "_fresh": True, "csrf_token": raw_csrf})
+        result[user_id] = Credentials(user_id, f"{COOKIE_NAME}={cookie}", csrf.dumps(raw_csrf))
+    for start in range(0, len(rows), 2000):
+        db.session.execute(insert(UserSession), rows[start:start + 2000])
+    db.session.commit()
+    return result
