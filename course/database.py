@@ -1,4 +1,4 @@
-"""Database wiring: SQLite pragmas, IMMEDIATE write transactions, the write_transaction helper."""
+"""Database wiring: SQLite pragmas, IMMEDIATE write transactions, the write_transaction helper, upserts."""
 from __future__ import annotations
 
 import sqlite3
@@ -7,6 +7,8 @@ from contextlib import contextmanager
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
 from .extensions import db
@@ -55,12 +57,22 @@ def init_app(app: Flask) -> None:
 def write_transaction() -> Iterator:
     """Run the block as one write transaction (BEGIN IMMEDIATE on SQLite); commit, or roll back on error."""
     session = db.session()  # the request's own session, not the scoped proxy
-    if session.in_transaction():
-        session.commit()  # end the read transaction this request began
-    session.connection(execution_options={WRITE_OPTION: True})
+    if session.get_bind().dialect.name == "sqlite":
+        if session.in_transaction():
+            session.commit()  # end the read transaction this request began: the write must BEGIN IMMEDIATE
+        session.connection(execution_options={WRITE_OPTION: True})
+    # PostgreSQL (READ COMMITTED) carries on in the request's transaction: each statement sees
+    # what is committed when it runs, so a new transaction would only add two round trips.
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
+
+
+def upsert(model):
+    """An INSERT that can take `.on_conflict_do_update(...)`: SQLite and PostgreSQL share the syntax."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert(model)
+    return sqlite_insert(model)

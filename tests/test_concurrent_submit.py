@@ -54,3 +54,47 @@ def test_concurrent_submits_grade_the_attempt_exactly_once(app, learner, count):
     assert db.session.scalar(select(func.count()).select_from(AttemptAnswer)) == len(module.quiz.questions)
     stored = db.session.get(QuizAttempt, attempt.id)
     assert stored.submitted_at is not None and stored.score == round(100 * 9 / len(module.quiz.questions), 1)
+
+
+def test_drafts_saved_while_the_attempt_is_submitted_never_change_the_graded_answers(app, learner):
+    """An autosave from one tab racing a submit from another: the submit's answers are what is graded."""
+    module = get_course().modules[0]
+    attempt = attempts.start_attempt(learner, module, QUIZ)
+    final = quiz_helpers.answers(attempt, module, right=9)
+    draft = quiz_helpers.answers(attempt, module, right=2)
+    sequence, count = attempt.sequence, 12
+    barrier = threading.Barrier(count)
+    outcomes, errors = [], []
+
+    def worker(n):
+        with app.app_context():
+            try:
+                own = attempts.find_attempt(db.session.get(User, learner.id), attempt.id)
+                db.session.commit()
+                barrier.wait(timeout=30)
+                if n % 2:
+                    outcomes.append(attempts.submit(own, final, sequence, module).first_time)
+                else:
+                    attempts.save_draft(own, draft, sequence)
+            except (attempts.AttemptClosed, attempts.StaleAttempt):
+                pass  # what the learner is told: already submitted, or changed in another tab
+            except Exception as error:  # the assertion below reports it
+                errors.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    db.session.expire_all()
+    stored = db.session.get(QuizAttempt, attempt.id)
+    if stored.submitted_at is None:  # every submit came after a draft and was refused as stale
+        assert outcomes == [] and attempts.saved_answers(stored) == draft
+        return
+    assert outcomes.count(True) == 1
+    assert attempts.saved_answers(stored) == final
+    assert all(row.correct is not None for row in stored.answers)
+    assert stored.score == round(100 * 9 / len(module.quiz.questions), 1)

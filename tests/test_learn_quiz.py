@@ -50,6 +50,24 @@ def test_an_attempt_stores_the_shuffled_order_shown_and_the_content_version(app,
     assert two.id != one.id and two.layout != one.layout
 
 
+def test_submit_replaces_the_drafts_with_graded_answers_seen_at_once(app, module, learner):
+    attempt = attempts.start_attempt(learner, module, QUIZ, random.Random(3))
+    final = quiz_helpers.answers(attempt, module, right=len(attempt.layout) - 1)
+    first_question = attempt.layout[0]["question"]
+    draft = {first_question: quiz_helpers.wrong_answer(module.question(first_question))}
+    sequence = attempts.save_draft(attempt, draft, attempt.sequence)
+    assert len(attempt.answers) == 1  # the draft is loaded in this session
+
+    attempts.submit(attempt, final, sequence, module)
+
+    stored = {row.question_id: row for row in attempt.answers}
+    assert {qid: frozenset(row.choice_ids.split(",")) for qid, row in stored.items()} == final
+    assert stored[first_question].correct is True and stored[first_question].credit == 1
+    assert sum(row.correct is False for row in stored.values()) == 1
+    assert db.session.scalar(select(func.count()).select_from(AttemptAnswer)) == len(attempt.layout)
+    assert attempt.score == round(100 * (len(attempt.layout) - 1) / len(attempt.layout), 1)
+
+
 def test_the_quiz_page_shows_questions_in_the_stored_order(signed_in, module):
     attempt = start_quiz(signed_in, module)
     page = signed_in.get(f"/learn/attempts/{attempt.id}").get_data(as_text=True)

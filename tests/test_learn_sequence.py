@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from course.content import get_course
@@ -40,6 +41,24 @@ def test_passing_a_quiz_unlocks_the_next_module_and_failing_does_not(app, course
     summary = progress.course_progress(learner, course)
     assert [m.status for m in summary.modules[:3]] == ["passed", "available", "locked"]
     assert summary.modules[0].best_score == 100.0 and summary.modules[0].quiz_scores == (failed.score, 100.0)
+
+
+def test_the_lesson_pages_lock_check_agrees_with_the_course_progress(app, course, learner):
+    """The lesson page asks `missing_prerequisites`; every other page reads `course_progress`."""
+
+    def both_agree():
+        summary = progress.course_progress(learner, course)
+        for module in course.modules:
+            assert progress.missing_prerequisites(learner, module, course) == summary.of(module.id).missing_prerequisites
+
+    both_agree()
+    take_quiz(learner, course.modules[0], right=2)  # failed: still locked
+    both_agree()
+    take_quiz(learner, course.modules[0])
+    take_quiz(learner, course.modules[1])
+    both_agree()
+    assert progress.missing_prerequisites(learner, course.modules[2], course) == ()
+    assert progress.missing_prerequisites(learner, course.modules[3], course) == (course.modules[2],)
 
 
 def test_the_best_attempt_decides_passing(app, course, learner):
@@ -95,14 +114,14 @@ def test_reading_a_lesson_records_progress_and_complete_moves_on(browser, course
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/lessons/{two.id}")
     row = db.session.scalar(select(LessonProgress))
     assert row.completed_at is not None and row.first_viewed_at <= row.completed_at
+    assert '<span class="done">Done</span>' in browser.get(f"/learn/modules/{first.id}/lessons/{one.id}").get_data(as_text=True)
+    assert '<span class="done">Done</span>' not in browser.get(f"/learn/modules/{first.id}/lessons/{two.id}").get_data(as_text=True)
     last = first.lessons[-1]
     response = browser.post(f"/learn/modules/{first.id}/lessons/{last.id}/complete", form_page="/learn/")
     assert response.headers["Location"].endswith(f"/learn/modules/{first.id}/quiz")
 
 
 def test_time_spent_is_counted_and_capped(app, course, learner):
-    import time_machine
-
     first = course.modules[0]
     lesson = first.lessons[0]
     start = utcnow()
@@ -114,6 +133,20 @@ def test_time_spent_is_counted_and_capped(app, course, learner):
     with time_machine.travel(start + timedelta(hours=5), tick=False):
         progress.complete_lesson(learner, first, lesson)
     assert db.session.scalar(select(LessonProgress.seconds_spent)) == 7 * 60 + progress.MAX_LESSON_SECONDS
+
+
+def test_opening_a_lesson_again_keeps_one_row_and_its_first_view(app, course, learner):
+    first = course.modules[0]
+    lesson = first.lessons[0]
+    start = utcnow()
+    with time_machine.travel(start, tick=False):
+        progress.record_view(learner, first, lesson)
+    with time_machine.travel(start + timedelta(minutes=3), tick=False):
+        progress.record_view(learner, first, lesson)
+    rows = db.session.scalars(select(LessonProgress)).all()
+    assert len(rows) == 1
+    assert rows[0].first_viewed_at == start and rows[0].last_viewed_at == start + timedelta(minutes=3)
+    assert rows[0].seconds_spent == 0 and rows[0].completed_at is None
 
 
 def test_resume_points_at_the_exact_next_step(app, course, learner):

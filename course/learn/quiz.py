@@ -140,7 +140,8 @@ def submit(attempt_id: int):
         return _reply_error(attempt, module, str(error))
     if not result.first_time:
         flash("This quiz was already submitted. Here is your result.", "info")
-    return redirect(url_for("learn.result", attempt_id=attempt.id), 303)
+    # attempt_id, not attempt.id: the submit expired the attempt, and reading it would cost a query.
+    return redirect(url_for("learn.result", attempt_id=attempt_id), 303)
 
 
 def _unanswered(attempt, missing: attempts.Incomplete) -> list[str]:

@@ -35,9 +35,14 @@ def open_module(module_id: str) -> tuple[Module, progress.ModuleProgress]:
     """
     module = module_or_404(module_id)
     _, standing = module_standing(module)
-    if standing.locked:  # say why, and show none of the module's content
-        abort(make_response(render_template("learn/locked.html", standing=standing), 403))
+    if standing.locked:
+        _refuse_locked(standing)
     return module, standing
+
+
+def _refuse_locked(standing: progress.ModuleProgress):
+    """:raise 403: with a page that says which quizzes open the module, and none of its content."""
+    abort(make_response(render_template("learn/locked.html", standing=standing), 403))
 
 
 @bp.route("/")
@@ -61,11 +66,17 @@ def module(module_id: str):
 @bp.route("/modules/<module_id>/lessons/<lesson_id>")
 @role_required(LEARNER)
 def lesson(module_id: str, lesson_id: str):
-    """One lesson, with previous and next."""
-    module, standing = open_module(module_id)
+    """One lesson, with previous and next.
+
+    The most visited page, so it asks only what it shows: is the module open (one small query,
+    none in the first module) and is this lesson done (returned by the write that records the view).
+    """
+    module = module_or_404(module_id)
+    if progress.missing_prerequisites(current_user, module, get_course()):
+        _refuse_locked(module_standing(module)[1])
     lesson = module.lesson(lesson_id) or abort(404)
-    progress.record_view(current_user, module, lesson)
-    return render_template("learn/lesson.html", module=module, lesson=lesson, standing=standing,
+    done = progress.record_view(current_user, module, lesson)
+    return render_template("learn/lesson.html", module=module, lesson=lesson, done=done,
                            previous=module.previous_lesson(lesson), next=module.next_lesson(lesson))
 
 

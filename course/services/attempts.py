@@ -10,10 +10,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..content import Module, Question
+from ..content import Module
 from ..database import write_transaction
 from ..extensions import db
 from ..models import PRETEST, QUIZ, AttemptAnswer, QuizAttempt, User, utcnow
@@ -129,6 +129,17 @@ def _store(attempt: QuizAttempt, answers: dict[str, frozenset[str]]) -> None:
             attempt.answers.append(AttemptAnswer(question_id=qid, choice_ids=value))
 
 
+def _lock(attempt: QuizAttempt) -> None:
+    """Read the attempt afresh, locked to this transaction until it ends.
+
+    SQLite's write transaction already excludes every other writer; on PostgreSQL the row lock
+    makes a draft save and a submit of the same attempt take turns (otherwise two tabs saving at
+    once both insert the same answer rows).
+    """
+    db.session.expire(attempt)
+    db.session.refresh(attempt, with_for_update=True)
+
+
 def _check_sequence(attempt: QuizAttempt, sequence: int | None, answers: dict[str, frozenset[str]]) -> None:
     """Refuse answers from an older page, unless they are what is saved anyway (an autosave raced a click)."""
     if attempt.submitted_at is not None:
@@ -144,20 +155,48 @@ def save_draft(attempt: QuizAttempt, answers: dict[str, frozenset[str]], sequenc
     :raise StaleAttempt: when another tab saved newer answers since this page was loaded.
     """
     with write_transaction():
-        db.session.expire(attempt)
+        _lock(attempt)
         _check_sequence(attempt, sequence, answers)
         _store(attempt, answers)
         attempt.sequence += 1
     return attempt.sequence
 
 
-def _claim(attempt: QuizAttempt) -> bool:
-    """Mark the attempt submitted if nobody has; only one request can win this UPDATE."""
+def _claim(attempt: QuizAttempt, score: float, passed: bool | None, sequence: int | None = None) -> bool:
+    """Mark the attempt submitted, with its score, if nobody has; only one request can win this UPDATE.
+
+    With a `sequence`, only while the attempt is still at it (the page sent is the newest).
+    """
+    condition = [QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None)]
+    if sequence is not None:
+        condition.append(QuizAttempt.sequence == sequence)
     result = db.session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(submitted_at=utcnow(), sequence=QuizAttempt.sequence + 1)
+        update(QuizAttempt).where(*condition)
+        .values(submitted_at=utcnow(), sequence=QuizAttempt.sequence + 1, score=score, passed=passed)
+        .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def _graded_rows(attempt: QuizAttempt, answers, module: Module) -> tuple[list[dict], float, bool | None]:
+    """The answer rows, graded, and the score: all worked out before the write lock is taken.
+
+    An answer to a question the content no longer has is kept, ungraded, as before.
+    """
+    now, rows, grades = utcnow(), [], []
+    for item in attempt.layout:
+        qid, question = item["question"], module.question(item["question"])
+        if qid not in answers:
+            continue
+        row = {"attempt_id": attempt.id, "question_id": qid, "choice_ids": ",".join(sorted(answers[qid])),
+               "correct": None, "credit": None, "misconception_ids": "", "saved_at": now}
+        if question is not None:
+            result = grading.grade(question, answers[qid])
+            grades.append(result)
+            row.update(correct=result.correct, credit=result.credit, misconception_ids=",".join(result.misconceptions))
+        rows.append(row)
+    score = grading.score(grades)
+    return rows, score, (score >= module.pass_mark if attempt.kind == QUIZ else None)
 
 
 def submit(attempt: QuizAttempt, answers: dict[str, frozenset[str]], sequence: int | None,
@@ -174,27 +213,23 @@ def submit(attempt: QuizAttempt, answers: dict[str, frozenset[str]], sequence: i
     if missing:
         save_draft(attempt, answers, sequence)
         raise Incomplete(missing)
+    rows, score, passed = _graded_rows(attempt, answers, module)
     with write_transaction():
-        db.session.expire(attempt)
-        if attempt.submitted_at is None:
-            _check_sequence(attempt, sequence, answers)
-        if not _claim(attempt):
+        # Usually the page is the newest copy: one UPDATE claims the attempt. Otherwise read the
+        # attempt again to tell an older tab (refused) from a repeat of the same submit.
+        claimed = sequence is not None and _claim(attempt, score, passed, sequence)
+        if not claimed:
+            _lock(attempt)
+            if attempt.submitted_at is None:
+                _check_sequence(attempt, sequence, answers)
+            claimed = _claim(attempt, score, passed)
+        if not claimed:
             db.session.rollback()
             db.session.expire(attempt)
             return SubmitResult(attempt, first_time=False)
-        _store(attempt, answers)
-        _grade(attempt, [q for q in questions if q is not None], answers, module)
+        # The drafts are replaced by the graded answers: one DELETE and one multi-row INSERT.
+        # The default synchronisation drops the loaded drafts from the session too.
+        db.session.execute(delete(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))
+        db.session.execute(insert(AttemptAnswer), rows)
     db.session.expire(attempt)
     return SubmitResult(attempt, first_time=True)
-
-
-def _grade(attempt: QuizAttempt, questions: list[Question], answers, module: Module) -> None:
-    rows = {row.question_id: row for row in attempt.answers}
-    grades = []
-    for question in questions:
-        result = grading.grade(question, answers[question.id])
-        row = rows[question.id]
-        row.correct, row.credit, row.misconception_ids = result.correct, result.credit, ",".join(result.misconceptions)
-        grades.append(result)
-    attempt.score = grading.score(grades)
-    attempt.passed = attempt.score >= module.pass_mark if attempt.kind == QUIZ else None
