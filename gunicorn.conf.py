@@ -5,12 +5,15 @@ Every setting can be overridden on the command line or with GUNICORN_CMD_ARGS.
 import multiprocessing
 import os
 
+# A server never runs `flask db`: leave alembic out of the workers (~11 MiB each).
+os.environ.setdefault("DB_MIGRATIONS", "0")
+
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 # Sync workers, two per core: requests are short and the database does the waiting.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
 timeout = 30
 graceful_timeout = 20
-keepalive = 5
+# No keepalive setting: sync workers close every connection after its response.
 # Recycle workers now and then so memory cannot creep up over weeks.
 max_requests = 20_000
 max_requests_jitter = 2_000

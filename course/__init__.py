@@ -52,11 +52,14 @@ def _configure(app: Flask, config: type | dict[str, Any] | None) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from . import database
-    from .extensions import csrf, limiter, login_manager, migrate
+    from .extensions import csrf, limiter, login_manager
     from .extensions import db
 
     database.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    if app.config["DB_MIGRATIONS"]:  # `flask db`; a server leaves out alembic (~11 MiB a worker)
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

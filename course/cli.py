@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from .access import ADMIN, COUNSELOR, FACILITATOR, LEARNER, ROLES
@@ -67,6 +66,8 @@ def setup_dev_command() -> None:
     """Create or upgrade the database; on a new one, add demo accounts. Never in production."""
     if current_app.config["APP_ENV"] == "production":
         raise click.ClickException("setup-dev creates demo accounts and is refused in production.")
+    from flask_migrate import upgrade
+
     upgrade(directory=current_app.extensions["migrate"].directory)
     demo_file = Path(current_app.instance_path) / DEMO_FILE
     if not db.session.scalar(select(func.count()).select_from(User)):

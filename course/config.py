@@ -56,6 +56,8 @@ class Config:
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     # bench/run.py only: serve the bare /bench/hello endpoint (course/bench_hello.py).
     BENCH_HELLO = _env_bool("BENCH_HELLO", False)
+    # gunicorn.conf.py turns this off: a server never runs `flask db`.
+    DB_MIGRATIONS = _env_bool("DB_MIGRATIONS", True)
 
 
 class TestConfig(Config):

@@ -1,4 +1,5 @@
 """The production server's settings: request logs without personal data, a health check."""
+import os
 import runpy
 from pathlib import Path
 
@@ -26,3 +27,34 @@ def test_the_health_check_reports_the_database(client, app, monkeypatch):
     monkeypatch.setattr(db.session, "execute", broken)
     response = client.get("/healthz")
     assert response.status_code == 503 and response.get_json() == {"status": "unavailable"}
+
+
+SERVER_IMPORTS = """
+import os, runpy, sys
+runpy.run_path({config!r})  # what gunicorn does first: it sets DB_MIGRATIONS=0
+from course import create_app
+from course.services import passwords
+app = create_app({{"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True}})
+with app.app_context():
+    assert "migrate" not in app.extensions
+    passwords.check_policy("correct horse battery staple", "someone")
+    try:
+        passwords.check_policy("password1234", "someone")
+    except passwords.PasswordRejected:
+        pass
+    else:
+        raise SystemExit("the common-password list did not refuse password1234")
+print(sorted(name for name in ("alembic", "flask_migrate", "zxcvbn") if name in sys.modules))
+"""
+
+
+def test_a_server_process_leaves_out_migrations_and_zxcvbns_word_lists():
+    """Worker memory: alembic and zxcvbn's ranked dictionaries (~28 MiB) stay out of a server."""
+    import subprocess
+    import sys
+
+    script = SERVER_IMPORTS.format(config=str(CONFIG))
+    env = {key: value for key, value in os.environ.items() if key != "DB_MIGRATIONS"}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
