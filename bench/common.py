@@ -28,10 +28,10 @@ POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 POSTGRES_BENCH_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/course_bench"
 
 
-def bench_app(database_url: str, secret_key: str):
+def bench_app(database_url: str, secret_key: str, **settings):
     """The app as the server runs it (production mode), on the bench database."""
     return create_app({"APP_ENV": "production", "SECRET_KEY": secret_key, "SQLALCHEMY_DATABASE_URI": database_url,
-                       "RATELIMIT_ENABLED": False})
+                       "RATELIMIT_ENABLED": False, **settings})
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ counselor and the facilitator, and measures with wrk (a second process on the sa
   cohort   the facilitator's page of the cohort of 10,000, 1 connection     p50, p95
   memory   VmRSS of each worker after 20,000 requests (and PSS, which counts shared pages once)
   hello    a bare endpoint of the same app and server, 16 connections       req/s, p50, p99
+           and the same endpoint with the learners' session cookies (what the session check costs)
 
 It prints one table (medians of the runs), writes raw JSON to bench/results/, and with --docs
 rewrites the results block of docs/performance.md. All traffic goes to 127.0.0.1, bounded in time.
@@ -411,6 +412,9 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int) -> dict:
             (f"/learn/modules/{module.id}/lessons/{rng.choice(module.lessons).id}", credentials[learner].cookie)
             for learner in lesson_learners for _ in range(3)))
         hello_file = write_lines(rundir / "hello.tsv", [("/bench/hello",)])
+        # The same endpoint with the lesson phase's cookies: what checking the session costs.
+        signed_in_hello_file = write_lines(rundir / "hello-signed-in.tsv", (
+            ("/bench/hello", credentials[learner].cookie) for learner in lesson_learners))
         counselor = credentials[facts["counselor_id"]].cookie
         facilitator = credentials[facts["facilitator_id"]].cookie
         caseload_file = write_lines(rundir / "caseload.tsv", [("/counsel/", counselor)])
@@ -508,8 +512,10 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int) -> dict:
         result["busy_between_phases"]["hello"] = cpu_busy()
         result["hello"] = page_metrics(run_wrk(server.url, "get.lua", hello_file, 16, plan.seconds))
         result["lesson"]["ratio_to_hello"] = round(result["lesson"]["rps"] / result["hello"]["rps"], 3)
+        say(f"{name} run {number}: the same endpoint signed in, 16 connections, {plan.seconds} s")
+        result["hello_signed_in"] = page_metrics(run_wrk(server.url, "get.lua", signed_in_hello_file, 16, plan.seconds))
         result["loadavg_after"] = os.getloadavg()
-        shares = [result[phase].get("foreign_cpu", 0) for phase in ("lesson", "submit", "caseload", "cohort", "hello")]
+        shares = [result[phase].get("foreign_cpu", 0) for phase in ("lesson", "submit", "caseload", "cohort", "hello", "hello_signed_in")]
         result["disturbed"] = max(shares) > DISTURBED
     finally:
         ForeignCpu.ours = None
@@ -540,6 +546,7 @@ def summarise(runs: list[dict]) -> dict:
         s[f"lesson_{key}"] = median_of(runs, "lesson", key)
     for key in ("rps", "p50_ms", "p99_ms"):
         s[f"hello_{key}"] = median_of(runs, "hello", key)
+        s[f"hello_signed_in_{key}"] = median_of(runs, "hello_signed_in", key)
     for key in ("rps", "p50_ms", "p99_ms"):
         s[f"submit_{key}"] = median_of(runs, "submit", key)
     for key in ("errors", "lost", "acknowledged", "submitted_in_db", "committed_unacknowledged"):
@@ -613,6 +620,8 @@ ROWS = [
     ("(e) bare hello, 16 conn.", "req/s", "hello_rps", "", None),
     ("", "p99", "hello_p99_ms", " ms", None),
     ("(a) ÷ (e)", "ratio", "lesson_ratio_to_hello", "", "lesson ≥ ½ hello req/s"),
+    ("(e′) the same, signed in", "req/s", "hello_signed_in_rps", "", None),
+    ("", "p99", "hello_signed_in_p99_ms", " ms", None),
 ]
 
 
