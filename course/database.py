@@ -71,8 +71,6 @@ def write_transaction() -> Iterator:
         raise
 
 
-def upsert(model):
-    """An INSERT that can take `.on_conflict_do_update(...)`: SQLite and PostgreSQL share the syntax."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return postgresql_insert(model)
-    return sqlite_insert(model)
+def upsert(model, dialect: str):
+    """An INSERT that can take `.on_conflict_do_update(...)` (SQLite and PostgreSQL share the syntax)."""
+    return postgresql_insert(model) if dialect == "postgresql" else sqlite_insert(model)

@@ -6,9 +6,10 @@ decides passing. The summary costs four queries, whatever the learner has done.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from ..content import Course, Lesson, Module
 from ..database import upsert, write_transaction
@@ -178,19 +179,28 @@ def _resume(items: tuple[ModuleProgress, ...]) -> Resume | None:
     return Resume(f"Take the quiz of “{module.title}”", "learn.quiz", {"module_id": module.id})
 
 
+@lru_cache(maxsize=2)
+def _record_view_statement(dialect: str):
+    """Built once per database kind: this write runs on every lesson page."""
+    values = {name: bindparam(name) for name in ("learner_id", "module_id", "lesson_id", "content_version")}
+    stmt = upsert(LessonProgress, dialect).values(
+        **values, first_viewed_at=bindparam("now"), last_viewed_at=bindparam("now"), seconds_spent=0)
+    return (stmt.on_conflict_do_update(index_elements=["learner_id", "lesson_id"],
+                                       set_={"last_viewed_at": stmt.excluded.last_viewed_at})
+            .returning(LessonProgress.completed_at))
+
+
 def record_view(learner: User, module: Module, lesson: Lesson) -> bool:
     """Note that the learner opened a lesson (first and last viewed, content version); True when it is done.
 
     One statement, so the write lock is held for the shortest time: a second tab opening the same
     lesson at the same moment updates the one row.
     """
-    now = utcnow()
-    stmt = upsert(LessonProgress).values(
-        learner_id=learner.id, module_id=module.id, lesson_id=lesson.id, content_version=module.version,
-        first_viewed_at=now, last_viewed_at=now, seconds_spent=0)
-    stmt = stmt.on_conflict_do_update(index_elements=["learner_id", "lesson_id"], set_={"last_viewed_at": now})
+    stmt = _record_view_statement(db.session.get_bind().dialect.name)
+    params = {"learner_id": learner.id, "module_id": module.id, "lesson_id": lesson.id,
+              "content_version": module.version, "now": utcnow()}
     with write_transaction():
-        completed_at = db.session.scalar(stmt.returning(LessonProgress.completed_at))
+        completed_at = db.session.scalar(stmt, params)
     return completed_at is not None
 
 

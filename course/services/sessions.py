@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, g
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
@@ -25,6 +25,11 @@ DEACTIVATED = "deactivated"
 ROLE_CHANGED = "role_changed"
 ACCOUNT_DELETED = "account_deleted"
 PASSWORD_RESET = "password_reset"
+
+
+# Every signed-in request runs this: built once, so SQLAlchemy reuses its compiled form and cache key.
+_SESSION_BY_TOKEN = (select(UserSession).where(UserSession.token_hash == bindparam("token_hash"))
+                     .options(joinedload(UserSession.user)))
 
 
 def _digest(token: str) -> str:
@@ -53,9 +58,7 @@ def _timed_out(row: UserSession) -> str | None:
 
 def load_user(token: str) -> User | None:
     """The user behind a session token, or None when the session is unknown, ended or timed out."""
-    row = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == _digest(token)).options(joinedload(UserSession.user))
-    )
+    row = db.session.scalar(_SESSION_BY_TOKEN, {"token_hash": _digest(token)})
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     reason = _timed_out(row)
