@@ -162,6 +162,7 @@ class LockHolder:
     holds the database's write lock, on PostgreSQL the attempt row's lock."""
 
     def __init__(self, database_url: str, attempt_id: int):
+        self.released = False
         self.process = subprocess.Popen([sys.executable, "-c", _LOCK_HOLDER, database_url, str(attempt_id)],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
@@ -170,9 +171,12 @@ class LockHolder:
             raise RuntimeError(f"the lock holder did not take the lock: {line!r}")
 
     def release(self) -> None:
-        if self.process.poll() is None:
-            self.process.stdin.write("\n")
-            self.process.stdin.flush()
+        """Tell the other process to commit; once only (a second line could hit a closed pipe)."""
+        if self.released or self.process.poll() is not None:
+            return
+        self.released = True
+        self.process.stdin.write("\n")
+        self.process.stdin.flush()
 
     def close(self) -> None:
         try:
@@ -185,8 +189,10 @@ class LockHolder:
             self.process.kill()
             self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
-            if stream:
+            try:
                 stream.close()
+            except BrokenPipeError:  # the process has exited: nothing left to send
+                pass
 
 
 # --- the app gunicorn serves in the fault tests ---------------------------------------------------

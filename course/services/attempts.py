@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..content import Module
@@ -18,6 +18,18 @@ from ..database import write_transaction
 from ..extensions import db
 from ..models import PRETEST, QUIZ, AttemptAnswer, QuizAttempt, User, utcnow
 from . import grading
+
+
+# The statements of a submit, built once: SQLAlchemy then reuses their cache keys and compiled SQL.
+_ATTEMPT, _ANSWER = QuizAttempt.__table__, AttemptAnswer.__table__
+_OWN_ATTEMPT = select(QuizAttempt).where(QuizAttempt.id == bindparam("attempt_id"),
+                                         QuizAttempt.learner_id == bindparam("learner_id"))
+_CLAIM = (update(_ATTEMPT).where(_ATTEMPT.c.id == bindparam("attempt_id"), _ATTEMPT.c.submitted_at.is_(None))
+          .values(submitted_at=bindparam("now"), sequence=_ATTEMPT.c.sequence + 1, score=bindparam("score"),
+                  passed=bindparam("passed")))
+_CLAIM_AT_SEQUENCE = _CLAIM.where(_ATTEMPT.c.sequence == bindparam("at_sequence"))
+_DELETE_ANSWERS = delete(_ANSWER).where(_ANSWER.c.attempt_id == bindparam("attempt_id"))
+_INSERT_ANSWERS = insert(_ANSWER)
 
 
 class AttemptClosed(Exception):
@@ -58,7 +70,7 @@ def open_attempt(learner: User, module: Module, kind: str) -> QuizAttempt | None
 
 def find_attempt(learner: User, attempt_id: int) -> QuizAttempt | None:
     """The learner's own attempt with this id; another learner's attempt is None, as if absent."""
-    return db.session.scalar(select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.learner_id == learner.id))
+    return db.session.scalar(_OWN_ATTEMPT, {"attempt_id": attempt_id, "learner_id": learner.id})
 
 
 def _layout(questions, rng: random.Random) -> list[dict]:
@@ -167,14 +179,11 @@ def _claim(attempt: QuizAttempt, score: float, passed: bool | None, sequence: in
 
     With a `sequence`, only while the attempt is still at it (the page sent is the newest).
     """
-    condition = [QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None)]
-    if sequence is not None:
-        condition.append(QuizAttempt.sequence == sequence)
-    result = db.session.execute(
-        update(QuizAttempt).where(*condition)
-        .values(submitted_at=utcnow(), sequence=QuizAttempt.sequence + 1, score=score, passed=passed)
-        .execution_options(synchronize_session=False)
-    )
+    params = {"attempt_id": attempt.id, "now": utcnow(), "score": score, "passed": passed}
+    if sequence is None:
+        result = db.session.execute(_CLAIM, params)
+    else:
+        result = db.session.execute(_CLAIM_AT_SEQUENCE, {**params, "at_sequence": sequence})
     return result.rowcount == 1
 
 
@@ -227,9 +236,8 @@ def submit(attempt: QuizAttempt, answers: dict[str, frozenset[str]], sequence: i
             db.session.rollback()
             db.session.expire(attempt)
             return SubmitResult(attempt, first_time=False)
-        # The drafts are replaced by the graded answers: one DELETE and one multi-row INSERT.
-        # The default synchronisation drops the loaded drafts from the session too.
-        db.session.execute(delete(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))
-        db.session.execute(insert(AttemptAnswer), rows)
+        # The drafts are replaced by the graded answers: one DELETE and one INSERT of all the rows.
+        db.session.execute(_DELETE_ANSWERS, {"attempt_id": attempt.id})
+        db.session.execute(_INSERT_ANSWERS, rows)
     db.session.expire(attempt)
     return SubmitResult(attempt, first_time=True)
