@@ -66,6 +66,8 @@ def setup_dev_command() -> None:
     """Create or upgrade the database; on a new one, add demo accounts. Never in production."""
     if current_app.config["APP_ENV"] == "production":
         raise click.ClickException("setup-dev creates demo accounts and is refused in production.")
+    if "migrate" not in current_app.extensions:
+        raise click.ClickException("DB_MIGRATIONS=0 leaves Flask-Migrate out; unset it to create the database.")
     from flask_migrate import upgrade
 
     upgrade(directory=current_app.extensions["migrate"].directory)

@@ -59,3 +59,13 @@ def test_setup_dev_is_refused_in_production(app):
     result = app.test_cli_runner().invoke(args=["setup-dev"])
     assert result.exit_code != 0 and "refused in production" in result.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_setup_dev_says_what_to_do_when_migrations_are_left_out(tmp_path):
+    app = conftest.make_app(tmp_path, DB_MIGRATIONS=False)
+    with app.app_context():  # as the flask command gives one
+        result = app.test_cli_runner().invoke(args=["setup-dev"])
+        assert result.exit_code != 0 and "DB_MIGRATIONS=0" in result.output
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
+        db.session.remove()
+        db.engine.dispose()

@@ -49,6 +49,8 @@ def test_past_the_busy_timeout_the_write_fails_as_locked_and_changes_nothing(tmp
     app = make_app(tmp_path, SQLITE_BUSY_TIMEOUT_MS=200)
     with app.app_context():
         _write_while_locked_for_longer(app)
+        db.session.remove()
+        db.engine.dispose()
 
 
 def _write_while_locked_for_longer(app) -> None:
