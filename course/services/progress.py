@@ -6,8 +6,8 @@ decides passing. The summary costs four queries, whatever the learner has done.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import and_, bindparam, or_, select
 
