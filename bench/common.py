@@ -1,4 +1,6 @@
-"""Shared by the bench scripts: the app on the bench database, sessions and CSRF tokens for load.
+"""Shared by the bench scripts and the tests that drive a real server (tests/fault_helpers.py,
+tests/e2e/): a free local port, one HTTP request, the app on the bench database, and signed-in
+sessions with their CSRF tokens.
 
 Load needs many signed-in learners. Signing in through the login form would cost one argon2 hash
 each, so the bench does what the login does, directly: a UserSession row whose sha256 is the
@@ -7,7 +9,9 @@ token in the signed cookie, and the CSRF token Flask-WTF would put in the form.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import secrets
+import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +27,30 @@ from course import create_app  # noqa: E402
 from course.extensions import db  # noqa: E402
 from course.models import UserSession, utcnow  # noqa: E402
 
-COOKIE_NAME = "course_session"
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 POSTGRES_BENCH_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/course_bench"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_request(port: int, method: str, path: str, cookie: str | None = None, body: str | None = None,
+                 timeout: float = 30) -> tuple[int, dict, str]:
+    """One HTTP request to 127.0.0.1:port, redirects not followed: (status, headers, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        headers = {"Cookie": cookie} if cookie else {}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
 
 
 def bench_app(database_url: str, secret_key: str, **settings):
@@ -39,7 +64,7 @@ class Credentials:
     """What a signed-in browser sends: the session cookie and the CSRF token of its forms."""
 
     user_id: int
-    cookie: str  # "course_session=..."
+    cookie: str  # "course_session=...", a Cookie header
     csrf_token: str
 
 
@@ -56,7 +81,7 @@ def open_sessions(app, user_ids: list[int]) -> dict[int, Credentials]:
         rows.append({"token_hash": hashlib.sha256(token.encode()).hexdigest(), "user_id": user_id,
                      "created_at": now, "last_seen_at": now})
         cookie = signer.dumps({"_user_id": token, "_fresh": True, "csrf_token": raw_csrf})
-        result[user_id] = Credentials(user_id, f"{COOKIE_NAME}={cookie}", csrf.dumps(raw_csrf))
+        result[user_id] = Credentials(user_id, f"{app.config['SESSION_COOKIE_NAME']}={cookie}", csrf.dumps(raw_csrf))
     for start in range(0, len(rows), 2000):
         db.session.execute(insert(UserSession), rows[start:start + 2000])
     db.session.commit()

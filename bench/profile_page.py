@@ -88,7 +88,7 @@ def main() -> None:
     client = app.test_client()
 
     def request(path, cookie, body):
-        client.set_cookie(common.COOKIE_NAME, cookie.split("=", 1)[1])
+        client.set_cookie(*cookie.split("=", 1))
         if body is None:
             return client.get(path)
         return client.post(path, data=body, content_type="application/x-www-form-urlencoded")

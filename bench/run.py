@@ -24,7 +24,6 @@ rewrites the results block of docs/performance.md. All traffic goes to 127.0.0.1
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import platform
@@ -32,7 +31,6 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -50,7 +48,7 @@ from sqlalchemy import delete, func, insert, select, text  # noqa: E402
 
 from course.content import get_course  # noqa: E402
 from course.extensions import db  # noqa: E402
-from course.models import AttemptAnswer, QuizAttempt, User, utcnow  # noqa: E402
+from course.models import AttemptAnswer, QuizAttempt, utcnow  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 ROOT = common.PROJECT_ROOT
@@ -224,30 +222,11 @@ def page_metrics(result: dict, ok_status: str = "200") -> dict:
 
 # --- the server -----------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def http_request(port: int, method: str, path: str, cookie: str | None = None, body: str | None = None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        headers = {"Cookie": cookie} if cookie else {}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
-    finally:
-        connection.close()
-
-
 class Server:
     """gunicorn with the project's gunicorn.conf.py, on a free local port."""
 
     def __init__(self, database_url: str, secret_key: str, log_path: Path):
-        self.port = free_port()
+        self.port = common.free_port()
         self.log_path = log_path
         self.env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": secret_key, "DATABASE_URL": database_url,
                     "BIND": f"127.0.0.1:{self.port}", "BENCH_HELLO": "1"}
@@ -267,7 +246,7 @@ class Server:
         started, deadline = time.monotonic(), time.monotonic() + 60
         while True:
             try:
-                status, _, body = http_request(self.port, "GET", "/healthz")
+                status, _, body = common.http_request(self.port, "GET", "/healthz")
                 if status == 200 and len(self.workers()) == self.expected_workers():
                     self.ready_seconds = round(time.monotonic() - started, 2)
                     self.health = json.loads(body)
@@ -444,17 +423,17 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int) -> dict:
         result["server"] = {"ready_seconds": server.ready_seconds, "health": server.health, "workers": len(pids_at_start),
                             "memory_at_start": memory(pids_at_start)}
         # Check that every request below does what it should before measuring it.
-        status, _, body = http_request(server.port, "GET", "/bench/hello")
+        status, _, body = common.http_request(server.port, "GET", "/bench/hello")
         assert status == 200 and body == "hello", (status, body[:200])
         path, cookie = open(lesson_file).readline().rstrip("\n").split("\t")
-        status, _, body = http_request(server.port, "GET", path, cookie)
+        status, _, body = common.http_request(server.port, "GET", path, cookie)
         assert status == 200, f"lesson page (a redirect means the session was refused): {status} {body[:300]}"
         path, cookie, form = check_lines[0]
-        status, headers, body = http_request(server.port, "POST", path, cookie, form)
+        status, headers, body = common.http_request(server.port, "POST", path, cookie, form)
         assert status == 303 and headers.get("Location", "").endswith("/result"), f"submit: {status} {body[:500]}"
-        status, _, body = http_request(server.port, "GET", "/counsel/", counselor)
+        status, _, body = common.http_request(server.port, "GET", "/counsel/", counselor)
         assert status == 200, f"caseload page: {status} {body[:300]}"
-        cohort_status = http_request(server.port, "GET", cohort_path, facilitator)[0] if cohort_route else None
+        cohort_status = common.http_request(server.port, "GET", cohort_path, facilitator)[0] if cohort_route else None
 
         say(f"{name} run {number}: lesson page, 16 connections, {plan.seconds} s")
         requests_done += run_wrk(server.url, "get.lua", lesson_file, 16, plan.warmup)["requests"]

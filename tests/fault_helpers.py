@@ -8,21 +8,15 @@ waits to be killed.
 """
 from __future__ import annotations
 
-import hashlib
-import http.client
 import os
 import re
-import secrets
-import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 from pathlib import Path
 
-from itsdangerous import URLSafeTimedSerializer
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from bench.common import PROJECT_ROOT, free_port, http_request, open_sessions
 
 # --- signed-in HTTP clients -----------------------------------------------------------------------
 
@@ -32,36 +26,12 @@ def sign_in(app, user) -> tuple[str, str]:
 
     Call inside the test's app context; the server must use the same SECRET_KEY.
     """
-    from course.extensions import db
-    from course.models import UserSession, utcnow
-
-    token, raw_csrf = secrets.token_urlsafe(32), secrets.token_hex(20)
-    db.session.add(UserSession(token_hash=hashlib.sha256(token.encode()).hexdigest(), user_id=user.id,
-                               created_at=utcnow(), last_seen_at=utcnow()))
-    db.session.commit()
-    cookie = app.session_interface.get_signing_serializer(app).dumps({"_user_id": token, "_fresh": True,
-                                                                       "csrf_token": raw_csrf})
-    csrf = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw_csrf)
-    return f"{app.config['SESSION_COOKIE_NAME']}={cookie}", csrf
+    credentials = open_sessions(app, [user.id])[user.id]
+    return credentials.cookie, credentials.csrf_token
 
 
 def form_body(fields: dict, csrf: str) -> str:
     return urllib.parse.urlencode({**fields, "csrf_token": csrf}, doseq=True)
-
-
-def request(port: int, method: str, path: str, cookie: str | None = None, body: str | None = None,
-            timeout: float = 30) -> tuple[int, dict, str]:
-    """One HTTP request to 127.0.0.1:port, redirects not followed: (status, headers, body)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        headers = {"Cookie": cookie} if cookie else {}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
-    finally:
-        connection.close()
 
 
 _INPUT = re.compile(r'<input type="(?:radio|checkbox)" name="q-([^"]+)" value="([^"]+)"[^>]*?>', re.S)
@@ -77,12 +47,6 @@ def checked_choices(html: str) -> dict[str, frozenset[str]]:
 
 
 # --- a real server --------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class LiveServer:
@@ -107,7 +71,7 @@ class LiveServer:
         deadline = time.monotonic() + 30
         while True:
             try:
-                if request(self.port, "GET", "/healthz", timeout=2)[0] == 200 and len(self.workers()) == 2:
+                if http_request(self.port, "GET", "/healthz", timeout=2)[0] == 200 and len(self.workers()) == 2:
                     return
             except OSError:
                 pass

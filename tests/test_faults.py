@@ -32,9 +32,10 @@ from course.services import attempts
 from . import quiz_helpers
 from .conftest import TEST_DATABASE_URL, Browser, make_app
 from .factories import make_user
+from bench.common import free_port, http_request
+
 from .fault_helpers import (
-    LiveServer, LockHolder, before_submit_commits, checked_choices, form_body, free_port, remove_listeners, request,
-    sign_in,
+    LiveServer, LockHolder, before_submit_commits, checked_choices, form_body, remove_listeners, sign_in,
 )
 
 ON_POSTGRES = TEST_DATABASE_URL is not None
@@ -171,7 +172,7 @@ def test_a_worker_killed_mid_submit_loses_nothing_and_the_resent_form_submits_on
 
     def send():
         try:
-            outcome["response"] = request(live_server.port, "POST", _submit_path(attempt), cookie, body)
+            outcome["response"] = http_request(live_server.port, "POST", _submit_path(attempt), cookie, body)
         except (http.client.HTTPException, OSError) as error:
             outcome["error"] = error
 
@@ -191,10 +192,10 @@ def test_a_worker_killed_mid_submit_loses_nothing_and_the_resent_form_submits_on
     assert "error" in outcome, outcome  # the learner got no answer: the connection dropped
     _assert_untouched(attempt)
     # The browser sends the same form again (same attempt, same sequence number).
-    status, headers, page = request(live_server.port, "POST", _submit_path(attempt), cookie, body)
+    status, headers, page = http_request(live_server.port, "POST", _submit_path(attempt), cookie, body)
     assert status == 303, page[:500]
     assert headers["Location"].endswith(f"/learn/attempts/{attempt.id}/result")
-    assert request(live_server.port, "POST", _submit_path(attempt), cookie, body)[0] == 303
+    assert http_request(live_server.port, "POST", _submit_path(attempt), cookie, body)[0] == 303
     _assert_submitted_once(learner, attempt, module)
 
 
@@ -209,7 +210,7 @@ def test_the_same_submit_posted_30_times_at_once_makes_one_attempt(app, learner,
     def send():
         try:
             start.wait(timeout=10)
-            status, headers, _ = request(live_server.port, "POST", _submit_path(attempt), cookie, body, timeout=60)
+            status, headers, _ = http_request(live_server.port, "POST", _submit_path(attempt), cookie, body, timeout=60)
             replies.append((status, headers.get("Location", "")))
         except Exception as error:  # the assertion below shows it
             errors.append(repr(error))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import http.server
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import free_port
 from course import create_app
 from course.config import TestConfig
 from course.extensions import db
@@ -41,12 +41,6 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(skip)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class _NeutralPage(http.server.BaseHTTPRequestHandler):
     """Stands in for the neutral site the quick exit goes to (this machine has no internet)."""
 
@@ -64,7 +58,7 @@ class _NeutralPage(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def neutral_site():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", _free_port()), _NeutralPage)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), _NeutralPage)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/weather"
     server.shutdown()
@@ -88,7 +82,7 @@ def seed_app(server_db):
 @pytest.fixture(scope="session")
 def live_server(seed_app, server_db, neutral_site, tmp_path_factory):
     """gunicorn serving the app on a free local port, until the session ends."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("gunicorn") / "server.log"
     env = {**os.environ, "DATABASE_URL": server_db, "SECRET_KEY": "e2e-secret-key-not-for-production-use",
            "APP_ENV": "development", "RATELIMIT_ENABLED": "0", "QUICK_EXIT_URL": neutral_site}
