@@ -1,6 +1,6 @@
 """Shared by the bench scripts and the tests that drive a real server (tests/fault_helpers.py,
-tests/e2e/): a free local port, one HTTP request, the app on the bench database, and signed-in
-sessions with their CSRF tokens.
+tests/e2e/): a free local port, one HTTP request, gunicorn started and stopped, the app on the
+bench database, and signed-in sessions with their CSRF tokens.
 
 Load needs many signed-in learners. Signing in through the login form would cost one argon2 hash
 each, so the bench does what the login does, directly: a UserSession row whose sha256 is the
@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import json
+import os
 import secrets
 import socket
+import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +55,66 @@ def http_request(port: int, method: str, path: str, cookie: str | None = None, b
         return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
     finally:
         connection.close()
+
+
+NOT_INHERITED = ("WEB_CONCURRENCY", "GUNICORN_CMD_ARGS", "BIND", "RATELIMIT_STORAGE_URI")
+
+
+class GunicornServer:
+    """gunicorn with the project's gunicorn.conf.py, serving `target` on a free 127.0.0.1 port."""
+
+    def __init__(self, target: str, env: dict[str, str], log_path: Path, workers: int, python: str = sys.executable):
+        self.port = free_port()
+        self.target, self.log_path, self.expected_workers, self.python = target, log_path, workers, python
+        # Settings this object decides, or that would point the server elsewhere, are not inherited.
+        inherited = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+        self.env = {**inherited, **env}
+        self.process: subprocess.Popen | None = None
+        self.health: dict | None = None
+        self.ready_seconds: float | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> None:
+        """Start it and return once /healthz answers 200 and every worker has booted."""
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [self.python, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(self.expected_workers),
+                 "--bind", f"127.0.0.1:{self.port}", self.target],
+                cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        started = time.monotonic()
+        while True:
+            try:
+                status, _, body = http_request(self.port, "GET", "/healthz", timeout=2)
+                if status == 200 and len(self.workers()) == self.expected_workers:
+                    self.ready_seconds, self.health = round(time.monotonic() - started, 2), json.loads(body)
+                    return
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() - started > timeout:
+                self.stop()
+                raise RuntimeError("gunicorn did not start: " + self.log_path.read_text()[-3000:])
+            time.sleep(0.1)
+
+    def workers(self) -> list[int]:
+        """The worker processes' ids, from /proc (empty once the server has stopped)."""
+        try:
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        except OSError:
+            return []
+        return sorted(int(pid) for pid in children)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def bench_app(database_url: str, secret_key: str, **settings):

@@ -222,62 +222,13 @@ def page_metrics(result: dict, ok_status: str = "200") -> dict:
 
 # --- the server -----------------------------------------------------------------------------------
 
-class Server:
-    """gunicorn with the project's gunicorn.conf.py, on a free local port."""
+class Server(common.GunicornServer):
+    """The app as production serves it: gunicorn.conf.py, two workers a core, on a free local port."""
 
     def __init__(self, database_url: str, secret_key: str, log_path: Path):
-        self.port = common.free_port()
-        self.log_path = log_path
-        self.env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": secret_key, "DATABASE_URL": database_url,
-                    "BIND": f"127.0.0.1:{self.port}", "BENCH_HELLO": "1"}
-        for name in ("WEB_CONCURRENCY", "GUNICORN_CMD_ARGS", "RATELIMIT_STORAGE_URI"):
-            self.env.pop(name, None)
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
+        env = {"APP_ENV": "production", "SECRET_KEY": secret_key, "DATABASE_URL": database_url, "BENCH_HELLO": "1"}
         python = str(VENV_PYTHON if VENV_PYTHON.exists() else sys.executable)
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen([python, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-                                            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        started, deadline = time.monotonic(), time.monotonic() + 60
-        while True:
-            try:
-                status, _, body = common.http_request(self.port, "GET", "/healthz")
-                if status == 200 and len(self.workers()) == self.expected_workers():
-                    self.ready_seconds = round(time.monotonic() - started, 2)
-                    self.health = json.loads(body)
-                    return
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("gunicorn did not start: " + self.log_path.read_text()[-3000:])
-            time.sleep(0.2)
-
-    @staticmethod
-    def expected_workers() -> int:
-        return os.cpu_count() * 2
-
-    def workers(self) -> list[int]:
-        try:
-            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-        except OSError:
-            return []
-        return sorted(int(pid) for pid in children)
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        super().__init__("wsgi:app", env, log_path, workers=os.cpu_count() * 2, python=python)
 
     def log_summary(self) -> dict:
         text_ = self.log_path.read_text(errors="replace")

@@ -16,7 +16,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from bench.common import PROJECT_ROOT, free_port, http_request, open_sessions
+from bench.common import GunicornServer, open_sessions
 
 # --- signed-in HTTP clients -----------------------------------------------------------------------
 
@@ -49,54 +49,14 @@ def checked_choices(html: str) -> dict[str, frozenset[str]]:
 # --- a real server --------------------------------------------------------------------------------
 
 
-class LiveServer:
+class LiveServer(GunicornServer):
     """gunicorn (gunicorn.conf.py, 2 sync workers) serving `tests.fault_helpers:app` on a free local port."""
 
     def __init__(self, database_url: str, secret_key: str, workdir: Path):
-        self.port = free_port()
-        self.workdir = workdir
         self.pause_flag = workdir / "pause-submit"
-        self.log = workdir / "gunicorn.log"
-        self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secret_key, "APP_ENV": "development",
-                    "RATELIMIT_ENABLED": "0", "FAULT_PAUSE_FLAG": str(self.pause_flag)}
-        self.env.pop("GUNICORN_CMD_ARGS", None)
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        with open(self.log, "wb") as output:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "2",
-                 "--bind", f"127.0.0.1:{self.port}", "tests.fault_helpers:app"],
-                cwd=PROJECT_ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if http_request(self.port, "GET", "/healthz", timeout=2)[0] == 200 and len(self.workers()) == 2:
-                    return
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("gunicorn did not start: " + self.log.read_text()[-2000:])
-            time.sleep(0.1)
-
-    def workers(self) -> list[int]:
-        try:
-            return [int(pid) for pid in
-                    Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()]
-        except OSError:
-            return []
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        env = {"DATABASE_URL": database_url, "SECRET_KEY": secret_key, "APP_ENV": "development",
+               "RATELIMIT_ENABLED": "0", "FAULT_PAUSE_FLAG": str(self.pause_flag)}
+        super().__init__("tests.fault_helpers:app", env, workdir / "gunicorn.log", workers=2)
 
 
 # --- another process holding the write lock -------------------------------------------------------

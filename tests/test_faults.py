@@ -182,7 +182,7 @@ def test_a_worker_killed_mid_submit_loses_nothing_and_the_resent_form_submits_on
         deadline = time.monotonic() + 15
         while not pid_file.exists() and time.monotonic() < deadline:
             time.sleep(0.02)
-        assert pid_file.exists(), "the submit never reached its transaction: " + live_server.log.read_text()[-1500:]
+        assert pid_file.exists(), "the submit never reached its transaction: " + live_server.log_path.read_text()[-1500:]
         worker = int(pid_file.read_text())
         assert worker in live_server.workers()
         os.kill(worker, signal.SIGKILL)

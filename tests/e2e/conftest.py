@@ -8,21 +8,15 @@ from __future__ import annotations
 import http.server
 import os
 import shutil
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from bench.common import free_port
+from bench.common import GunicornServer, free_port
 from course import create_app
 from course.config import TestConfig
 from course.extensions import db
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -82,29 +76,12 @@ def seed_app(server_db):
 @pytest.fixture(scope="session")
 def live_server(seed_app, server_db, neutral_site, tmp_path_factory):
     """gunicorn serving the app on a free local port, until the session ends."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("gunicorn") / "server.log"
-    env = {**os.environ, "DATABASE_URL": server_db, "SECRET_KEY": "e2e-secret-key-not-for-production-use",
+    env = {"DATABASE_URL": server_db, "SECRET_KEY": "e2e-secret-key-not-for-production-use",
            "APP_ENV": "development", "RATELIMIT_ENABLED": "0", "QUICK_EXIT_URL": neutral_site}
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-            cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                process.wait()
-                raise RuntimeError("gunicorn did not start: " + log.read_text()[-2000:])
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    server = GunicornServer("wsgi:app", env, tmp_path_factory.mktemp("gunicorn") / "server.log", workers=2)
+    server.start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="session")
