@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from course import create_app
 from course.config import TestConfig
+from course.content import get_course
 from course.extensions import db
 
 from . import factories
@@ -122,6 +123,12 @@ def new_browser(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def course(app):
+    """The course the app loaded (the real modules in modules/)."""
+    return get_course()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from html import unescape
 import pytest
 from sqlalchemy import event, update
 
-from course.content import get_course
 from course.extensions import db
 from course.models import PRETEST, QUIZ, User, utcnow
 from course.services import caseload, progress
@@ -29,11 +28,6 @@ def set_last_active(user: User, days_ago: float | None, created_days_ago: float 
         last_active_at=None if days_ago is None else now - timedelta(days=days_ago),
         created_at=now - timedelta(days=created_days_ago)))
     db.session.commit()
-
-
-@pytest.fixture
-def course(app):
-    return get_course()
 
 
 def caseload_page(browser, counselor, query: str = "") -> str:

@@ -35,11 +35,6 @@ def events(action: str) -> list[AuditEvent]:
 
 
 @pytest.fixture
-def course(app):
-    return get_course()
-
-
-@pytest.fixture
 def story(course):
     """A learner who read two lessons, took the pre-test, failed the quiz, then passed it."""
     first = course.modules[0]

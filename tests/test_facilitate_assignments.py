@@ -5,7 +5,6 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
-from course.content import get_course
 from course.extensions import db
 from course.facilitate import assignments as assignment_views
 from course.models import Assignment
@@ -13,11 +12,6 @@ from course.services import assignments, cohorts
 
 from .facilitate_helpers import HOME, in_days, snapshot
 from .factories import make_cohort, make_user
-
-
-@pytest.fixture
-def course(app):
-    return get_course()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import pytest
 from flask_login import login_user
 from sqlalchemy import select
 
-from course.content import get_course
 from course.extensions import db
 from course.facilitate import reports
 from course.models import AuditEvent
@@ -15,11 +14,6 @@ from course.services.csv_export import safe_cell, stream_csv
 
 from .facilitate_helpers import StatementCounter, add_attempt, all_right, bulk_learners, bulk_progress, pass_module
 from .factories import make_cohort, make_user
-
-
-@pytest.fixture
-def course(app):
-    return get_course()
 
 
 @pytest.fixture

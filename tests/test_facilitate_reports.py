@@ -5,18 +5,12 @@ from datetime import timedelta
 import pytest
 from markupsafe import escape
 
-from course.content import get_course
 from course.extensions import db
 from course.models import PRETEST, Assignment, CohortMember, utcnow
 from course.services import cohort_reports, item_analysis, progress
 
 from .facilitate_helpers import add_attempt, all_right, bulk_learners, bulk_progress, complete_lessons, pass_module
 from .factories import make_cohort, make_user
-
-
-@pytest.fixture
-def course(app):
-    return get_course()
 
 
 @pytest.fixture

@@ -1,22 +1,15 @@
 """Sequencing: modules unlock when prerequisites' quizzes are passed; locked modules show nothing."""
 from datetime import timedelta
 
-import pytest
 import time_machine
 from sqlalchemy import select
 
-from course.content import get_course
 from course.extensions import db
 from course.models import QUIZ, Assignment, LessonProgress, utcnow
 from course.services import attempts, progress
 
 from . import quiz_helpers
 from .factories import make_cohort
-
-
-@pytest.fixture
-def course(app):
-    return get_course()
 
 
 def take_quiz(learner, module, right=None):
