@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -30,6 +31,7 @@ from sqlalchemy import insert  # noqa: E402
 from course import create_app  # noqa: E402
 from course.extensions import db  # noqa: E402
 from course.models import UserSession, utcnow  # noqa: E402
+from deploy.tls import Certificate  # noqa: E402
 
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 POSTGRES_BENCH_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/course_bench"
@@ -43,11 +45,24 @@ def free_port() -> int:
 
 
 def http_request(port: int, method: str, path: str, cookie: str | None = None, body: str | None = None,
-                 timeout: float = 30) -> tuple[int, dict, str]:
-    """One HTTP request to 127.0.0.1:port, redirects not followed: (status, headers, body)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+                 timeout: float = 30, tls: Certificate | None = None, headers: dict | None = None,
+                 source_address: str | None = None) -> tuple[int, dict, str]:
+    """One HTTP request to 127.0.0.1:port, redirects not followed: (status, headers, body).
+
+    With `tls`, over HTTPS, trusting only that certificate. `source_address` (another 127.x.y.z)
+    makes the request come from a different client address.
+    """
+    source = (source_address, 0) if source_address else None
+    if tls:
+        context = ssl.create_default_context(cafile=str(tls.cert_file))
+        connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=context,
+                                                 source_address=source)
+    else:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=source)
     try:
-        headers = {"Cookie": cookie} if cookie else {}
+        headers = dict(headers or {})
+        if cookie:
+            headers["Cookie"] = cookie
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         connection.request(method, path, body=body, headers=headers)
@@ -61,11 +76,17 @@ NOT_INHERITED = ("WEB_CONCURRENCY", "GUNICORN_CMD_ARGS", "BIND", "RATELIMIT_STOR
 
 
 class GunicornServer:
-    """gunicorn with the project's gunicorn.conf.py, serving `target` on a free 127.0.0.1 port."""
+    """gunicorn with the project's gunicorn.conf.py, serving `target` on a free 127.0.0.1 port.
 
-    def __init__(self, target: str, env: dict[str, str], log_path: Path, workers: int, python: str = sys.executable):
+    With `tls` it serves HTTPS itself (gunicorn's certfile/keyfile). The log file holds gunicorn's
+    access log (one line a request) and its error log.
+    """
+
+    def __init__(self, target: str, env: dict[str, str], log_path: Path, workers: int, python: str = sys.executable,
+                 tls: Certificate | None = None):
         self.port = free_port()
         self.target, self.log_path, self.expected_workers, self.python = target, log_path, workers, python
+        self.tls = tls
         # Settings this object decides, or that would point the server elsewhere, are not inherited.
         inherited = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
         self.env = {**inherited, **env}
@@ -75,19 +96,24 @@ class GunicornServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60) -> None:
-        """Start it and return once /healthz answers 200 and every worker has booted."""
+    def start(self, timeout: float = 60, own_session: bool = False) -> None:
+        """Start it and return once /healthz answers 200 and every worker has booted.
+
+        `own_session`: out of the terminal's process group, so Ctrl-C reaches only whoever started it.
+        """
+        command = [self.python, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(self.expected_workers),
+                   "--bind", f"127.0.0.1:{self.port}"]
+        if self.tls:
+            command += ["--certfile", str(self.tls.cert_file), "--keyfile", str(self.tls.key_file)]
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                [self.python, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(self.expected_workers),
-                 "--bind", f"127.0.0.1:{self.port}", self.target],
-                cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(command + [self.target], cwd=PROJECT_ROOT, env=self.env, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=own_session)
         started = time.monotonic()
         while True:
             try:
-                status, _, body = http_request(self.port, "GET", "/healthz", timeout=2)
+                status, _, body = http_request(self.port, "GET", "/healthz", timeout=2, tls=self.tls)
                 if status == 200 and len(self.workers()) == self.expected_workers:
                     self.ready_seconds, self.health = round(time.monotonic() - started, 2), json.loads(body)
                     return

@@ -20,7 +20,7 @@ def test_every_response_carries_the_security_headers(client):
         assert directive in csp
     assert "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "Strict-Transport-Security" not in response.headers
 

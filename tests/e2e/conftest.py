@@ -1,5 +1,10 @@
 """Browser tests: Debian's chromium, driven by Playwright, against the app under gunicorn on 127.0.0.1.
 
+A test runs against one `site` (parametrize it indirectly to choose): "gunicorn", plain HTTP in
+development mode (the default); "https", production mode with TLS at gunicorn; "stack", the
+production-like stack of deploy/stack.py (nginx with TLS in front of two gunicorn nodes, on
+PostgreSQL and Redis; tests/e2e/stack.py says when it runs).
+
 Where chromium is not installed the tests skip with a message saying how to install it; CI
 installs it (.ci/run), so there they always run.
 """
@@ -7,15 +12,20 @@ from __future__ import annotations
 
 import http.server
 import os
+import secrets
 import shutil
+import ssl
 import threading
+from dataclasses import dataclass
 
 import pytest
+from flask import Flask
 
 from bench.common import GunicornServer, free_port
 from course import create_app
 from course.config import TestConfig
 from course.extensions import db
+from deploy.tls import Certificate, make_certificate
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -35,10 +45,23 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(skip)
 
 
+@dataclass(frozen=True)
+class Site:
+    """What a browser test points at: the base URL, and an app on the server's database (to seed and read)."""
+
+    url: str
+    app: Flask
+
+
 class _NeutralPage(http.server.BaseHTTPRequestHandler):
-    """Stands in for the neutral site the quick exit goes to (this machine has no internet)."""
+    """Stands in for the neutral site the quick exit goes to (this machine has no internet).
+
+    It remembers the Referer header of every request for the page (None when there was none).
+    """
 
     def do_GET(self):
+        if self.path == "/weather":  # not the browser's own request for /favicon.ico
+            self.server.referers.append(self.headers.get("Referer"))
         body = b"<!doctype html><title>Weather</title><p>Sunny</p>"
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
@@ -50,13 +73,47 @@ class _NeutralPage(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class NeutralSite:
+    """The neutral site on a free port, over HTTP or (with a certificate) HTTPS, at `host`."""
+
+    def __init__(self, host: str = "127.0.0.1", tls: Certificate | None = None):
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), _NeutralPage)
+        self.server.referers = []
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(tls.cert_file, tls.key_file)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.url = f"{'https' if tls else 'http'}://{host}:{self.server.server_address[1]}/weather"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def referers(self) -> list[str | None]:
+        return self.server.referers
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @pytest.fixture(scope="session")
 def neutral_site():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), _NeutralPage)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/weather"
-    server.shutdown()
-    server.server_close()
+    site = NeutralSite()
+    yield site.url
+    site.stop()
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 and localhost, made for this run."""
+    return make_certificate(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="session")
+def neutral_https_site(certificate):
+    """The neutral site over HTTPS on another origin (localhost), as a real one would be."""
+    site = NeutralSite(host="localhost", tls=certificate)
+    yield site
+    site.stop()
 
 
 @pytest.fixture(scope="session")
@@ -75,13 +132,35 @@ def seed_app(server_db):
 
 @pytest.fixture(scope="session")
 def live_server(seed_app, server_db, neutral_site, tmp_path_factory):
-    """gunicorn serving the app on a free local port, until the session ends."""
+    """gunicorn serving the app over HTTP on a free local port, until the session ends."""
     env = {"DATABASE_URL": server_db, "SECRET_KEY": "e2e-secret-key-not-for-production-use",
            "APP_ENV": "development", "RATELIMIT_ENABLED": "0", "QUICK_EXIT_URL": neutral_site}
     server = GunicornServer("wsgi:app", env, tmp_path_factory.mktemp("gunicorn") / "server.log", workers=2)
     server.start()
-    yield server.url
+    yield Site(server.url, seed_app)
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def https_server(seed_app, server_db, neutral_https_site, certificate, tmp_path_factory):
+    """gunicorn serving HTTPS itself (certfile/keyfile), in production mode, on the same database."""
+    env = {"DATABASE_URL": server_db, "SECRET_KEY": secrets.token_urlsafe(32), "APP_ENV": "production",
+           "QUICK_EXIT_URL": neutral_https_site.url}
+    # One worker: the rate limits are kept in this process's memory (no Redis needed here).
+    server = GunicornServer("wsgi:app", env, tmp_path_factory.mktemp("gunicorn-tls") / "server.log", workers=1,
+                            tls=certificate)
+    server.start()
+    yield Site(server.url, seed_app)
+    server.stop()
+
+
+SITES = {"gunicorn": "live_server", "https": "https_server", "stack": "stack_site"}
+
+
+@pytest.fixture
+def site(request) -> Site:
+    """The site this test runs against: "gunicorn" unless the test parametrizes `site` indirectly."""
+    return request.getfixturevalue(SITES[getattr(request, "param", "gunicorn")])
 
 
 @pytest.fixture(scope="session")
@@ -95,12 +174,14 @@ def browser_engine():
 
 
 @pytest.fixture
-def open_page(browser_engine, live_server):
-    """Open a page in a fresh browser context: phone or desktop, with or without JavaScript."""
+def open_page(browser_engine, site):
+    """Open a page on the test's site in a fresh browser context: phone or desktop, with or without JavaScript."""
     contexts = []
 
     def factory(viewport=DESKTOP, javascript=True):
-        context = browser_engine.new_context(viewport=viewport, java_script_enabled=javascript, base_url=live_server)
+        # The certificates are self-signed, made for this run: the browser is told to accept them.
+        context = browser_engine.new_context(viewport=viewport, java_script_enabled=javascript, base_url=site.url,
+                                             ignore_https_errors=site.url.startswith("https:"))
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
@@ -111,10 +192,10 @@ def open_page(browser_engine, live_server):
 
 
 @pytest.fixture
-def seed(seed_app):
-    """Run a function against the server's database, in this process, and return its result."""
+def seed(site):
+    """Run a function against the site's database, in this process, and return its result."""
     def run(function, *args, **kwargs):
-        with seed_app.app_context():
+        with site.app.app_context():
             try:
                 return function(*args, **kwargs)
             finally:

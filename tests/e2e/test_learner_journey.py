@@ -8,16 +8,7 @@ from tests.factories import make_cohort
 
 from .checks import check_page
 from .conftest import DESKTOP, PHONE
-
-
-def answer_every_question(page, course, right: bool) -> None:
-    """Tick answers as a person would: the right ones, or one wrong choice per question."""
-    names = page.eval_on_selector_all("fieldset.question input", "els => [...new Set(els.map(e => e.name))]")
-    for name in names:
-        question = course.question(name[2:])
-        wanted = sorted(question.correct_ids) if right else [next(c.id for c in question.choices if not c.correct)]
-        for choice_id in wanted:
-            page.check(f'input[name="{name}"][value="{choice_id}"]')
+from .steps import answer_every_question
 
 
 @pytest.mark.parametrize("viewport, javascript", [(DESKTOP, True), (PHONE, True), (PHONE, False)],

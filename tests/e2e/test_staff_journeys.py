@@ -11,18 +11,11 @@ from course.content import get_course
 from course.models import QUIZ
 from course.services import attempts
 from tests import quiz_helpers
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 
 from .checks import check_page
 from .conftest import DESKTOP, PHONE
-
-
-def sign_in(page, username, home):
-    page.goto("/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('Sign in')")
-    page.wait_for_url(f"**{home}")
+from .steps import sign_in
 
 
 def take_quiz(learner_id, right):
