@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test clean
+.PHONY: run test stack clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 run: $(STAMP)
 	FLASK_APP=wsgi.py $(BIN)/flask setup-dev
 	FLASK_APP=wsgi.py $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# nginx (TLS) in front of two gunicorn nodes on PostgreSQL and Redis, on 127.0.0.1 (deploy/stack.py).
+stack: $(STAMP)
+	$(BIN)/python -m deploy.stack
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -25,6 +25,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from gunicorn import config as gunicorn_config  # noqa: E402
 from itsdangerous import URLSafeTimedSerializer  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
@@ -72,6 +73,7 @@ def http_request(port: int, method: str, path: str, cookie: str | None = None, b
         connection.close()
 
 
+_HAS_CONTROL_SOCKET = any(setting.name == "control_socket" for setting in gunicorn_config.KNOWN_SETTINGS)
 NOT_INHERITED = ("WEB_CONCURRENCY", "GUNICORN_CMD_ARGS", "BIND", "RATELIMIT_STORAGE_URI")
 
 
@@ -107,6 +109,8 @@ class GunicornServer:
                    "--bind", f"127.0.0.1:{self.port}"]
         if self.tls:
             command += ["--certfile", str(self.tls.cert_file), "--keyfile", str(self.tls.key_file)]
+        if _HAS_CONTROL_SOCKET:  # gunicorn 25+: one per server, not one shared path in $HOME
+            command += ["--control-socket", str(self.log_path.with_suffix(".ctl"))]
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(command + [self.target], cwd=PROJECT_ROOT, env=self.env, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=own_session)

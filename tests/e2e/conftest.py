@@ -3,7 +3,8 @@
 A test runs against one `site` (parametrize it indirectly to choose): "gunicorn", plain HTTP in
 development mode (the default); "https", production mode with TLS at gunicorn; "stack", the
 production-like stack of deploy/stack.py (nginx with TLS in front of two gunicorn nodes, on
-PostgreSQL and Redis; tests/e2e/stack.py says when it runs).
+PostgreSQL and Redis), which runs in the PostgreSQL pass where nginx and Redis are there (CI's);
+elsewhere its tests skip and say why.
 
 Where chromium is not installed the tests skip with a message saying how to install it; CI
 installs it (.ci/run), so there they always run.
@@ -21,10 +22,14 @@ from dataclasses import dataclass
 import pytest
 from flask import Flask
 
+import redis
+from sqlalchemy.engine import make_url
+
 from bench.common import GunicornServer, free_port
 from course import create_app
 from course.config import TestConfig
 from course.extensions import db
+from deploy.stack import NGINX, Stack
 from deploy.tls import Certificate, make_certificate
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -152,6 +157,49 @@ def https_server(seed_app, server_db, neutral_https_site, certificate, tmp_path_
     server.start()
     yield Site(server.url, seed_app)
     server.stop()
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _why_no_stack() -> str | None:
+    """Why the stack cannot run here, or None when it can."""
+    database = os.environ.get("TEST_DATABASE_URL", "")
+    if not database.startswith("postgresql"):
+        return ("the stack runs on PostgreSQL: its tests run in the PostgreSQL pass "
+                "(TEST_DATABASE_URL=postgresql+psycopg://...; .ci/run does it)")
+    if not os.path.exists(NGINX):
+        return f"nginx is not installed at {NGINX}: sudo apt-get install nginx-light (.ci/run installs it)"
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        return f"no Redis at {REDIS_URL} (set TEST_REDIS_URL); CI has one"
+    return None
+
+
+def stack_database_url() -> str:
+    """The stack's own database, next to the suite's: stack_<name of TEST_DATABASE_URL's database>."""
+    suite = make_url(os.environ["TEST_DATABASE_URL"])
+    return suite.set(database=f"stack_{suite.database}").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def stack(neutral_https_site, tmp_path_factory):
+    """deploy/stack.py's stack (nginx, two nodes, PostgreSQL, Redis) on a fresh database, for the session."""
+    reason = _why_no_stack()
+    if reason:
+        pytest.skip(reason)
+    with Stack(tmp_path_factory.mktemp("stack"), stack_database_url(), REDIS_URL, port=free_port(),
+               settings={"QUICK_EXIT_URL": neutral_https_site.url}, fresh_database=True) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def stack_site(stack):
+    app = create_app(type("StackSeed", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": stack.database_url}))
+    yield Site(stack.url, app)
+    with app.app_context():
+        db.engine.dispose()
 
 
 SITES = {"gunicorn": "live_server", "https": "https_server", "stack": "stack_site"}
