@@ -93,6 +93,7 @@ class GunicornServer:
         inherited = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
         self.env = {**inherited, **env}
         self.process: subprocess.Popen | None = None
+        self.terminating = False
         self.health: dict | None = None
         self.ready_seconds: float | None = None
 
@@ -105,6 +106,11 @@ class GunicornServer:
 
         `own_session`: out of the terminal's process group, so Ctrl-C reaches only whoever started it.
         """
+        self.launch(own_session)
+        self.wait_until_ready(timeout)
+
+    def launch(self, own_session: bool = False) -> None:
+        """Start the process without waiting for it (several servers then boot side by side)."""
         command = [self.python, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(self.expected_workers),
                    "--bind", f"127.0.0.1:{self.port}"]
         if self.tls:
@@ -114,16 +120,19 @@ class GunicornServer:
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(command + [self.target], cwd=PROJECT_ROOT, env=self.env, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=own_session)
-        started = time.monotonic()
+        self._launched_at, self.terminating = time.monotonic(), False
+
+    def wait_until_ready(self, timeout: float = 60) -> None:
+        """Return once /healthz answers 200 and every worker has booted; stop it and raise if it does not."""
         while True:
             try:
                 status, _, body = http_request(self.port, "GET", "/healthz", timeout=2, tls=self.tls)
                 if status == 200 and len(self.workers()) == self.expected_workers:
-                    self.ready_seconds, self.health = round(time.monotonic() - started, 2), json.loads(body)
+                    self.ready_seconds, self.health = round(time.monotonic() - self._launched_at, 2), json.loads(body)
                     return
             except OSError:
                 pass
-            if self.process.poll() is not None or time.monotonic() - started > timeout:
+            if self.process.poll() is not None or time.monotonic() - self._launched_at > timeout:
                 self.stop()
                 raise RuntimeError("gunicorn did not start: " + self.log_path.read_text()[-3000:])
             time.sleep(0.1)
@@ -136,10 +145,17 @@ class GunicornServer:
             return []
         return sorted(int(pid) for pid in children)
 
+    def terminate(self) -> None:
+        """Ask it to stop (gracefully) without waiting: several servers then stop side by side."""
+        if self.process is not None and self.process.poll() is None and not self.terminating:
+            self.process.terminate()
+            self.terminating = True
+
     def stop(self) -> None:
+        """Stop it and wait until it has exited (killed after 30 s)."""
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.terminate()
+        self.terminate()
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -85,8 +85,10 @@ class Stack:
             self.nodes = [GunicornServer("wsgi:app", self.node_env(), self.folder / f"node-{number}.log",
                                          workers=self.workers_per_node)
                           for number in range(1, self.node_count + 1)]
+            for node in self.nodes:  # the nodes boot side by side
+                node.launch(own_session=True)
             for node in self.nodes:
-                node.start(own_session=True)
+                node.wait_until_ready()
             self._start_nginx()
         except BaseException:
             self.stop()
@@ -101,6 +103,8 @@ class Stack:
             except subprocess.TimeoutExpired:
                 self.nginx.kill()
                 self.nginx.wait()
+        for node in self.nodes:  # side by side: a gunicorn master takes a few seconds to exit
+            node.terminate()
         for node in self.nodes:
             node.stop()
 

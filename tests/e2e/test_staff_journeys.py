@@ -87,6 +87,7 @@ def test_facilitator_creates_a_cohort_assigns_a_module_and_watches_progress(open
     assert any(f"monday-learner-{viewport['width']}" in r for r in rows[1:])
 
 
+@pytest.mark.parametrize("site", ["gunicorn", "stack"], indirect=True)
 def test_admin_attaches_a_counselor_who_reviews_a_record_and_the_learner_sees_the_look(open_page, seed):
     from course.extensions import db
     from tests.factories import make_cohort
