@@ -1,5 +1,6 @@
-"""Over HTTPS in production mode (TLS at gunicorn): forms, the quiz autosave and the quick exit's sign-out
-pass the strict CSRF Referer check, and the quick-exit site still gets no Referer."""
+"""Over HTTPS in production mode, with TLS at gunicorn and behind the proxy of the stack: forms, the quiz
+autosave and the quick exit's sign-out pass the strict CSRF Referer check, and the quick-exit site still
+gets no Referer."""
 from __future__ import annotations
 
 import time
@@ -29,7 +30,7 @@ def wait_until_signed_out(seed, user_id) -> int:
     return seed(_open_sessions, user_id)
 
 
-@pytest.mark.parametrize("site", ["https"], indirect=True)
+@pytest.mark.parametrize("site", ["https", "stack"], indirect=True)
 def test_over_https_a_learner_signs_in_autosaves_submits_and_quick_exits_unseen(open_page, seed, site,
                                                                                 neutral_https_site):
     with site.app.app_context():

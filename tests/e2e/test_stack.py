@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import random
 import re
+import signal
+import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
-from bench.common import free_port, http_request
+from bench.common import PROJECT_ROOT, free_port, http_request
 from deploy.stack import Stack
+from deploy.tls import Certificate
 from tests.conftest import _CSRF
 from tests.fault_helpers import form_body
 
@@ -82,3 +87,41 @@ def memory_stack(stack, tmp_path):
 
 def test_with_limits_in_each_process_memory_the_limit_would_not_hold(memory_stack):
     assert fail_sign_ins(memory_stack, 14) == [200] * 14  # 7 failures on each node, under its own 10
+
+
+def _descendants(pid: int) -> list[int]:
+    try:
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return children + [grandchild for child in children for grandchild in _descendants(child)]
+
+
+def test_make_stack_prints_the_url_serves_https_and_ctrl_c_stops_everything(stack, tmp_path):
+    port = free_port()
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "deploy.stack", "--port", str(port), "--folder", str(tmp_path / "stack"),
+         "--database-url", stack.database_url, "--redis-url", stack.ratelimit_storage],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        output = []
+        for line in launcher.stdout:  # until it says where it is (or exits)
+            output.append(line)
+            if line.startswith("The stack is up"):
+                break
+        assert f"https://127.0.0.1:{port}" in output[-1], "".join(output)
+        assert any("admin" in line for line in output)
+        processes = _descendants(launcher.pid)
+        assert len(processes) >= 3 + 2 * stack.workers_per_node  # nginx (and its worker), two nodes and their workers
+        status, _, page = http_request(port, "GET", "/auth/login", tls=make_certificate_of(tmp_path / "stack"))
+        assert status == 200 and "Sign in" in page
+    finally:
+        launcher.send_signal(signal.SIGINT)  # what Ctrl-C sends; the parts run in their own session
+        rest = launcher.communicate(timeout=60)[0]
+    assert launcher.returncode == 0 and rest.strip().endswith("Stopped.")
+    assert [pid for pid in processes if Path(f"/proc/{pid}").exists()] == []
+
+
+def make_certificate_of(folder: Path):
+    """The certificate the launcher made in its folder."""
+    return Certificate(folder / "tls" / "cert.pem", folder / "tls" / "key.pem")
