@@ -207,10 +207,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folder", type=Path, default=DEFAULT_FOLDER)
     parser.add_argument("--database-url", default=os.environ.get("STACK_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--redis-url", default=os.environ.get("STACK_REDIS_URL", DEFAULT_RATELIMIT_STORAGE))
+    parser.add_argument("--create-admin", metavar="USERNAME",
+                        help="only create an admin account in the stack's database and print its one-time password")
     options = parser.parse_args(argv)
+    try:
+        stack = Stack(options.folder, options.database_url, options.redis_url, options.port)
+        if options.create_admin:
+            stack.folder.mkdir(parents=True, exist_ok=True)
+            print(stack.flask("users", "create", "--username", options.create_admin, "--role", "admin"))
+            return 0
+    except StackError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
     signal.signal(signal.SIGTERM, _stop_on_signal)
     signal.signal(signal.SIGHUP, _stop_on_signal)
-    stack = Stack(options.folder, options.database_url, options.redis_url, options.port)
     try:
         print(f"Starting nginx and {stack.node_count} app nodes (database {make_url(stack.database_url).database},"
               f" rate limits in {stack.ratelimit_storage}) ...", flush=True)
@@ -219,8 +229,8 @@ def main(argv: list[str] | None = None) -> int:
             print(stack.flask("users", "create", "--username", "admin", "--role", "admin"))
             print("Sign in as 'admin' with that password; you will be asked to choose a new one.")
         else:
-            print("Admin accounts exist already. Another: .venv/bin/flask --app wsgi users create "
-                  "--username NAME --role admin (with the stack's DATABASE_URL and SECRET_KEY).")
+            print("Sign in with an admin account made before. Another: "
+                  ".venv/bin/python -m deploy.stack --create-admin NAME")
         print(f"\nThe stack is up: {stack.url}  (self-signed certificate: your browser will warn; curl -k)")
         print(f"Logs, config and the certificate: {stack.folder}. Ctrl-C stops everything.", flush=True)
         while stack.processes_alive():
