@@ -34,3 +34,10 @@ def post_fork(server, worker):
     app = worker.app.wsgi()
     with app.app_context():
         db.engine.dispose(close=False)
+
+
+def on_starting(server):
+    """Refuse to start in production with per-worker (memory://) login limits and several workers."""
+    from course.config import Config, check_server_settings
+
+    check_server_settings(Config, server.cfg.workers)

@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from .config import PROJECT_ROOT, Config, check_production_safety
 from .models.base import MAX_ID
+from .requests import CourseRequest
 
 
 def create_app(config: type | dict[str, Any] | None = None) -> Flask:
@@ -41,6 +42,7 @@ def _configure(app: Flask, config: type | dict[str, Any] | None) -> None:
     elif config is not None:
         app.config.from_object(config)
     check_production_safety(app.config)
+    app.request_class = CourseRequest
     app.url_map.converters["int"] = DatabaseId
     Path(app.instance_path).mkdir(exist_ok=True)
     if app.config["PROXY_COUNT"]:

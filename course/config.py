@@ -1,11 +1,17 @@
 """Settings, read from the environment in one place, with safe defaults for local use."""
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "local-development-only-not-secret"
+APP_ENVS = ("development", "testing", "production")
+# A secret of 32 random hex digits carries 128 bits; refuse anything that looks far weaker.
+MIN_SECRET_KEY_LENGTH = 32
+MIN_SECRET_KEY_BITS = 96
 
 
 class ConfigError(RuntimeError):
@@ -20,7 +26,7 @@ def _env_bool(name: str, default: bool) -> bool:
 class Config:
     """Defaults for a developer's machine; production overrides them through the environment."""
 
-    APP_ENV = os.environ.get("APP_ENV", "development")
+    APP_ENV = os.environ.get("APP_ENV", "development").strip().lower()
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     # None means "SQLite in the instance folder", resolved by the factory.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
@@ -73,14 +79,50 @@ class TestConfig(Config):
     ARGON2_MEMORY_KIB = 1024
 
 
-def check_production_safety(config: dict) -> None:
-    """Refuse to run in production with a default secret or without a real database.
+def secret_key_bits(secret: str) -> float:
+    """A rough estimate of a secret's entropy: its length times the Shannon entropy of its characters.
 
-    :raise ConfigError: when the mode is production and a setting is unsafe.
+    It cannot prove a secret random, but it refuses the weak ones people type ("a" * 32, a word
+    repeated): a 32-character hex token scores about 115 bits, "abcd" * 8 scores 64.
     """
-    if config.get("APP_ENV") != "production":
+    if not secret:
+        return 0.0
+    counts = Counter(secret)
+    per_character = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    return per_character * len(secret)
+
+
+def check_production_safety(config: dict) -> None:
+    """Refuse an unknown mode, and in production a weak secret or no real database.
+
+    :raise ConfigError: when APP_ENV is unknown, or the mode is production and a setting is unsafe.
+    """
+    app_env = str(config.get("APP_ENV", "")).strip().lower()
+    if app_env not in APP_ENVS:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(APP_ENVS)} (got {config.get('APP_ENV')!r}).")
+    config["APP_ENV"] = app_env
+    if app_env != "production":
         return
-    if config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY) or len(config["SECRET_KEY"]) < 32:
-        raise ConfigError("SECRET_KEY must be set to a random value of at least 32 characters in production.")
+    secret = config.get("SECRET_KEY") or ""
+    if secret == DEFAULT_SECRET_KEY or len(secret) < MIN_SECRET_KEY_LENGTH or secret_key_bits(secret) < MIN_SECRET_KEY_BITS:
+        raise ConfigError("SECRET_KEY must be set to a random value of at least 32 characters in production "
+                          "(for example: python -c 'import secrets; print(secrets.token_hex(32))').")
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         raise ConfigError("DATABASE_URL must be set in production.")
+
+
+def check_server_settings(config: type | dict, workers: int) -> None:
+    """Refuse a production server whose login limits would multiply: memory:// storage, several workers.
+
+    Each worker keeps its own memory:// counters, so with N workers a person gets N times the
+    limit. gunicorn.conf.py calls this before it forks; share the counters through Redis instead.
+
+    :raise ConfigError: in production, with rate limits on, memory:// storage and more than one worker.
+    """
+    get = config.get if isinstance(config, dict) else lambda name: getattr(config, name, None)
+    production = str(get("APP_ENV") or "").strip().lower() == "production"
+    in_memory = str(get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://")
+    if production and get("RATELIMIT_ENABLED") and in_memory and workers > 1:
+        raise ConfigError(f"RATELIMIT_STORAGE_URI is memory:// with {workers} workers: each worker would count "
+                          "sign-in failures on its own, multiplying the limits. Set RATELIMIT_STORAGE_URI to a "
+                          "shared store (redis://host:6379/0), or run one worker (WEB_CONCURRENCY=1).")

@@ -58,3 +58,18 @@ def test_a_server_process_leaves_out_migrations_and_zxcvbns_word_lists():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_gunicorn_refuses_production_with_per_worker_login_limits(tmp_path):
+    """With memory:// counters each of N workers would allow the whole limit: the server must not start."""
+    import secrets
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if key not in ("WEB_CONCURRENCY", "RATELIMIT_STORAGE_URI")}
+    env.update({"APP_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "WEB_CONCURRENCY": "2",
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "BIND": "127.0.0.1:0"})
+    result = subprocess.run([sys.executable, "-m", "gunicorn", "--config", str(CONFIG), "wsgi:app"],
+                            cwd=CONFIG.parent, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode != 0
+    assert "RATELIMIT_STORAGE_URI is memory:// with 2 workers" in result.stderr

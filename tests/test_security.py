@@ -1,5 +1,6 @@
 """Headers, CSRF, size limits, error pages, and no state change on GET."""
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
@@ -68,6 +69,28 @@ def test_a_body_over_the_limit_gets_413(browser):
     assert "too large" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart/form-data"])
+def test_a_form_with_more_parts_than_the_limit_gets_413_in_either_encoding(browser, learner, content_type):
+    token = browser.token("/auth/login")
+    fields = [("csrf_token", token), ("username", learner.username), ("password", PASSWORD)]
+    padding = [(f"f{n}", "1") for n in range(500)]  # 503 parts; the limit is 500
+    if content_type.startswith("multipart"):
+        response = browser.client.post("/auth/login", data=dict(fields + padding), content_type=content_type)
+    else:
+        body = urlencode(fields + padding)
+        response = browser.client.post("/auth/login", data=body, content_type=content_type)
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+
+
+def test_a_form_within_the_parts_limit_is_read(browser, learner):
+    token = browser.token("/auth/login")
+    fields = [("csrf_token", token), ("username", learner.username), ("password", PASSWORD)]
+    body = urlencode(fields + [(f"f{n}", "1") for n in range(497)])  # exactly 500 parts
+    response = browser.client.post("/auth/login", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302
+
+
 def test_unknown_pages_get_a_styled_404_and_wrong_methods_a_405(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
@@ -107,3 +130,12 @@ def test_every_page_has_the_help_footer_and_quick_exit(browser, learner):
     browser.login(learner.username)
     page = browser.get("/learn/").get_data(as_text=True)
     assert "tel:911" in page and 'id="quick-exit"' in page
+
+
+def test_every_table_sits_in_a_keyboard_scrollable_region():
+    """A table wider than a phone scrolls sideways; its region must take keyboard focus (axe
+    scrollable-region-focusable), so every template writes tables through the scroll_table macro."""
+    macro = TEMPLATES / "_macros" / "table.html"
+    raw_tables = [str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html")
+                  if path != macro and "<table" in path.read_text()]
+    assert raw_tables == []

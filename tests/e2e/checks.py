@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from axe_playwright_python.sync_playwright import Axe
 
+# WCAG 2.1 A/AA, plus axe's best-practice "region": all content sits inside a landmark (a screen
+# reader's landmark list must reach everything, the quick exit included).
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+              "rules": {"region": {"enabled": True}},
               "resultTypes": ["violations"]}
 _axe = Axe()
 

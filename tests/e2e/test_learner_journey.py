@@ -79,3 +79,7 @@ def test_learner_journey(open_page, seed, seed_app, viewport, javascript):
     assert chart.count() == 1 and chart.locator("title").count() == 1
     table = page.locator("table", has=page.locator("caption"))
     assert first.title in table.first.inner_text() and "100" in table.first.inner_text()
+
+    page.goto("/learn/data")  # who can see the record: a table that scrolls sideways on a phone
+    assert "Evening group" in page.content()
+    check()
