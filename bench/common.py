@@ -1,6 +1,7 @@
-"""Shared by the bench scripts and the tests that drive a real server (tests/fault_helpers.py,
-tests/e2e/): a free local port, one HTTP request, gunicorn started and stopped, the app on the
-bench database, and signed-in sessions with their CSRF tokens.
+"""Shared by the bench scripts, the tests that drive a real server (tests/fault_helpers.py,
+tests/e2e/) and the local stack (deploy/stack.py): a free local port, one HTTP(S) request,
+gunicorn started and stopped, the app on the bench database, and signed-in sessions with their
+CSRF tokens.
 
 Load needs many signed-in learners. Signing in through the login form would cost one argon2 hash
 each, so the bench does what the login does, directly: a UserSession row whose sha256 is the
@@ -101,16 +102,16 @@ class GunicornServer:
     def url(self) -> str:
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60, own_session: bool = False) -> None:
-        """Start it and return once /healthz answers 200 and every worker has booted.
-
-        `own_session`: out of the terminal's process group, so Ctrl-C reaches only whoever started it.
-        """
-        self.launch(own_session)
+    def start(self, timeout: float = 60) -> None:
+        """Start it and return once /healthz answers 200 and every worker has booted."""
+        self.launch()
         self.wait_until_ready(timeout)
 
     def launch(self, own_session: bool = False) -> None:
-        """Start the process without waiting for it (several servers then boot side by side)."""
+        """Start the process without waiting for it (several servers then boot side by side).
+
+        `own_session`: out of the terminal's process group, so Ctrl-C reaches only whoever started it.
+        """
         command = [self.python, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(self.expected_workers),
                    "--bind", f"127.0.0.1:{self.port}"]
         if self.tls:

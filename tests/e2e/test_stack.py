@@ -110,10 +110,11 @@ def test_make_stack_prints_the_url_serves_https_and_ctrl_c_stops_everything(stac
             if line.startswith("The stack is up"):
                 break
         assert f"https://127.0.0.1:{port}" in output[-1], "".join(output)
-        assert any("admin" in line for line in output)
+        assert any("One-time password:" in line or "Sign in with an admin account made before" in line
+                   for line in output), "".join(output)
         processes = _descendants(launcher.pid)
         assert len(processes) >= 3 + 2 * stack.workers_per_node  # nginx (and its worker), two nodes and their workers
-        status, _, page = http_request(port, "GET", "/auth/login", tls=make_certificate_of(tmp_path / "stack"))
+        status, _, page = http_request(port, "GET", "/auth/login", tls=launcher_certificate(tmp_path / "stack"))
         assert status == 200 and "Sign in" in page
     finally:
         launcher.send_signal(signal.SIGINT)  # what Ctrl-C sends; the parts run in their own session
@@ -122,6 +123,6 @@ def test_make_stack_prints_the_url_serves_https_and_ctrl_c_stops_everything(stac
     assert [pid for pid in processes if Path(f"/proc/{pid}").exists()] == []
 
 
-def make_certificate_of(folder: Path):
-    """The certificate the launcher made in its folder."""
+def launcher_certificate(folder: Path) -> Certificate:
+    """The certificate the launcher made on the spot in its folder."""
     return Certificate(folder / "tls" / "cert.pem", folder / "tls" / "key.pem")
