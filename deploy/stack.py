@@ -22,6 +22,7 @@ from pathlib import Path
 from jinja2 import Template
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from bench.common import PROJECT_ROOT, GunicornServer, http_request
 from deploy.tls import make_certificate
@@ -75,7 +76,7 @@ class Stack:
         Returns once a request through nginx answers; on any failure stops what was started.
         """
         if not Path(NGINX).exists():
-            raise StackError(f"nginx is not installed at {NGINX}: sudo apt-get install nginx-light")
+            raise StackError(f"nginx is not installed at {NGINX}: sudo apt-get install nginx")
         self.folder.mkdir(parents=True, exist_ok=True)
         self._refuse_if_running()
         try:
@@ -90,6 +91,9 @@ class Stack:
             for node in self.nodes:
                 node.wait_until_ready()
             self._start_nginx()
+        except (RuntimeError, OperationalError) as error:  # a node did not boot; PostgreSQL did not answer
+            self.stop()
+            raise StackError(str(error)) from error
         except BaseException:
             self.stop()
             raise

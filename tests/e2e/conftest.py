@@ -169,7 +169,7 @@ def _why_no_stack() -> str | None:
         return ("the stack runs on PostgreSQL: its tests run in the PostgreSQL pass "
                 "(TEST_DATABASE_URL=postgresql+psycopg://...; .ci/run does it)")
     if not os.path.exists(NGINX):
-        return f"nginx is not installed at {NGINX}: sudo apt-get install nginx-light (.ci/run installs it)"
+        return f"nginx is not installed at {NGINX}: sudo apt-get install nginx (.ci/run installs it)"
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
