@@ -49,6 +49,8 @@ class QuizAttempt(Base):
         # At most one open attempt per learner, module and kind, even with two tabs starting at once.
         Index("uq_quiz_attempt_open", "learner_id", "module_id", "kind", unique=True,
               sqlite_where=OPEN_ATTEMPT, postgresql_where=OPEN_ATTEMPT),
+        # Attempt ids appear in audit rows ("attempt 12 quiz ..."): never given twice, as user ids.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
