@@ -164,9 +164,12 @@ class Look:
 
 def _look_label(event: AuditEvent, course: Course) -> str:
     """Which part of the record a look showed, from the event's detail (ids only)."""
+    parts = event.detail.split()
+    if parts[:1] == ["cohort"]:  # a facilitator's progress table of the group, or its download
+        shown = "Your progress and scores, in your group's progress table"
+        return f"{shown} (downloaded)" if event.action == audit.RECORD_EXPORTED else shown
     if event.action == audit.RECORD_EXPORTED:
         return "Downloaded your record"
-    parts = event.detail.split()
     if parts[:1] == ["attempt"] and len(parts) == 4:
         module = course.module(parts[3])
         kind = "pre-test" if parts[2] == "pretest" else "quiz"
