@@ -12,6 +12,11 @@ login_manager.login_message_category = "info"
 # Our own server-side sessions replace Flask-Login's "remember me" and its IP/agent heuristics.
 login_manager.session_protection = None
 
+# What a JSON caller (the quiz autosave) is told when the session has ended.
+SIGNED_OUT_MESSAGE = "You are signed out (perhaps in another tab, or after a while without activity). Sign in again to go on."
+KEPT_MESSAGE = ("Not saved: you are signed out (perhaps in another tab, or after a while without activity). "
+                "Your answers are kept: press Submit or Save my answers, sign in, and they come back.")
+
 
 @login_manager.user_loader
 def load_user(token: str):
@@ -38,11 +43,6 @@ def unauthorized():
     else:
         flash(login_manager.login_message, "info")
     return redirect(url_for("auth.login", next=back or (request.full_path if request.method == "GET" else None)))
-
-
-SIGNED_OUT_MESSAGE = "You are signed out (perhaps in another tab, or after a while without activity). Sign in again to go on."
-KEPT_MESSAGE = ("Not saved: you are signed out (perhaps in another tab, or after a while without activity). "
-                "Your answers are kept: press Submit or Save my answers, sign in, and they come back.")
 
 
 def _keep_unsent_work() -> str | None:
