@@ -18,6 +18,8 @@ MESSAGES = {
     500: ("Something went wrong on our side", "Nothing you did caused this. Your saved work is safe. Please try again in a moment."),
     503: ("The site is busy", "Please try again in a moment. Anything already saved is safe."),
 }
+EXPIRED_PAGE_JSON = ("Not saved: this page is out of date (you signed in again since it opened). "
+                     "Reload the page: the answers saved before come back.")
 
 
 def _render(code: int, message: str | None = None):
@@ -29,6 +31,8 @@ def _http_error(error: HTTPException):
     if error.response is not None:  # abort() with a page of its own, e.g. a locked module's
         return error.response
     if isinstance(error, CSRFError):
+        if request.accept_mimetypes.best == "application/json":  # the quiz autosave shows the message
+            return {"saved": False, "reason": "expired", "message": EXPIRED_PAGE_JSON}, 400
         return _render(400, "This form had expired or was sent twice. Reload the page and try again; nothing was changed.")
     response = _render(error.code or 500)
     if error.code == 429:

@@ -71,10 +71,12 @@ def test_an_export_writes_an_audit_event(signed_in, facilitator, learner):
     cohort = make_cohort(facilitator, members=(learner,))
     export(signed_in, cohort, "progress")
     export(signed_in, cohort, "items")
-    events = db.session.execute(select(AuditEvent.actor_id, AuditEvent.actor_role, AuditEvent.detail)
+    events = db.session.execute(select(AuditEvent.actor_id, AuditEvent.actor_role, AuditEvent.subject_id, AuditEvent.detail)
                                 .where(AuditEvent.action == audit.RECORD_EXPORTED).order_by(AuditEvent.id)).all()
-    assert events == [(facilitator.id, "facilitator", f"cohort {cohort.id} progress csv"),
-                      (facilitator.id, "facilitator", f"cohort {cohort.id} items csv")]
+    # The progress export shows the learner's results: an event for the export, and one about the learner.
+    assert events == [(facilitator.id, "facilitator", None, f"cohort {cohort.id} progress csv"),
+                      (facilitator.id, "facilitator", learner.id, f"cohort {cohort.id} progress csv"),
+                      (facilitator.id, "facilitator", None, f"cohort {cohort.id} items csv")]
 
 
 def test_exports_are_post_only(signed_in, facilitator):

@@ -29,10 +29,18 @@ def cohorts_of_10_and_500(facilitator):
 
 
 def statements(browser, url) -> int:
+    return len(counted(browser, url))
+
+
+def counted(browser, url) -> StatementCounter:
     with StatementCounter() as counter:
         response = browser.get(url)
     assert response.status_code == 200, url
-    return len(counter)
+    return counter
+
+
+def inserts(counter: StatementCounter) -> list[str]:
+    return [s for s in counter.statements if s.lstrip().upper().startswith("INSERT")]
 
 
 @pytest.mark.parametrize("query", ["", "?sort=-progress", "?sort=-module:reward-system", "?sort=name&page=2"])
@@ -40,9 +48,13 @@ def test_the_cohort_page_costs_the_same_statements_for_10_and_500_learners(brows
     browser.login(facilitator.username)
     small, large = cohorts_of_10_and_500
     browser.get(f"/facilitate/cohorts/{small.id}{query}")  # warm up: the session row is read and touched alike
-    counts = [statements(browser, f"/facilitate/cohorts/{cohort.id}{query}") for cohort in (small, large)]
+    counters = [counted(browser, f"/facilitate/cohorts/{cohort.id}{query}") for cohort in (small, large)]
+    counts = [len(counter) for counter in counters]
     assert counts[0] == counts[1]
-    assert counts[0] <= 12
+    assert counts[0] <= 12, counts
+    # Each learner shown is audited (their results are on the page), in one statement for the page.
+    for counter in counters:
+        assert len(inserts(counter)) == 1 and "audit_event" in inserts(counter)[0]
 
 
 def test_the_item_analysis_costs_the_same_statements_for_10_and_500_learners(browser, facilitator, cohorts_of_10_and_500):

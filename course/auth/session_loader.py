@@ -12,6 +12,11 @@ login_manager.login_message_category = "info"
 # Our own server-side sessions replace Flask-Login's "remember me" and its IP/agent heuristics.
 login_manager.session_protection = None
 
+# What a JSON caller (the quiz autosave) is told when the session has ended.
+SIGNED_OUT_MESSAGE = "You are signed out (perhaps in another tab, or after a while without activity). Sign in again to go on."
+KEPT_MESSAGE = ("Not saved: you are signed out (perhaps in another tab, or after a while without activity). "
+                "Your answers are kept: press Submit or Save my answers, sign in, and they come back.")
+
 
 @login_manager.user_loader
 def load_user(token: str):
@@ -21,10 +26,14 @@ def load_user(token: str):
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    """Send browsers to sign in (with a reason when the session timed out); JSON callers get 401."""
+    """Send browsers to sign in (with a reason when the session timed out); JSON callers get 401.
+
+    A form sent after the session ended (quiz answers) is kept first, and sign-in leads back to it.
+    """
+    back = _keep_unsent_work()
     if request.accept_mimetypes.best == "application/json":
-        return {"error": "authentication required"}, 401
-    _keep_unsent_work()
+        return {"error": "authentication required", "reason": "signed_out",
+                "message": KEPT_MESSAGE if back else SIGNED_OUT_MESSAGE}, 401
     reason = g.get("session_timed_out")
     if reason == sessions.IDLE:
         minutes = current_app.config["SESSION_IDLE_MINUTES"]
@@ -33,12 +42,13 @@ def unauthorized():
         flash("Your session ended. Please sign in again; your saved work is kept.", "info")
     else:
         flash(login_manager.login_message, "info")
-    return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    return redirect(url_for("auth.login", next=back or (request.full_path if request.method == "GET" else None)))
 
 
-def _keep_unsent_work() -> None:
-    """A form sent after the session ended (a quiz answer) is kept, to be restored after sign-in."""
+def _keep_unsent_work() -> str | None:
+    """A form sent after the session ended (a quiz answer) is kept; returns where to go back after sign-in."""
     view = current_app.view_functions.get(request.endpoint or "")
     keep = getattr(view, "stash_on_signout", None)
     if keep is not None and request.method == "POST":
-        keep()
+        return keep()
+    return None

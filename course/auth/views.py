@@ -10,15 +10,14 @@ from flask_login import current_user, login_user, logout_user
 from ..access import home_endpoint, public, signed_in
 from ..database import write_transaction
 from ..extensions import limiter
-from ..services import accounts, audit, sessions
+from ..services import accounts, attempts, audit, sessions
 from .forms import ChangePasswordForm, JoinForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
-# Quiz answers sent after the session ended, kept in the cookie until the learner signs in again.
+# The key of quiz answers sent after the session ended (kept on the server, services/attempts.py):
+# the one thing of the old cookie that survives signing in, and only for the same learner.
 UNSAVED_ANSWERS = "unsaved_answers"
-# Session keys that survive signing in (everything else is cleared with the old session).
-KEPT_ACROSS_SIGN_IN = (UNSAVED_ANSWERS,)
 GENERIC_LOGIN_FAILURE = "That username and password did not match. Check them and try again."
 
 
@@ -61,11 +60,16 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _sign_in(user) -> None:
-    """Start a fresh session for `user` (a new id; anything in the old cookie is dropped)."""
-    kept = {key: session[key] for key in KEPT_ACROSS_SIGN_IN if key in session}
+    """Start a fresh session for `user` (a new id; anything in the old cookie is dropped).
+
+    Quiz answers kept after a sign-out stay only if they are this learner's; anyone else's are deleted.
+    """
+    unsent = session.get(UNSAVED_ANSWERS)
     with write_transaction():
         session.clear()
-        session.update(kept)
+        kept = attempts.claim_unsent(unsent, user)
+        if kept:
+            session[UNSAVED_ANSWERS] = kept
         sessions.start_session(user)
         audit.record(audit.LOGIN, actor=user, subject_id=user.id)
     login_user(user)
@@ -132,11 +136,24 @@ def logout():
         sessions.end_session(current_user.current_session)
         audit.record(audit.LOGOUT, actor=current_user, subject_id=current_user.id)
     logout_user()
-    session.clear()
+    _clear_session_keeping_csrf()
     flash("You are signed out.", "success")
     response = redirect(url_for("auth.login"))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
+
+
+def _clear_session_keeping_csrf() -> None:
+    """Empty the cookie's session but keep its CSRF secret until the next sign-in (which replaces it).
+
+    A tab still open on a form (a quiz) then sends a valid token: what it sends meets "please sign
+    in" with its answers kept, as after an idle timeout, instead of a 400 "form had expired".
+    """
+    name = current_app.config["WTF_CSRF_FIELD_NAME"]
+    secret = session.get(name)
+    session.clear()
+    if secret:
+        session[name] = secret
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -20,6 +20,7 @@ def cohort(cohort_id: int):
     course = get_course()
     sort = cohort_reports.parse_sort(request.args.get("sort"), course)
     report = cohort_reports.progress_page(cohort, course, sort, request.args.get("page", 1, type=int))
+    cohort_reports.record_views(current_user, cohort, report)
     return render_template("facilitate/cohort.html", cohort=cohort, report=report, course=course,
                            confirm=ConfirmForm(), tab="progress")
 

@@ -33,12 +33,19 @@ def _sequence() -> int | None:
         return None
 
 
-def stash_answers() -> None:
-    """Keep the answers of a quiz form sent after the session ended, to restore after sign-in."""
+def stash_answers() -> str | None:
+    """Keep the answers of a quiz form sent after the session ended, to restore after sign-in.
+
+    They are kept on the server; the cookie gets only their key. Returns the quiz page to come back
+    to after sign-in, or None when nothing was kept.
+    """
     attempt_id = (request.view_args or {}).get("attempt_id")
     fields = {k: request.form.getlist(k)[:10] for k in list(request.form)[:40] if k.startswith("q-")}
-    if attempt_id and fields:
-        session[UNSAVED_ANSWERS] = {"attempt": attempt_id, "fields": fields}
+    key = attempts.keep_unsent(attempt_id, fields, session.get(UNSAVED_ANSWERS)) if attempt_id else None
+    if key is None:
+        return None
+    session[UNSAVED_ANSWERS] = key
+    return url_for("learn.attempt", attempt_id=attempt_id)
 
 
 @bp.route("/modules/<module_id>/quiz")
@@ -83,11 +90,12 @@ def attempt(attempt_id: int):
 
 
 def _restore_stash(attempt) -> None:
-    stash = session.pop(UNSAVED_ANSWERS, None)
-    if not stash or stash.get("attempt") != attempt.id:
+    fields = attempts.take_unsent(session.get(UNSAVED_ANSWERS), attempt)
+    if fields is None:
         return
+    session.pop(UNSAVED_ANSWERS, None)
     try:
-        answers = attempts.parse_answers(attempt, MultiDict(stash["fields"]))
+        answers = attempts.parse_answers(attempt, MultiDict(fields))
         attempts.save_draft(attempt, answers, None)
     except (grading.AnswerError, attempts.AttemptClosed):
         return

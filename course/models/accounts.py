@@ -14,6 +14,9 @@ class User(UserMixin, Base):
     """One account: a learner, facilitator, counselor or admin. Learners need no email or real name."""
 
     __tablename__ = "user"
+    # An id is never given twice (SQLite would reuse the highest id after a deletion): audit rows
+    # keep a deleted account's id, and a new account must not inherit that trail.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)

@@ -49,6 +49,8 @@ class QuizAttempt(Base):
         # At most one open attempt per learner, module and kind, even with two tabs starting at once.
         Index("uq_quiz_attempt_open", "learner_id", "module_id", "kind", unique=True,
               sqlite_where=OPEN_ATTEMPT, postgresql_where=OPEN_ATTEMPT),
+        # Attempt ids appear in audit rows ("attempt 12 quiz ..."): never given twice, as user ids.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,3 +93,21 @@ class AttemptAnswer(Base):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
+
+
+class UnsentAnswers(Base):
+    """Quiz answers sent after the session had ended, kept until the same learner signs in on that browser.
+
+    They stay on the server: the cookie holds only a random key (its SHA-256 is here), because a
+    signed cookie is readable by whoever uses the browser next. Restored into the attempt's draft
+    when its learner opens it again; dropped when someone else signs in, and after a day.
+    """
+
+    __tablename__ = "unsent_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="CASCADE"), index=True)
+    # {"q-<question id>": [choice ids], ...} as the form sent them; checked when restored.
+    fields: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

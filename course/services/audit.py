@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask import has_request_context, request
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, insert, literal, or_, select
 
 from ..database import write_transaction
 from ..extensions import db
 from ..models.base import valid_id
-from ..models import AuditEvent, User
+from ..models import AuditEvent, User, utcnow
 
 # Actions, as constants so reports and tests spell them the same way.
 LOGIN = "login"
@@ -42,10 +42,31 @@ def record(action: str, actor: User | None = None, subject_id: int | None = None
         subject_id=subject_id,
         outcome=outcome,
         detail=detail[:255],
-        client=request.remote_addr if has_request_context() else None,
+        client=_client(),
     )
     db.session.add(event)
     return event
+
+
+def _client() -> str | None:
+    return request.remote_addr if has_request_context() else None
+
+
+def record_each(action: str, actor: User, subject_ids: list[int] | Select, detail: str = "") -> None:
+    """Add one audit event per subject to the current transaction, in ONE statement whatever their number.
+
+    `subject_ids`: a list of ids (one executemany INSERT), or a select() of one id column (one
+    INSERT ... SELECT, so the ids are never held in memory: a cohort of any size).
+    """
+    fields = {"occurred_at": utcnow(), "actor_id": actor.id, "actor_role": actor.role, "action": action,
+              "outcome": "ok", "detail": detail[:255], "client": _client()}
+    if isinstance(subject_ids, Select):
+        table = AuditEvent.__table__
+        values = [literal(value, table.c[name].type) for name, value in fields.items()]
+        query = subject_ids.with_only_columns(*values, subject_ids.selected_columns[0], maintain_column_froms=True)
+        db.session.execute(insert(AuditEvent).from_select([*fields, "subject_id"], query))
+    elif subject_ids:
+        db.session.execute(insert(AuditEvent), [{**fields, "subject_id": subject_id} for subject_id in subject_ids])
 
 
 def record_now(action: str, actor: User | None = None, subject_id: int | None = None,

@@ -293,7 +293,26 @@ def progress_csv(cohort: Cohort, course: Course) -> tuple[list[str], Iterator[li
     return header, rows()
 
 
+def record_views(facilitator: User, cohort: Cohort, page: ProgressPage) -> None:
+    """Audit a look at each learner on the page (their results are shown), committed before it is shown.
+
+    One statement for the whole page, so the page's statement count does not grow with its learners.
+    """
+    shown = [row.learner_id for row in page.rows]
+    if shown:
+        with write_transaction():
+            audit.record_each(audit.RECORD_VIEWED, facilitator, shown, detail=f"cohort {cohort.id} progress")
+
+
 def record_export(facilitator: User, cohort: Cohort, what: str) -> None:
-    """Write the audit event of a cohort export ("cohort <id> <what> csv") in its own transaction."""
+    """Write the audit of a cohort export ("cohort <id> <what> csv") in its own transaction.
+
+    The progress export shows each current member's results, so each of them gets an event too
+    (one INSERT ... SELECT over the members, held in no list: the export itself streams). The item
+    analysis shows only counts over the cohort: one event for the cohort.
+    """
+    detail = f"cohort {cohort.id} {what} csv"
     with write_transaction():
-        audit.record(audit.RECORD_EXPORTED, actor=facilitator, detail=f"cohort {cohort.id} {what} csv")
+        audit.record(audit.RECORD_EXPORTED, actor=facilitator, detail=detail)
+        if what == "progress":
+            audit.record_each(audit.RECORD_EXPORTED, facilitator, _member_rows(cohort.id), detail=detail)

@@ -34,8 +34,15 @@ def find_learner(viewer: User, learner_id: int) -> User | None:
 
 
 def log_denied(viewer: User, learner_id: int, view: str) -> None:
-    """Audit a refused look (outcome "denied"), committed at once, before the 404 is sent."""
-    audit.record_now(audit.ACCESS_DENIED, viewer, learner_id, outcome="denied", detail=view)
+    """Audit a refused look (outcome "denied"), committed at once, before the 404 is sent.
+
+    An id that names no account gets no subject (the id asked for is in the detail): the account
+    that gets that id later must not find someone's refused look in its record.
+    """
+    if db.session.get(User, learner_id) is None:
+        audit.record_now(audit.ACCESS_DENIED, viewer, None, outcome="denied", detail=f"{view}, unknown id {learner_id}")
+    else:
+        audit.record_now(audit.ACCESS_DENIED, viewer, learner_id, outcome="denied", detail=view)
 
 
 def log_view(viewer: User, learner: User, view: str) -> None:

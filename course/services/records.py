@@ -8,12 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import delete, null, select, union_all
+from sqlalchemy import delete, null, or_, select, union_all, update
 
 from ..access import COUNSELOR, FACILITATOR, ROLE_LABELS
 from ..content import Course
-from ..database import write_transaction
+from ..database import checkpoint_wal, write_transaction
 from ..extensions import db
 from ..models import AuditEvent, Caseload, Cohort, CohortMember, User
 from . import audit, sessions
@@ -164,9 +165,12 @@ class Look:
 
 def _look_label(event: AuditEvent, course: Course) -> str:
     """Which part of the record a look showed, from the event's detail (ids only)."""
+    parts = event.detail.split()
+    if parts[:1] == ["cohort"]:  # a facilitator's progress table of the group, or its download
+        shown = "Your progress and scores, in your group's progress table"
+        return f"{shown} (downloaded)" if event.action == audit.RECORD_EXPORTED else shown
     if event.action == audit.RECORD_EXPORTED:
         return "Downloaded your record"
-    parts = event.detail.split()
     if parts[:1] == ["attempt"] and len(parts) == 4:
         module = course.module(parts[3])
         kind = "pre-test" if parts[2] == "pretest" else "quiz"
@@ -198,17 +202,25 @@ class DeletionRefused(ValueError):
 def delete_account(learner: User, username: str, password: str) -> None:
     """Delete the learner's account and every row about their learning, in one transaction.
 
-    The audit trail stays, holding only the numeric id (a pseudonym).
+    The audit trail stays, holding only the numeric id (a pseudonym): the client addresses in the
+    rows by or about the learner are cleared. On SQLite the write-ahead log is then checkpointed
+    and emptied, and secure_delete (course/database.py) has zeroed the deleted rows, so neither
+    file keeps the username or the password hash.
     :raise DeletionRefused: when the username or the password does not match; nothing changes.
     """
     if normalise_username(username) != learner.username:
         raise DeletionRefused("username", "That is not your username. Type it as shown above the box.")
     if not verify_password(learner.password_hash, password):
         raise DeletionRefused("password", "That password is not right. Type the password you sign in with.")
+    learner_id = learner.id
     with write_transaction():
-        audit.record(audit.ACCOUNT_DELETED, actor=learner, subject_id=learner.id)
+        audit.record(audit.ACCOUNT_DELETED, actor=learner, subject_id=learner_id)
         sessions.end_all_sessions(learner, sessions.ACCOUNT_DELETED)
         # Every table about the learner refers to the user with ON DELETE CASCADE (sessions,
         # memberships, lesson progress, attempts and their answers, direct assignments, caseload
         # links; SQLite enforces it with PRAGMA foreign_keys=ON). Audit rows hold plain ids and stay.
         db.session.execute(delete(User).where(User.id == learner.id))
+        db.session.execute(update(AuditEvent).where(or_(AuditEvent.actor_id == learner_id,
+                                                        AuditEvent.subject_id == learner_id)).values(client=None))
+    if not checkpoint_wal():
+        current_app.logger.warning("account deleted, but the WAL checkpoint could not complete: the -wal file may keep a copy of the rows until the next full checkpoint")

@@ -9,6 +9,9 @@
   var timer = null;
   var pending = false;
 
+  var SIGNED_OUT = "Not saved: you are signed out. Press Submit or Save my answers and sign in again; what you chose here is kept.";
+  var NOT_SAVED = "Your answers could not be saved. Press Save my answers.";
+
   function say(text) { if (status) { status.textContent = text; } }
 
   function save() {
@@ -20,21 +23,22 @@
       credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (response) {
-      if (response.status === 401) {
-        say("You were signed out. Your answers up to now are saved. Press Submit or Save to sign in again; what you chose here is kept.");
-        return null;
-      }
+      // Any answer from the server means the connection works: never say "no connection" for it.
       return response.json().then(function (body) {
-        if (body.saved) {
+        if (response.status === 401) {
+          say(body.message || SIGNED_OUT);
+        } else if (body.saved) {
           sequence.value = body.sequence;
           say("Answers saved.");
         } else if (body.reason === "submitted") {
           window.location.assign(body.result);
         } else {
-          say(body.message || "Your answers could not be saved. Press Save my answers.");
+          say(body.message || NOT_SAVED);
         }
+      }, function () {
+        say(response.status === 401 ? SIGNED_OUT : NOT_SAVED);
       });
-    }).catch(function () {
+    }, function () {
       pending = true;
       say("Not saved yet: no connection. Your answers will be saved when the connection is back.");
     });
