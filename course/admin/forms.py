@@ -64,7 +64,8 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = SelectField("Action", validators=[Optional()],
+    # The empty choice means "any"; no Optional(): it would clear the "Not a valid choice" error of a blank " ".
+    action = SelectField("Action", default="",
                          choices=[SelectChoice("", "Any action")] + [SelectChoice(a, action_label(a)) for a in audit.ACTIONS])
     actor = StringField("Done by (username or account number)", validators=[Optional(), Length(max=40, message="Use at most 40 characters.")])
     subject = StringField("About (username or account number)", validators=[Optional(), Length(max=40, message="Use at most 40 characters.")])

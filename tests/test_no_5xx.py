@@ -1,0 +1,76 @@
+"""No input gives a 5xx: every route, as every role, with hostile path, query and form values (Hypothesis).
+
+Each route gets a bounded, seeded number of examples (the "ci" profile: derandomized, no deadline);
+`FUZZ_PROFILE=thorough` runs many more. Every request must answer below 500, and a refused one must
+change no data (what may change is listed in tests/fuzz_world.py).
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+
+from course import create_app
+from course.config import TestConfig
+
+from .fuzz_support import ANONYMOUS, FilePart, Probe, any_probe, probes, routes
+from .fuzz_world import World
+
+settings.register_profile(
+    "ci", max_examples=20, derandomize=True, deadline=None, database=None, print_blob=False,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("thorough", settings.get_profile("ci"), max_examples=300)
+FUZZ = settings.get_profile(os.environ.get("FUZZ_PROFILE", "ci"))
+
+_app = create_app(TestConfig)  # for its URL map and content; it never opens its database
+with _app.app_context():
+    ROUTES = routes(_app)
+
+# Inputs that gave a 500 before (issue 12), kept as explicit examples.
+SIGN_IN_WITH_A_FILE = Probe("/auth/login", "POST", ANONYMOUS, form=(("username", FilePart()), ("password", "x")),
+                            multipart=True)
+HUGE_PAGE_NUMBER = Probe("/admin/", "GET", "admin", query=(("page", "99999999999999999999"),))
+
+
+
+
+def area(route) -> str:
+    """The first segment of a route's URL ("admin", "learn", ...); "" for the one-segment public pages."""
+    first, _, rest = route.rule.strip("/").partition("/")
+    return first if rest or first in ("admin", "counsel", "facilitate", "learn") else ""
+
+
+AREAS = sorted({area(route) for route in ROUTES})
+
+
+@pytest.mark.parametrize("area_name", AREAS, ids=lambda name: f"/{name}")
+def test_no_input_gives_a_5xx(app, area_name):
+    """Every route of one area of the site, each with its own bounded run of examples."""
+    world = World(app)  # one app and database per area; the world resets itself between examples
+    for route in ROUTES:
+        if area(route) == area_name:
+            _fuzz(world, route)
+
+
+def _fuzz(world: World, route) -> None:
+    @FUZZ
+    @given(probe=probes(route))
+    def answers_below_500(probe):
+        world.check(probe)
+
+    answers_below_500()
+
+
+def test_inputs_that_gave_a_500_before_and_any_route(app):
+    world = World(app)
+
+    @FUZZ
+    @example(probe=SIGN_IN_WITH_A_FILE)
+    @example(probe=HUGE_PAGE_NUMBER)
+    @given(probe=any_probe(ROUTES))
+    def answers_below_500(probe):
+        world.check(probe)
+
+    answers_below_500()
