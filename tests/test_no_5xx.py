@@ -21,7 +21,7 @@ settings.register_profile(
     "ci", max_examples=20, derandomize=True, deadline=None, database=None, print_blob=False,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-settings.register_profile("thorough", settings.get_profile("ci"), max_examples=300)
+settings.register_profile("thorough", settings.get_profile("ci"), max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")))
 FUZZ = settings.get_profile(os.environ.get("FUZZ_PROFILE", "ci"))
 
 _app = create_app(TestConfig)  # for its URL map and content; it never opens its database
