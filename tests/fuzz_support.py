@@ -61,6 +61,7 @@ class Probe:
     form: tuple[tuple[str, Value], ...] = ()
     multipart: bool = False
     accept: str = "text/html"
+    raw_body: bytes | None = None  # sent as is (URL-encoded, after the CSRF token) instead of `form`
 
 
 # --- Routes, their forms and the request keys their code reads --------------------------------------
@@ -209,6 +210,9 @@ def texts(longest: int) -> st.SearchStrategy[str]:
 # refuses a request line over 4094 bytes before the app sees it (and the test client is slow with them).
 body_text = texts(30_000)
 url_text = texts(1_000)
+# Bytes no browser sends in a URL-encoded body: invalid UTF-8, bare "%", NUL, many empty fields.
+raw_bodies = st.one_of(st.sampled_from([b"\xff\xfe=\xc0\xaf", b"name=%", b"name=%zz", b"name=a%00b", b"&" * 600, b"=" * 10]),
+                       st.binary(max_size=200))
 file_parts = st.builds(FilePart, filename=st.sampled_from(["note.txt", "", "../x", "a\x00.txt"]),
                        content=st.sampled_from([b"", b"hello", b"\x00\xff\xfe", b"x" * 70_000]),
                        content_type=st.sampled_from(["text/plain", "application/octet-stream", ""]))
@@ -293,6 +297,7 @@ def probes(route: Route) -> st.SearchStrategy[Probe]:
         form=parameters(route.fields, in_body=True) if post else st.just(()),
         multipart=st.booleans() if post else st.just(False),  # a file part makes it multipart anyway
         accept=st.sampled_from(["text/html", "text/html", "application/json", "*/*"]),
+        raw_body=st.one_of(st.none(), st.none(), st.none(), raw_bodies) if post else st.none(),
     )
 
 

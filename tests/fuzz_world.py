@@ -133,7 +133,10 @@ class World:
         limiter.reset()
         options = {"method": probe.method, "query_string": MultiDict(list(probe.query)),
                    "headers": {"Accept": probe.accept}}
-        if probe.method == "POST":
+        if probe.raw_body is not None:
+            options["data"] = f"csrf_token={self.tokens[probe.role]}&".encode() + probe.raw_body
+            options["content_type"] = "application/x-www-form-urlencoded"
+        elif probe.method == "POST":
             form = MultiDict([("csrf_token", self.tokens[probe.role])])
             for key, value in probe.form:
                 form.add(key, (io.BytesIO(value.content), value.filename, value.content_type)

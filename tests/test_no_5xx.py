@@ -32,6 +32,10 @@ with _app.app_context():
 SIGN_IN_WITH_A_FILE = Probe("/auth/login", "POST", ANONYMOUS, form=(("username", FilePart()), ("password", "x")),
                             multipart=True)
 HUGE_PAGE_NUMBER = Probe("/admin/", "GET", "admin", query=(("page", "99999999999999999999"),))
+BLANK_FILTER = Probe("/counsel/", "GET", "counselor", query=(("inactive", " "),))
+LAST_DAY_OF_TIME = Probe("/admin/audit", "GET", "admin", query=(("until", "9999-12-31"),))
+# Not a 500 here, but a form parser that decodes the body itself would make it one.
+NOT_UTF8_BODY = Probe("/auth/login", "POST", ANONYMOUS, raw_body=b"username=\xff\xfe&password=x")
 
 
 
@@ -69,6 +73,9 @@ def test_inputs_that_gave_a_500_before_and_any_route(app):
     @FUZZ
     @example(probe=SIGN_IN_WITH_A_FILE)
     @example(probe=HUGE_PAGE_NUMBER)
+    @example(probe=BLANK_FILTER)
+    @example(probe=LAST_DAY_OF_TIME)
+    @example(probe=NOT_UTF8_BODY)
     @given(probe=any_probe(ROUTES))
     def answers_below_500(probe):
         world.check(probe)
