@@ -188,7 +188,10 @@ EDGE_DATES = ("0001-01-01", "9999-12-31", "2026-02-30", "2024-02-29", "2026-13-0
 EDGE_TEXT = ("", " ", "\x00", "a\x00b", "\r\n", "name\r\nSet-Cookie: x=1", "\t", "\x1b[31m", "\u202e", "\ufeff",
              "<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd", "%00", "%", "\\", "//evil.example",
              "😀" * 20, "ß" * 41, "I" * 41)
-CONTROL_CHARACTERS = st.characters(codec="utf-8", categories=["Cc", "Cf", "Zl", "Zp"])
+# NUL only from EDGE_TEXT: every request holding one is refused up front (course/security.py), and
+# Hypothesis favours low code points, so left in it would hide most other values behind that refusal.
+CONTROL_CHARACTERS = st.characters(codec="utf-8", categories=["Cc", "Cf", "Zl", "Zp"], exclude_characters="\x00")
+ANY_CHARACTER = st.characters(codec="utf-8", exclude_characters="\x00")
 
 numbers = st.one_of(st.sampled_from(EDGE_NUMBERS), st.integers(-(2**70), 2**70).map(str))
 dates = st.one_of(st.sampled_from(EDGE_DATES), st.dates().map(str))
@@ -198,10 +201,10 @@ def texts(longest: int) -> st.SearchStrategy[str]:
     """Hostile text: edge cases, any unicode, control characters, numbers, and long repeats up to `longest` characters."""
     return st.one_of(
         st.sampled_from(EDGE_TEXT),
-        st.text(max_size=60),
+        st.text(ANY_CHARACTER, max_size=60),
         st.text(CONTROL_CHARACTERS, min_size=1, max_size=8),
         numbers,
-        st.builds(lambda unit, times: (unit * times)[:longest], st.text(min_size=1, max_size=3),
+        st.builds(lambda unit, times: (unit * times)[:longest], st.text(ANY_CHARACTER, min_size=1, max_size=3),
                   st.integers(100, longest)),
     )
 
@@ -241,7 +244,7 @@ def parameters(draw, fields: dict, in_body: bool) -> tuple[tuple[str, Value], ..
     for name, field_class in fields.items():
         if field_class is FileField:
             continue
-        for _ in range(draw(st.sampled_from([0, 1, 1, 1, 2, 3]))):
+        for _ in range(draw(st.sampled_from([0, 0, 1, 1, 1, 2]))):
             if in_body and draw(st.integers(0, 9)) == 0:
                 pairs.append((name, draw(file_parts)))
             else:
@@ -249,6 +252,11 @@ def parameters(draw, fields: dict, in_body: bool) -> tuple[tuple[str, Value], ..
     if draw(st.booleans()):  # a key no form has
         pairs.append((draw(st.sampled_from(["extra", "", "csrf_token[]", "q-"])), draw(text)))
     return tuple(draw(st.permutations(pairs)))
+
+
+def mostly(common: st.SearchStrategy, rare: st.SearchStrategy) -> st.SearchStrategy:
+    """Mostly `common`, sometimes `rare` (one_of would pick by branch, and `rare` has many branches)."""
+    return st.integers(0, 3).flatmap(lambda n: rare if n >= 2 else common)
 
 
 # --- Path values -----------------------------------------------------------------------------------
@@ -276,9 +284,11 @@ def path_values(name: str, converter) -> st.SearchStrategy[str | Ref]:
     elif name in ("module_id", "lesson_id"):
         course = get_course()
         known += [m.id for m in course.modules] if name == "module_id" else [course.modules[0].lessons[0].id]
-    elif isinstance(converter, IntegerConverter):
+    elif isinstance(converter, IntegerConverter) and not known:
         known += ["1", "2", "3"]
-    return st.one_of(st.sampled_from(known), hostile) if known else hostile
+    if not known:
+        return hostile
+    return mostly(st.sampled_from(known), hostile)  # most reach the view's own code
 
 
 # --- Probes ----------------------------------------------------------------------------------------
@@ -286,11 +296,12 @@ def path_values(name: str, converter) -> st.SearchStrategy[str | Ref]:
 def probes(route: Route) -> st.SearchStrategy[Probe]:
     """Requests to one route: mostly by a role that may use it, sometimes by anyone else."""
     post = route.method == "POST"
+    allowed = st.sampled_from(route.roles or EVERYONE)
     return st.builds(
         Probe,
         rule=st.just(route.rule),
         method=st.just(route.method),
-        role=st.one_of(st.sampled_from(route.roles or EVERYONE), st.sampled_from(EVERYONE)),
+        role=mostly(allowed, st.sampled_from(EVERYONE)),
         path=st.tuples(*(st.tuples(st.just(name), path_values(name, converter))
                          for name, converter in route.converters.items())),
         query=_query(route),
