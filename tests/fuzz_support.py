@@ -221,42 +221,44 @@ file_parts = st.builds(FilePart, filename=st.sampled_from(["note.txt", "", "../x
                        content_type=st.sampled_from(["text/plain", "application/octet-stream", ""]))
 
 
+def mostly(common: st.SearchStrategy, rare: st.SearchStrategy) -> st.SearchStrategy:
+    """Mostly `common`, sometimes `rare` (one_of would pick by branch, and `rare` has many branches)."""
+    return st.integers(0, 3).flatmap(lambda n: rare if n >= 2 else common)
+
+
 def field_values(field_class: type | None, name: str, text: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-    """Values for one field: its kind's edge cases, and hostile `text` for every kind."""
-    if field_class is not None and issubclass(field_class, DateField):
-        return st.one_of(dates, text)
-    if field_class is not None and issubclass(field_class, BooleanField):
-        return st.one_of(st.sampled_from(["y", "on", "false", ""]), text)
-    if field_class is not None and issubclass(field_class, (SelectField, RadioField, SelectMultipleField)):
-        return st.one_of(numbers, st.sampled_from(ROLES + ("cohort", "members", "record_viewed", "7", "30")), text)
-    if name == "page":
-        return st.one_of(numbers, text)
-    if name.startswith("q-"):
-        return st.one_of(st.sampled_from(quiz_choice_ids()), text)
-    return st.one_of(text, numbers)
+    """Values for one field: mostly its kind's edge cases, else hostile `text`."""
+    def kind(*classes) -> bool:
+        return field_class is not None and issubclass(field_class, classes)
+
+    if kind(DateField):
+        edges = dates
+    elif kind(BooleanField):
+        edges = st.sampled_from(["y", "on", "false", ""])
+    elif kind(SelectField, RadioField, SelectMultipleField):
+        edges = st.one_of(numbers, st.sampled_from(ROLES + ("", "cohort", "members", "record_viewed", "7", "30")))
+    elif name == "page":
+        edges = numbers
+    elif name.startswith("q-"):
+        edges = st.sampled_from(quiz_choice_ids())
+    else:
+        edges = st.one_of(st.sampled_from(EDGE_TEXT), numbers)
+    return mostly(edges, text)
 
 
 @st.composite
 def parameters(draw, fields: dict, in_body: bool) -> tuple[tuple[str, Value], ...]:
-    """Some of the fields (each absent, once, or repeated), in any order; in a body, sometimes a file part."""
+    """Some of the fields (each absent, once, or repeated), in any order; in a body, sometimes one a file part."""
     text = body_text if in_body else url_text
-    pairs = []
-    for name, field_class in fields.items():
-        if field_class is FileField:
-            continue
-        for _ in range(draw(st.sampled_from([0, 0, 1, 1, 1, 2]))):
-            if in_body and draw(st.integers(0, 9)) == 0:
-                pairs.append((name, draw(file_parts)))
-            else:
-                pairs.append((name, draw(field_values(field_class, name, text))))
+    pairs = [(name, draw(field_values(field_class, name, text)))
+             for name, field_class in fields.items() if field_class is not FileField
+             for _ in range(draw(st.sampled_from([0, 0, 1, 1, 1, 2])))]
     if draw(st.booleans()):  # a key no form has
         pairs.append((draw(st.sampled_from(["extra", "", "csrf_token[]", "q-"])), draw(text)))
-    return tuple(draw(st.permutations(pairs)))
-
-
-def mostly(common: st.SearchStrategy, rare: st.SearchStrategy) -> st.SearchStrategy:
-    """Mostly `common`, sometimes `rare` (one_of would pick by branch, and `rare` has many branches)."""
-    return st.integers(0, 3).flatmap(lambda n: rare if n >= 2 else common)
+    pairs = draw(st.permutations(pairs))
+    if in_body and pairs and draw(mostly(st.just(False), st.booleans())):  # one file part, where text is expected
+        pairs[0] = (pairs[0][0], draw(file_parts))
+    return tuple(pairs)
 
 
 # --- Path values -----------------------------------------------------------------------------------
