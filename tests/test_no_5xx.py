@@ -11,8 +11,13 @@ import os
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 
+from sqlalchemy import update
+
 from course import create_app
+from course.access import public
 from course.config import TestConfig
+from course.extensions import db
+from course.models import Cohort
 
 from .fuzz_support import ANONYMOUS, FilePart, Probe, any_probe, probes, routes
 from .fuzz_world import World
@@ -81,3 +86,30 @@ def test_inputs_that_gave_a_500_before_and_any_route(app):
         world.check(probe)
 
     answers_below_500()
+
+
+def test_the_walk_finds_every_route_and_each_views_fields():
+    fields = {route.id: set(route.fields) for route in ROUTES}
+    assert len(ROUTES) == sum(len({"GET", "POST"} & rule.methods) for rule in _app.url_map.iter_rules())
+    assert {"username", "password", "next"} <= fields["POST /auth/login"]
+    assert {"page", "role"} <= fields["GET /admin/"]
+    assert {"action", "actor", "subject", "since", "until", "page"} <= fields["GET /admin/audit"]
+    assert {"behind", "failed_twice", "inactive", "page"} <= fields["GET /counsel/"]
+    assert {"modules", "who", "learners", "usernames", "due"} <= fields["POST /facilitate/cohorts/<int:cohort_id>/assignments"]
+    submit = fields["POST /learn/attempts/<int:attempt_id>/submit"]
+    assert "sequence" in submit and any(name.startswith("q-") for name in submit)
+
+
+def test_the_check_catches_a_5xx_and_a_refusal_that_changed_data(app):
+    def refuse_after_writing():
+        db.session.execute(update(Cohort).values(name="changed"))
+        db.session.commit()
+        return "Please fix this", 422
+
+    app.add_url_rule("/refuses-after-writing", view_func=public(refuse_after_writing))
+    app.add_url_rule("/breaks", view_func=public(lambda: 1 / 0))
+    world = World(app)
+    with pytest.raises(AssertionError, match=r"refused \(422\) but changed \['cohort'\]"):
+        world.check(Probe("/refuses-after-writing", "GET", ANONYMOUS))
+    with pytest.raises(AssertionError, match=r"(?s)500 for .*ZeroDivisionError"):
+        world.check(Probe("/breaks", "GET", "learner"))
