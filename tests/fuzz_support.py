@@ -22,8 +22,13 @@ from wtforms.fields.core import UnboundField
 from course.access import PUBLIC, ROLES
 from course.content import get_course
 
+from .factories import PASSWORD
+
 ANONYMOUS = "anonymous"
 EVERYONE = (ANONYMOUS, *ROLES)
+# The seeded people's usernames (tests/fuzz_world.py), so that some sign-ins and password checks succeed.
+USERNAMES = {role: f"fuzz-{role}" for role in ROLES}
+PASSWORD_FIELDS = ("password", "current", "confirm")
 # The only methods a browser form or link uses; HEAD and OPTIONS are Werkzeug's own.
 METHODS = ("GET", "POST")
 
@@ -88,7 +93,7 @@ def routes(app: Flask) -> list[Route]:
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         view = app.view_functions[rule.endpoint]
         access = getattr(view, "access_rule", None)
-        roles = EVERYONE if access == PUBLIC else tuple(access or ())
+        roles = (ANONYMOUS,) if access == PUBLIC else tuple(access or ())  # others are tried too, less often
         fields = {name: None for name in request_keys(view)}
         for form in forms_used_by(view):
             fields.update(form_fields(form))
@@ -188,6 +193,8 @@ EDGE_DATES = ("0001-01-01", "9999-12-31", "2026-02-30", "2024-02-29", "2026-13-0
 EDGE_TEXT = ("", " ", "\x00", "a\x00b", "\r\n", "name\r\nSet-Cookie: x=1", "\t", "\x1b[31m", "\u202e", "\ufeff",
              "<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd", "%00", "%", "\\", "//evil.example",
              "😀" * 20, "ß" * 41, "I" * 41)
+REDIRECT_TARGETS = ("/", "/learn/", "//evil.example/", "https://evil.example/", "/\\evil.example", "/\r\nSet-Cookie: x=1",
+                    "/%0d%0a", "/\t", "/é", "/" + "a" * 3000, "javascript:alert(1)")
 # NUL only from EDGE_TEXT: every request holding one is refused up front (course/security.py), and
 # Hypothesis favours low code points, so left in it would hide most other values behind that refusal.
 CONTROL_CHARACTERS = st.characters(codec="utf-8", categories=["Cc", "Cf", "Zl", "Zp"], exclude_characters="\x00")
@@ -239,6 +246,12 @@ def field_values(field_class: type | None, name: str, text: st.SearchStrategy[st
         edges = st.one_of(numbers, st.sampled_from(ROLES + ("", "cohort", "members", "record_viewed", "7", "30")))
     elif name == "page":
         edges = numbers
+    elif name == "username":
+        edges = mostly(st.sampled_from(list(USERNAMES.values())), st.sampled_from(EDGE_TEXT))
+    elif name in PASSWORD_FIELDS:
+        edges = mostly(st.just(PASSWORD), st.sampled_from(EDGE_TEXT))
+    elif name == "next":
+        edges = st.sampled_from(REDIRECT_TARGETS)
     elif name.startswith("q-"):
         edges = st.sampled_from(quiz_choice_ids())
     else:
@@ -310,7 +323,7 @@ def probes(route: Route) -> st.SearchStrategy[Probe]:
         form=parameters(route.fields, in_body=True) if post else st.just(()),
         multipart=st.booleans() if post else st.just(False),  # a file part makes it multipart anyway
         accept=st.sampled_from(["text/html", "text/html", "application/json", "*/*"]),
-        raw_body=st.one_of(st.none(), st.none(), st.none(), raw_bodies) if post else st.none(),
+        raw_body=mostly(st.none(), raw_bodies) if post else st.none(),
     )
 
 

@@ -30,7 +30,7 @@ from course.services import attempts
 from . import factories
 from .conftest import Browser
 from .counsel_helpers import take
-from .fuzz_support import ANONYMOUS, EVERYONE, FilePart, Probe, Ref
+from .fuzz_support import ANONYMOUS, EVERYONE, USERNAMES, FilePart, Probe, Ref
 
 IGNORED_TABLES = {"audit_event"}
 IGNORED_COLUMNS = {"user": {"last_active_at", "updated_at"}, "user_session": {"last_seen_at"}}
@@ -59,7 +59,7 @@ class World:
 
     def _seed(self) -> dict[str, int | str]:
         module = get_course().modules[0]
-        people = {role: factories.make_user(role) for role in EVERYONE if role != ANONYMOUS}
+        people = {role: factories.make_user(role, username=username) for role, username in USERNAMES.items()}
         cohort = factories.make_cohort(people["facilitator"], members=(people["learner"],))
         link = factories.attach_counselor(people["counselor"], cohort=cohort)
         assignment = Assignment(module_id=module.id, cohort_id=cohort.id, assigned_by_id=people["facilitator"].id,

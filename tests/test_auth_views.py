@@ -44,7 +44,7 @@ def test_sign_in_goes_to_a_local_next_page_but_never_off_site(browser, learner):
     assert browser.post("/auth/login?next=/auth/password", {"username": learner.username, "password": PASSWORD},
                         form_page="/auth/login").headers["Location"] == "/auth/password"
     browser.logout()
-    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "/%0D%0ASet-Cookie:%20x=1"):
         response = browser.post(f"/auth/login?next={target}", {"username": learner.username, "password": PASSWORD},
                                 form_page="/auth/login")
         assert response.headers["Location"] == "/learn/"

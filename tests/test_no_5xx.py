@@ -19,7 +19,8 @@ from course.config import TestConfig
 from course.extensions import db
 from course.models import Cohort
 
-from .fuzz_support import ANONYMOUS, FilePart, Probe, any_probe, probes, routes
+from .factories import PASSWORD
+from .fuzz_support import ANONYMOUS, USERNAMES, FilePart, Probe, any_probe, probes, routes
 from .fuzz_world import World
 
 settings.register_profile(
@@ -39,6 +40,8 @@ SIGN_IN_WITH_A_FILE = Probe("/auth/login", "POST", ANONYMOUS, form=(("username",
 HUGE_PAGE_NUMBER = Probe("/admin/", "GET", "admin", query=(("page", "99999999999999999999"),))
 BLANK_FILTER = Probe("/counsel/", "GET", "counselor", query=(("inactive", " "),))
 LAST_DAY_OF_TIME = Probe("/admin/audit", "GET", "admin", query=(("until", "9999-12-31"),))
+SIGN_IN_TO_A_HEADER_BREAK = Probe("/auth/login", "POST", ANONYMOUS, query=(("next", "/\r\nSet-Cookie: x=1"),),
+                                  form=(("username", USERNAMES["learner"]), ("password", PASSWORD)))
 # Not a 500 here, but a form parser that decodes the body itself would make it one.
 NOT_UTF8_BODY = Probe("/auth/login", "POST", ANONYMOUS, raw_body=b"username=\xff\xfe&password=x")
 
@@ -80,6 +83,7 @@ def test_inputs_that_gave_a_500_before_and_any_route(app):
     @example(probe=HUGE_PAGE_NUMBER)
     @example(probe=BLANK_FILTER)
     @example(probe=LAST_DAY_OF_TIME)
+    @example(probe=SIGN_IN_TO_A_HEADER_BREAK)
     @example(probe=NOT_UTF8_BODY)
     @given(probe=any_probe(ROUTES))
     def answers_below_500(probe):
