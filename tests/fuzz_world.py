@@ -24,7 +24,7 @@ from werkzeug.datastructures import MultiDict
 
 from course.content import get_course
 from course.extensions import db, limiter
-from course.models import Assignment, QUIZ, utcnow
+from course.models import QUIZ, Assignment, utcnow
 from course.services import attempts
 
 from . import factories

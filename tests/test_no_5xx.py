@@ -10,7 +10,6 @@ import os
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
-
 from sqlalchemy import update
 
 from course import create_app
@@ -20,9 +19,19 @@ from course.extensions import db
 from course.models import Cohort
 
 from .factories import PASSWORD
-from .fuzz_support import ANONYMOUS, USERNAMES, FilePart, Probe, any_probe, probes, routes
+from .fuzz_support import (
+    ANONYMOUS,
+    USERNAMES,
+    FilePart,
+    Probe,
+    Route,
+    any_probe,
+    probes,
+    routes,
+)
 from .fuzz_world import World
 
+# "ci": 20 examples a route, the same ones on every run; about 20 s of CPU a database on the 2-core machine.
 settings.register_profile(
     "ci", max_examples=20, derandomize=True, deadline=None, database=None, print_blob=False,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -34,7 +43,7 @@ _app = create_app(TestConfig)  # for its URL map and content; it never opens its
 with _app.app_context():
     ROUTES = routes(_app)
 
-# Inputs that gave a 500 before (issue 12), kept as explicit examples.
+# Inputs that gave a 500 before (issue 12 and this fuzzing), kept as explicit examples.
 SIGN_IN_WITH_A_FILE = Probe("/auth/login", "POST", ANONYMOUS, form=(("username", FilePart()), ("password", "x")),
                             multipart=True)
 HUGE_PAGE_NUMBER = Probe("/admin/", "GET", "admin", query=(("page", "99999999999999999999"),))
@@ -46,9 +55,7 @@ SIGN_IN_TO_A_HEADER_BREAK = Probe("/auth/login", "POST", ANONYMOUS, query=(("nex
 NOT_UTF8_BODY = Probe("/auth/login", "POST", ANONYMOUS, raw_body=b"username=\xff\xfe&password=x")
 
 
-
-
-def area(route) -> str:
+def area(route: Route) -> str:
     """The first segment of a route's URL ("admin", "learn", ...); "" for the one-segment public pages."""
     first, _, rest = route.rule.strip("/").partition("/")
     return first if rest or first in ("admin", "counsel", "facilitate", "learn") else ""
@@ -66,7 +73,7 @@ def test_no_input_gives_a_5xx(app, area_name):
             _fuzz(world, route)
 
 
-def _fuzz(world: World, route) -> None:
+def _fuzz(world: World, route: Route) -> None:
     @FUZZ
     @given(probe=probes(route))
     def answers_below_500(probe):
