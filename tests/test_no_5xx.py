@@ -19,16 +19,8 @@ from course.extensions import db
 from course.models import Cohort
 
 from .factories import PASSWORD
-from .fuzz_support import (
-    ANONYMOUS,
-    USERNAMES,
-    FilePart,
-    Probe,
-    Route,
-    any_probe,
-    probes,
-    routes,
-)
+from .fuzz_support import (ANONYMOUS, USERNAMES, FilePart, Probe, Ref, Route, any_probe, every_quiz_question_answered,
+                           probes, routes)
 from .fuzz_world import World
 
 # "ci": 20 examples a route, the same ones on every run; about 20 s of CPU a database on the 2-core machine.
@@ -42,6 +34,7 @@ FUZZ = settings.get_profile(os.environ.get("FUZZ_PROFILE", "ci"))
 _app = create_app(TestConfig)  # for its URL map and content; it never opens its database
 with _app.app_context():
     ROUTES = routes(_app)
+    QUIZ_ANSWERS = every_quiz_question_answered()
 
 # Inputs that gave a 500 before (issue 12 and this fuzzing), kept as explicit examples.
 SIGN_IN_WITH_A_FILE = Probe("/auth/login", "POST", ANONYMOUS, form=(("username", FilePart()), ("password", "x")),
@@ -51,6 +44,9 @@ BLANK_FILTER = Probe("/counsel/", "GET", "counselor", query=(("inactive", " "),)
 LAST_DAY_OF_TIME = Probe("/admin/audit", "GET", "admin", query=(("until", "9999-12-31"),))
 SIGN_IN_TO_A_HEADER_BREAK = Probe("/auth/login", "POST", ANONYMOUS, query=(("next", "/\r\nSet-Cookie: x=1"),),
                                   form=(("username", USERNAMES["learner"]), ("password", PASSWORD)))
+SUBMIT_AT_A_HUGE_SEQUENCE = Probe("/learn/attempts/<int:attempt_id>/submit", "POST", "learner",
+                                  path=(("attempt_id", Ref("open_attempt")),),
+                                  form=QUIZ_ANSWERS + (("sequence", "99999999999999999999"),))
 # Not a 500 here, but a form parser that decodes the body itself would make it one.
 NOT_UTF8_BODY = Probe("/auth/login", "POST", ANONYMOUS, raw_body=b"username=\xff\xfe&password=x")
 
@@ -91,6 +87,7 @@ def test_inputs_that_gave_a_500_before_and_any_route(app):
     @example(probe=BLANK_FILTER)
     @example(probe=LAST_DAY_OF_TIME)
     @example(probe=SIGN_IN_TO_A_HEADER_BREAK)
+    @example(probe=SUBMIT_AT_A_HUGE_SEQUENCE)
     @example(probe=NOT_UTF8_BODY)
     @given(probe=any_probe(ROUTES))
     def answers_below_500(probe):
