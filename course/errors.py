@@ -1,7 +1,7 @@
 """Error pages: a styled page for every client and server error, never a traceback."""
 from __future__ import annotations
 
-from flask import Flask, current_app, make_response, render_template, request
+from flask import Flask, abort, current_app, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -25,6 +25,14 @@ EXPIRED_PAGE_JSON = ("Not saved: this page is out of date (you signed in again s
 def _render(code: int, message: str | None = None):
     title, text = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     return render_template("errors/error.html", code=code, title=title, text=message or text), code
+
+
+def refuse(code: int, message: str):
+    """Stop the request with the styled page for `code` and a message that says what was wrong.
+
+    :raise HTTPException: always.
+    """
+    abort(make_response(_render(code, message)))
 
 
 def _http_error(error: HTTPException):

@@ -1,8 +1,10 @@
 """Response headers that every page carries: CSP, no sniffing, no framing, no caching of private pages."""
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, request
 from flask_login import current_user
+
+from .errors import refuse
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -40,14 +42,20 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
-def _refuse_nul_characters() -> None:
-    """No text we keep may hold a NUL character (PostgreSQL refuses it); such a request is malformed."""
+def _refuse_malformed_input() -> None:
+    """Refuse, before any view runs, input that no form of this site can send.
+
+    A NUL character: no text we keep may hold one (PostgreSQL refuses it). A file part: no form
+    takes a file, and a view would otherwise find a file where it expects text (a 500 before).
+    """
+    if request.files:
+        refuse(400, "This site does not take files. Go back, reload the page and send the form again; nothing was changed.")
     for values in (request.args, request.form):
         if any("\x00" in value for _, value in values.items(multi=True)):
-            abort(400)
+            refuse(400, "What you sent contains a character this site cannot keep. Remove it and try again; nothing was changed.")
 
 
 def init_app(app: Flask) -> None:
     """Register the request and response hooks."""
-    app.before_request(_refuse_nul_characters)
+    app.before_request(_refuse_malformed_input)
     app.after_request(_add_headers)

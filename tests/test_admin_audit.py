@@ -145,7 +145,9 @@ def test_an_event_about_a_deleted_account_keeps_its_number(admin_browser, histor
 
 @pytest.mark.parametrize("query, valid_part, message", [
     ("since=2025-05-10&until=2025-05-01", "since=2025-05-10", "The end date must be on or after the start date."),
-    ("since=yesterday", "", "Not a valid date value."),
+    ("since=yesterday", "", "Enter the date as year-month-day, for example 2030-06-30."),
+    ("until=9999-12-31", "", "Enter a date between 2000 and 2999."),  # the day after was a 500
+    ("action=%20", "", "Not a valid choice."),  # Optional() used to clear this error
     ("action=drop_tables", "", "Not a valid choice."),
     ("actor=" + "x" * 41 + "&action=login", "action=login", "Use at most 40 characters."),
 ])

@@ -1,4 +1,6 @@
 """Signing in and out, joining with a code, changing a password: every account flow."""
+from io import BytesIO
+
 import pytest
 from sqlalchemy import func, select
 
@@ -44,11 +46,20 @@ def test_sign_in_goes_to_a_local_next_page_but_never_off_site(browser, learner):
     assert browser.post("/auth/login?next=/auth/password", {"username": learner.username, "password": PASSWORD},
                         form_page="/auth/login").headers["Location"] == "/auth/password"
     browser.logout()
-    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "/%0D%0ASet-Cookie:%20x=1"):
         response = browser.post(f"/auth/login?next={target}", {"username": learner.username, "password": PASSWORD},
                                 form_page="/auth/login")
         assert response.headers["Location"] == "/learn/"
         browser.logout()
+
+
+def test_a_file_sent_in_the_sign_in_form_is_refused_with_a_message(browser, learner):
+    token = browser.token("/auth/login")
+    response = browser.client.post("/auth/login", data={"csrf_token": token, "password": PASSWORD,
+                                                        "username": (BytesIO(learner.username.encode()), "name.txt")})
+    assert response.status_code == 400  # was a 500
+    assert "This site does not take files" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(UserSession)) == 0
 
 
 def test_sign_in_issues_a_new_session_and_the_old_cookie_is_anonymous(app, browser, learner):

@@ -5,6 +5,7 @@ from flask import render_template, request
 
 from ..access import ADMIN, ROLE_LABELS, role_required
 from ..extensions import db
+from ..paging import requested_page
 from ..services import audit
 from .forms import AuditFilterForm, action_label
 from .views import bp
@@ -18,7 +19,7 @@ def audit_log():
     """List audit events by action, actor, subject and date range; paged, newest first."""
     form = AuditFilterForm(formdata=request.args)
     form.validate()
-    page = db.paginate(audit.events_query(form.to_filter()), page=audit.page_number(request.args.get("page", type=int)),
+    page = db.paginate(audit.events_query(form.to_filter()), page=requested_page(),
                        per_page=PER_PAGE, error_out=False)
     return render_template("admin/audit.html", form=form, page=page, people=audit.people(page.items),
                            pager_args=form.query_args(), action_label=action_label, roles=ROLE_LABELS)

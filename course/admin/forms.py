@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, SelectChoice, SelectField, StringField
+from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..access import ROLE_LABELS, STAFF_ROLES
+from ..forms import date_field
 from ..services import audit, caseload
 
 def action_label(action: str) -> str:
@@ -64,12 +65,13 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = SelectField("Action", validators=[Optional()],
+    # The empty choice means "any"; no Optional(): it would clear the "Not a valid choice" error of a blank " ".
+    action = SelectField("Action", default="",
                          choices=[SelectChoice("", "Any action")] + [SelectChoice(a, action_label(a)) for a in audit.ACTIONS])
     actor = StringField("Done by (username or account number)", validators=[Optional(), Length(max=40, message="Use at most 40 characters.")])
     subject = StringField("About (username or account number)", validators=[Optional(), Length(max=40, message="Use at most 40 characters.")])
-    since = DateField("From (a date, UTC)", validators=[Optional()], format="%Y-%m-%d")
-    until = DateField("To (a date, UTC, included)", validators=[Optional()], format="%Y-%m-%d")
+    since = date_field("From (a date, UTC)")
+    until = date_field("To (a date, UTC, included)")
 
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:

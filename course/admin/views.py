@@ -9,6 +9,7 @@ from ..access import ADMIN, COUNSELOR, LEARNER, ROLE_LABELS, ROLES, role_require
 from ..database import write_transaction
 from ..extensions import db
 from ..models import User
+from ..paging import requested_page
 from ..services import accounts, caseload
 from ..services.passwords import one_time_password
 from .forms import AttachLearnerForm, ConfirmForm, CreateStaffForm, RoleForm, cohort_form
@@ -24,7 +25,7 @@ def home():
     stmt = select(User).order_by(User.role, User.username)
     if role in ROLES:
         stmt = stmt.where(User.role == role)
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(stmt, page=requested_page(), per_page=50, error_out=False)
     return render_template("admin/home.html", page=page, role=role, roles=ROLE_LABELS,
                            create_form=CreateStaffForm(), confirm_form=ConfirmForm())
 

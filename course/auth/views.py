@@ -50,8 +50,11 @@ password_check_limit = limiter.shared_limit(
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site may be a redirect target after sign-in."""
-    if not target:
+    """Only a path on this site may be a redirect target after sign-in; none with control characters.
+
+    (A CR/LF in a Location header is refused by Werkzeug: it was a 500 just after signing in.)
+    """
+    if not target or not target.isprintable():
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:

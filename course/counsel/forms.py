@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField
-from wtforms.validators import Optional
 
 from ..services.caseload import INACTIVE_DAYS, CaseloadFilter
 
@@ -16,7 +15,8 @@ class CaseloadFilterForm(FlaskForm):
 
     behind = BooleanField("Behind on assignments (work past its due date)")
     failed_twice = BooleanField("Failed a module's quiz twice or more, not passed since")
-    inactive = SelectField("Inactive for", validators=[Optional()],
+    # The empty choice means "any"; no Optional(): it would clear the "Not a valid choice" error of a blank " ".
+    inactive = SelectField("Inactive for", default="",
                            choices=[SelectChoice("", "Any time")] + [SelectChoice(str(n), f"{n} days or more") for n in INACTIVE_DAYS])
 
     def to_filter(self) -> CaseloadFilter:

@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from ..access import COUNSELOR, role_required
 from ..content import get_course
+from ..paging import requested_page
 from ..services import caseload
-from ..services.audit import page_number
 from .forms import CaseloadFilterForm
 
 bp = Blueprint("counsel", __name__)
@@ -20,6 +20,6 @@ def home():
     form = CaseloadFilterForm(formdata=request.args)
     form.validate()
     page = caseload.caseload_page(current_user, get_course(), form.to_filter(),
-                                  page_number(request.args.get("page", type=int)))
+                                  requested_page())
     args = form.query_args()
     return render_template("counsel/home.html", form=form, result=page, pager_args=args, filtered=bool(args))

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import date_field
 from ..services.cohorts import NAME_MAX_LENGTH
 
 EVERYONE, CHOSEN = "cohort", "members"
-DATE_FORMAT_MESSAGE = "Enter the date as year-month-day, for example 2030-06-30."
 DUE_HINT = "Optional. Learners see it on their home page. It means by the end of that day (UTC)."
 
 
@@ -25,7 +25,7 @@ class CheckboxesField(SelectMultipleField):
 
 def due_field(label: str = "Due date") -> DateField:
     """A date input for a due date; empty means no due date."""
-    return DateField(label, validators=[Optional()], invalid_value_message=DATE_FORMAT_MESSAGE, description=DUE_HINT)
+    return date_field(label, DUE_HINT)
 
 
 class CohortNameForm(FlaskForm):

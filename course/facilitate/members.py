@@ -1,11 +1,12 @@
 """The member list of a cohort, and taking a learner out of it."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..access import FACILITATOR, role_required
 from ..database import write_transaction
+from ..paging import requested_page
 from ..services import cohorts
 from .forms import ConfirmForm
 from .views import bp, own_cohort_or_404
@@ -18,7 +19,7 @@ MEMBERS_PER_PAGE = 50
 def members(cohort_id: int):
     """Current members (username, name shown, date joined), 50 to a page."""
     cohort = own_cohort_or_404(cohort_id)
-    rows, page = cohorts.members_page(cohort, request.args.get("page", 1, type=int), MEMBERS_PER_PAGE)
+    rows, page = cohorts.members_page(cohort, requested_page(), MEMBERS_PER_PAGE)
     return render_template("facilitate/members.html", cohort=cohort, page=page, rows=rows, tab="members")
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..access import FACILITATOR, role_required
 from ..content import get_course
+from ..paging import requested_page
 from ..services import cohort_reports, item_analysis
 from ..services.csv_export import stream_csv
 from .forms import ConfirmForm
@@ -19,7 +20,7 @@ def cohort(cohort_id: int):
     cohort = own_cohort_or_404(cohort_id, archived_ok=True)
     course = get_course()
     sort = cohort_reports.parse_sort(request.args.get("sort"), course)
-    report = cohort_reports.progress_page(cohort, course, sort, request.args.get("page", 1, type=int))
+    report = cohort_reports.progress_page(cohort, course, sort, requested_page())
     cohort_reports.record_views(current_user, cohort, report)
     return render_template("facilitate/cohort.html", cohort=cohort, report=report, course=course,
                            confirm=ConfirmForm(), tab="progress")

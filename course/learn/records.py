@@ -4,14 +4,14 @@ No URL here carries an id: every page is about the signed-in learner and nobody 
 """
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask import Response, flash, redirect, render_template, session, url_for
 from flask_login import current_user, logout_user
 
 from ..access import LEARNER, role_required
 from ..auth.views import password_check_limit
 from ..content import get_course
+from ..paging import requested_page
 from ..services import data_export, progress, records
-from ..services.audit import page_number
 from .charts import score_chart
 from .forms import DeleteAccountForm
 from .views import bp
@@ -37,7 +37,7 @@ def my_data():
 @role_required(LEARNER)
 def access_log():
     """Every look at the learner's record by someone else: who, their role, when, what; paged, newest first."""
-    pagination, looks = records.record_looks(current_user, get_course(), page_number(request.args.get("page", type=int)))
+    pagination, looks = records.record_looks(current_user, get_course(), requested_page())
     return render_template("learn/access_log.html", page=pagination, looks=looks)
 
 

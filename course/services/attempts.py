@@ -20,7 +20,7 @@ from ..content import Module
 from ..database import write_transaction
 from ..extensions import db
 from ..models import PRETEST, QUIZ, AttemptAnswer, QuizAttempt, UnsentAnswers, User, utcnow
-from ..models.base import valid_id
+from ..models.base import MAX_ID, valid_id
 from . import grading
 
 
@@ -184,6 +184,8 @@ def _claim(attempt: QuizAttempt, score: float, passed: bool | None, sequence: in
     With a `sequence`, only while the attempt is still at it (the page sent is the newest).
     """
     params = {"attempt_id": attempt.id, "now": utcnow(), "score": score, "passed": passed}
+    if sequence is not None and not 0 <= sequence <= MAX_ID:
+        return False  # no attempt is at a number its INTEGER column cannot hold (the database would refuse it)
     if sequence is None:
         result = db.session.execute(_CLAIM, params)
     else:

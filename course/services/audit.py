@@ -80,13 +80,6 @@ def record_now(action: str, actor: User | None = None, subject_id: int | None = 
         return record(action, actor, subject_id, outcome, detail)
 
 
-MAX_PAGE = 100_000  # a page number from the query string is clamped: a huge OFFSET is a database error
-
-
-def page_number(value: int | None) -> int:
-    """A page number from the query string, kept between 1 and MAX_PAGE."""
-    return min(max(value or 1, 1), MAX_PAGE)
-
 ACTIONS = (LOGIN, LOGIN_FAILED, LOGOUT, SIGNUP, PASSWORD_CHANGED, PASSWORD_RESET, USER_CREATED, USER_DEACTIVATED,
            USER_REACTIVATED, ROLE_CHANGED, CASELOAD_ADDED, CASELOAD_REMOVED, RECORD_VIEWED, RECORD_EXPORTED,
            ACCOUNT_DELETED, ACCESS_DENIED, MEMBER_REMOVED)
