@@ -83,6 +83,7 @@ BROKEN = [
     pytest.param(edit_yaml(MOD1, lambda d: d.pop("id")), MOD1, "id", "missing", id="module-id-missing"),
     pytest.param(edit_yaml(MOD1, lambda d: d.update(prerequisite=[])), MOD1, "prerequisite", "unknown field", id="unknown-field"),
     pytest.param(edit_yaml(MOD1, lambda d: d.update(pass_mark=120)), MOD1, "pass_mark", "120 is outside 1–100", id="pass-mark"),
+    pytest.param(edit_yaml(MOD2, lambda d: d.update(always_open="yes")), MOD2, "always_open", "must be true or false, not 'yes'", id="always-open-not-boolean"),
     pytest.param(edit_yaml(QUIZ1, q(4, lambda x: x["choices"][2].pop("feedback"))), QUIZ1, "questions[4].choices[2].feedback", "missing", id="choice-feedback-missing"),
     pytest.param(edit_yaml(QUIZ1, q(4, lambda x: x["choices"][2].pop("correct"))), QUIZ1, "questions[4].choices[2].correct", "missing (true or false)", id="choice-correct-missing"),
     pytest.param(edit_yaml(QUIZ1, q(6, lambda x: x.pop("explanation"))), QUIZ1, "questions[6].explanation", "missing", id="explanation-missing"),
