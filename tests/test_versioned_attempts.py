@@ -23,7 +23,7 @@ from course.models import QUIZ, QuizAttempt, QuizSnapshot
 from course.services import attempts
 
 from . import quiz_helpers
-from .conftest import IsolatedClient
+from .conftest import Browser, IsolatedClient
 from .factories import attach_counselor, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,17 +48,27 @@ def edited_copy(tmp_path: Path, module: Module, question_id: str) -> Path:
     return content
 
 
-def app_on(first_app, content_dir: Path):
-    """A second app on the same database (no reset), reading another content folder: a redeploy."""
-    settings = {"SQLALCHEMY_DATABASE_URI": first_app.config["SQLALCHEMY_DATABASE_URI"], "CONTENT_DIR": str(content_dir)}
-    app = create_app(type("Redeployed", (TestConfig,), settings))
-    app.test_client_class = IsolatedClient
-    return app
+@pytest.fixture
+def app_on(app):
+    """Make a second app on the same database (no reset), reading another content folder: a redeploy."""
+    made = []
+
+    def redeploy(content_dir: Path):
+        settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "CONTENT_DIR": str(content_dir)}
+        later = create_app(type("Redeployed", (TestConfig,), settings))
+        later.test_client_class = IsolatedClient
+        made.append(later)
+        return later
+
+    yield redeploy
+    for later in made:
+        with later.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def login(app, username: str):
-    from .conftest import Browser
-
+    """A browser signed in to `app`."""
     browser = Browser(app.test_client())
     assert browser.login(username).status_code == 302
     return browser
@@ -76,14 +86,14 @@ def module(app):
 
 
 def test_a_past_attempt_shows_what_the_learner_saw_and_its_stored_result_after_the_content_changes(
-        app, module, learner, counselor, tmp_path):
+        app_on, module, learner, counselor, tmp_path):
     attempt = attempts.start_attempt(learner, module, QUIZ)
     edited = single_question(module, attempt)
     old_key = next(c for c in edited.choices if c.correct)
     attempts.submit(attempt, quiz_helpers.answers(attempt, module), attempt.sequence, module)
     attach_counselor(counselor, learner=learner)
 
-    later = app_on(app, edited_copy(tmp_path, module, edited.id))
+    later = app_on(edited_copy(tmp_path, module, edited.id))
     with later.app_context():
         now = get_course().module(module.id)
         assert now.version != module.version and now.question(edited.id).prompt == NEW_STEM
@@ -104,11 +114,11 @@ def test_a_past_attempt_shows_what_the_learner_saw_and_its_stored_result_after_t
     assert "100%" in pages["learner"].get_data(as_text=True)
 
 
-def test_an_attempt_left_open_across_the_change_is_shown_and_graded_as_it_started(app, module, learner, tmp_path):
+def test_an_attempt_left_open_across_the_change_is_shown_and_graded_as_it_started(app_on, module, learner, tmp_path):
     attempt = attempts.start_attempt(learner, module, QUIZ)
     edited = single_question(module, attempt)
     answers = quiz_helpers.answers(attempt, module)  # right by the first edition's keys
-    later = app_on(app, edited_copy(tmp_path, module, edited.id))
+    later = app_on(edited_copy(tmp_path, module, edited.id))
     browser = login(later, learner.username)
     page = browser.get(f"/learn/attempts/{attempt.id}").get_data(as_text=True)
     assert str(escape(edited.prompt)) in page and NEW_STEM not in page
@@ -119,7 +129,7 @@ def test_an_attempt_left_open_across_the_change_is_shown_and_graded_as_it_starte
     assert db.session.scalar(select(QuizAttempt.score).where(QuizAttempt.id == attempt.id)) == 100.0
 
 
-def test_one_snapshot_is_stored_per_module_version(app, module, learner, tmp_path):
+def test_one_snapshot_is_stored_per_module_version(app_on, module, learner, tmp_path):
     first = attempts.start_attempt(learner, module, QUIZ)
     attempts.submit(first, quiz_helpers.answers(first, module), first.sequence, module)
     attempts.start_attempt(make_user("learner"), module, QUIZ)
@@ -127,7 +137,7 @@ def test_one_snapshot_is_stored_per_module_version(app, module, learner, tmp_pat
     assert rows == [(module.id, module.version)]
     assert db.session.get(QuizSnapshot, (module.id, module.version)).content == json.loads(
         json.dumps(quiz_snapshot(module)))
-    later = app_on(app, edited_copy(tmp_path, module, first.layout[0]["question"]))
+    later = app_on(edited_copy(tmp_path, module, first.layout[0]["question"]))
     with later.app_context():
         changed = get_course().module(module.id)
         attempts.start_attempt(db.session.merge(learner), changed, QUIZ)
