@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from course.content import Choice, Course, Module, Question, Quiz, check_course
-from course.content.duplicates import near_duplicates
+from course.content.duplicates import content_words, near_duplicates, similarity
 from course.content.loader import read_quiz
 from course.content.quiz_rules import quiz_problems
 from course.content.testwise import has_absolute, longest, no_absolutes, odd_one_out, guess_scores
@@ -187,3 +187,26 @@ def test_a_question_that_reads_above_grade_8_is_an_error_naming_it():
     messages = [p.message for p in errors if "Flesch-Kincaid" in p.message]
     assert len(messages) == 1 and messages[0].startswith('"hard": Flesch-Kincaid grade ')
     assert levels[0].flesch_kincaid > 8
+
+
+# --- the similarity measure ---------------------------------------------------------------------
+
+def test_content_words_drop_stop_words_plurals_and_possessives():
+    assert content_words("Tom's friends say that the songs are his cue.") == {"tom", "friend", "say", "song", "cue"}
+    assert content_words("True or false: it is a loss.") == {"loss"}
+
+
+def test_similarity_is_the_overlap_of_the_smaller_set():
+    short, long = content_words("tolerance drops"), content_words("after jail his tolerance drops fast")
+    assert similarity(short, long) == 1.0
+    assert similarity(content_words("song craving"), content_words("song relapse jail")) == 0.5
+    assert similarity(frozenset(), long) == 0.0
+
+
+def test_two_questions_cross_both_thresholds_or_are_not_near_duplicates():
+    a = item(("His tolerance has dropped, so it could stop his breathing.", True), ("b", False), ("c", False),
+             qid="a", prompt="Dee leaves jail after three months. She plans her usual amount. What is the danger?")
+    b = item(("Her tolerance has dropped, so her usual amount could stop her breathing.", True), ("x", False),
+             ("y", False), qid="b", prompt="Marcus leaves jail after two months. He plans his usual amount. What is the danger?")
+    other_key = item(("Call 911 and give naloxone.", True), ("x", False), ("y", False), qid="c", prompt=b.prompt)
+    assert [(p.earlier.id, p.later.id) for p in near_duplicates(course_of((a, b, other_key)))] == [("a", "b")]
