@@ -1,4 +1,4 @@
-"""Public pages: the front page, help now, and the health check."""
+"""Public pages: the front page, help now, the safety sheet, and the health check."""
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
@@ -25,6 +25,13 @@ def index():
 def help_now():
     """Where to get help now: overdose, crisis and treatment lines."""
     return render_template("pages/help.html")
+
+
+@bp.route("/safety")
+@public
+def safety():
+    """What to do in an overdose and where to get help: open to anyone, no sign-in (safety is never gated)."""
+    return render_template("pages/safety.html")
 
 
 @bp.route("/healthz")

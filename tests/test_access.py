@@ -9,7 +9,7 @@ from course.models import CohortMember, utcnow
 
 from .factories import attach_counselor, make_cohort, make_user
 
-PUBLIC_ENDPOINTS = {"static", "pages.index", "pages.help_now", "pages.health", "auth.login", "auth.join"}
+PUBLIC_ENDPOINTS = {"static", "pages.index", "pages.help_now", "pages.safety", "pages.health", "auth.login", "auth.join"}
 
 
 def _rule(app: Flask, endpoint: str):

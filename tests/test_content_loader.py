@@ -40,6 +40,16 @@ def test_module_metadata(course):
     assert second.prerequisites == ("first-module",)
     assert first.pass_mark == 80 and second.pass_mark == 80  # the second relies on the default
     assert (first.minutes, second.minutes) == (20, 15)
+    assert not first.always_open and not second.always_open  # optional, false by default
+
+
+def test_always_open_and_revisits_are_read(tree):
+    (tree / "02-second" / "module.yaml").write_text((tree / "02-second" / "module.yaml").read_text() + "always_open: true\n")
+    quiz = tree / "02-second" / "quiz.yaml"
+    quiz.write_text(quiz.read_text().replace("  - id: sm-urine\n", "  - id: sm-urine\n    revisits: fm-hours\n", 1))
+    course = load_course(tree)
+    assert course.module("second-module").always_open and not course.module("first-module").always_open
+    assert course.question("sm-urine").revisits == "fm-hours" and course.question("sm-thirst").revisits is None
 
 
 def test_lessons_in_file_order_with_positions(course):

@@ -61,7 +61,8 @@ def test_each_cell_matches_what_the_learner_sees(varied, course):
             assert (cell.status, cell.best_score, cell.pretest_score, cell.due_at, cell.overdue, cell.lessons_done) == (
                 mine.status, mine.best_score, mine.pretest_score, mine.due_at, mine.overdue, len(mine.completed_lessons)), (name, mine.module.id)
     fresh = rows[people["fresh"].username]
-    assert [c.status for c in fresh.cells][:2] == [progress.AVAILABLE, progress.LOCKED]
+    assert [c.status for c in fresh.cells] == [progress.AVAILABLE, progress.LOCKED, progress.LOCKED,
+                                              progress.AVAILABLE, progress.LOCKED]  # the safety module is always open
     assert fresh.cells[0].overdue  # the cohort's module 1 was due yesterday
     assert rows[people["passed_two"].username].cells[2].overdue
     assert not rows[people["passed_two"].username].cells[0].overdue  # passed: never overdue

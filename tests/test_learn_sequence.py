@@ -1,4 +1,7 @@
-"""Sequencing: modules unlock when prerequisites' quizzes are passed; locked modules show nothing."""
+"""Sequencing: modules unlock when prerequisites' quizzes are passed; locked modules show nothing.
+
+The overdose and safety module is `always_open`: open to every learner from the start.
+"""
 from datetime import timedelta
 
 import time_machine
@@ -17,10 +20,14 @@ def take_quiz(learner, module, right=None):
     return attempts.submit(attempt, quiz_helpers.answers(attempt, module, right), attempt.sequence, module).attempt
 
 
-def test_a_new_learner_can_open_only_the_first_module(app, course, learner):
+def test_a_new_learner_can_open_only_the_first_module_and_the_safety_module(app, course, learner):
     summary = progress.course_progress(learner, course)
-    assert [m.status for m in summary.modules] == ["available"] + ["locked"] * 4
+    assert [m.module.id for m in summary.modules if m.module.always_open] == ["overdose-safety"]
+    assert [m.status for m in summary.modules] == ["available", "locked", "locked", "available", "locked"]
     assert summary.modules[1].missing_prerequisites == (course.modules[0],)
+    assert summary.modules[3].missing_prerequisites == ()
+    # The module after the safety module still waits for the safety quiz.
+    assert summary.modules[4].missing_prerequisites == (course.modules[3],)
     assert summary.resume.endpoint == "learn.module" and summary.percent == 0
 
 
@@ -51,7 +58,8 @@ def test_the_lesson_pages_lock_check_agrees_with_the_course_progress(app, course
     take_quiz(learner, course.modules[1])
     both_agree()
     assert progress.missing_prerequisites(learner, course.modules[2], course) == ()
-    assert progress.missing_prerequisites(learner, course.modules[3], course) == (course.modules[2],)
+    assert progress.missing_prerequisites(learner, course.modules[3], course) == ()  # always open
+    assert progress.missing_prerequisites(learner, course.modules[4], course) == (course.modules[3],)
 
 
 def test_the_best_attempt_decides_passing(app, course, learner):
@@ -175,5 +183,35 @@ def test_home_page_shows_status_due_dates_and_continue(browser, course, learner,
     db.session.commit()
     browser.login(learner.username)
     page = browser.get("/learn/").get_data(as_text=True)
-    assert "Tuesday group" in page and "Overdue" in page and "Ready to start" in page and page.count("Locked") == 4
+    assert "Tuesday group" in page and "Overdue" in page and "Ready to start" in page and page.count("Locked") == 3
     assert "Continue: Start" in page and "0% done" in page
+
+
+def test_the_safety_module_is_open_from_the_start_on_every_page(browser, course, learner):
+    safety = course.module("overdose-safety")
+    assert safety.prerequisites and safety.always_open  # it has prerequisites, and they do not hold it back
+    lesson = safety.lessons[0]
+    browser.login(learner.username)
+    home = browser.get("/learn/").get_data(as_text=True)
+    assert f'href="/learn/modules/{safety.id}"' in home
+    for url in (f"/learn/modules/{safety.id}", f"/learn/modules/{safety.id}/lessons/{lesson.id}",
+                f"/learn/modules/{safety.id}/quiz"):
+        assert browser.get(url).status_code == 200, url
+    page = browser.get(f"/learn/modules/{safety.id}/lessons/{lesson.id}").get_data(as_text=True)
+    assert lesson.main_message[:40].replace("'", "&#39;") in page
+    response = browser.post(f"/learn/modules/{safety.id}/lessons/{lesson.id}/complete", form_page="/learn/")
+    assert response.status_code == 303
+    assert db.session.scalar(select(LessonProgress.lesson_id)) == lesson.id
+    passed = take_quiz(learner, safety)
+    assert passed.passed and progress.course_progress(learner, course).of("recovery").status == "available"
+
+
+def test_passing_the_module_before_it_does_not_announce_the_safety_module_as_newly_open(browser, course, learner):
+    before = course.modules[2]
+    assert course.modules[3].prerequisites == (before.id,)
+    take_quiz(learner, course.modules[0])
+    take_quiz(learner, course.modules[1])
+    attempt = take_quiz(learner, before)
+    browser.login(learner.username)
+    page = browser.get(f"/learn/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "The next module is now open" not in page

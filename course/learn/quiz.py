@@ -188,7 +188,9 @@ def result(attempt_id: int):
         return redirect(url_for("learn.attempt", attempt_id=attempt.id))
     summary, standing = module_standing(module)
     view = review.attempt_view(attempt, module, attempts.saved_answers(attempt))
-    unlocked = [m.module for m in summary.modules if module.id in m.module.prerequisites and not m.locked]
+    # Modules this pass opened (an always-open module was open already).
+    unlocked = [m.module for m in summary.modules
+                if module.id in m.module.prerequisites and not m.locked and not m.module.always_open]
     return render_template("learn/result.html", attempt=attempt, module=module, view=view, standing=standing,
                            unlocked=unlocked, course=get_course())
 

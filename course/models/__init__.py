@@ -3,9 +3,11 @@ from .accounts import User, UserSession
 from .audit import AuditEvent
 from .base import Base, utcnow
 from .cohorts import Assignment, Caseload, Cohort, CohortMember
+from .content import QuizSnapshot
 from .progress import ATTEMPT_KINDS, PRETEST, QUIZ, AttemptAnswer, LessonProgress, QuizAttempt, UnsentAnswers
 
 __all__ = [
     "ATTEMPT_KINDS", "PRETEST", "QUIZ", "Assignment", "AttemptAnswer", "AuditEvent", "Base", "Caseload",
-    "Cohort", "CohortMember", "LessonProgress", "QuizAttempt", "UnsentAnswers", "User", "UserSession", "utcnow",
+    "Cohort", "CohortMember", "LessonProgress", "QuizAttempt", "QuizSnapshot", "UnsentAnswers", "User",
+    "UserSession", "utcnow",
 ]

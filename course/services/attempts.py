@@ -21,7 +21,7 @@ from ..database import write_transaction
 from ..extensions import db
 from ..models import PRETEST, QUIZ, AttemptAnswer, QuizAttempt, UnsentAnswers, User, utcnow
 from ..models.base import MAX_ID, valid_id
-from . import grading
+from . import grading, quiz_snapshots
 
 
 # The statements of a submit, built once: SQLAlchemy then reuses their cache keys and compiled SQL.
@@ -94,6 +94,7 @@ def start_attempt(learner: User, module: Module, kind: str, rng: random.Random |
     existing = open_attempt(learner, module, kind)
     if existing:
         return existing
+    quiz_snapshots.store_snapshot(module)  # what this attempt shows, kept for its review
     attempt = QuizAttempt(learner_id=learner.id, module_id=module.id, kind=kind, content_version=module.version,
                           layout=_layout(quiz_for(module, kind).questions, rng or random.SystemRandom()))
     try:
@@ -196,11 +197,12 @@ def _claim(attempt: QuizAttempt, score: float, passed: bool | None, sequence: in
 def _graded_rows(attempt: QuizAttempt, answers, module: Module) -> tuple[list[dict], float, bool | None]:
     """The answer rows, graded, and the score: all worked out before the write lock is taken.
 
-    An answer to a question the content no longer has is kept, ungraded, as before.
+    Graded with the questions of the attempt's own content version. An answer to a question
+    that version does not have is kept, ungraded, as before.
     """
-    now, rows, grades = utcnow(), [], []
+    now, rows, grades, questions = utcnow(), [], [], quiz_snapshots.questions_for(attempt, module)
     for item in attempt.layout:
-        qid, question = item["question"], module.question(item["question"])
+        qid, question = item["question"], questions.get(item["question"])
         if qid not in answers:
             continue
         row = {"attempt_id": attempt.id, "question_id": qid, "choice_ids": ",".join(sorted(answers[qid])),
@@ -223,8 +225,8 @@ def submit(attempt: QuizAttempt, answers: dict[str, frozenset[str]], sequence: i
     """
     if attempt.submitted_at is not None:
         return SubmitResult(attempt, first_time=False)
-    questions = [module.question(item["question"]) for item in attempt.layout]
-    missing = [n for n, (item, q) in enumerate(zip(attempt.layout, questions), 1) if q and item["question"] not in answers]
+    known = quiz_snapshots.questions_for(attempt, module)
+    missing = [n for n, item in enumerate(attempt.layout, 1) if item["question"] in known and item["question"] not in answers]
     if missing:
         save_draft(attempt, answers, sequence)
         raise Incomplete(missing)

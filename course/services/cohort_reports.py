@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import PRETEST, QUIZ, Assignment, Cohort, CohortMember, LessonProgress, QuizAttempt, User, utcnow
 from . import audit
 from .cohorts import Page, member_count, member_ids
-from .progress import AVAILABLE, IN_PROGRESS, LOCKED, PASSED
+from .progress import AVAILABLE, IN_PROGRESS, LOCKED, PASSED, unmet_prerequisites
 
 PER_PAGE = 50
 EXPORT_BATCH = 500
@@ -166,7 +166,7 @@ def _learner_row(member, course: Course, facts: _Facts, now: datetime) -> Learne
     for module in course.modules:
         done = facts.lessons.get((member.id, module.id), 0)
         attempt = facts.attempts.get((member.id, module.id))
-        if any(p not in passed_ids for p in module.prerequisites):
+        if unmet_prerequisites(module, passed_ids, course):
             status = LOCKED
         elif module.id in passed_ids:
             status = PASSED

@@ -1,7 +1,8 @@
 """A learner's progress: module status and unlocking, lesson completion, due dates, where to resume.
 
 A module unlocks when the quizzes of all its prerequisites are passed; the best quiz attempt
-decides passing. The summary costs four queries, whatever the learner has done.
+decides passing. A module marked `always_open` (overdose and safety) is never locked: safety is
+never gated. `unmet_prerequisites` is the one place that decides. The summary costs four queries, whatever the learner has done.
 """
 from __future__ import annotations
 
@@ -124,7 +125,7 @@ def _module_progress(module, completed, attempts, passed_ids, course, due, now) 
     quiz = [a for a in attempts if a.kind == QUIZ]
     pretests = [a for a in attempts if a.kind == PRETEST]
     scores = tuple(a.score for a in quiz if a.submitted_at is not None and a.score is not None)
-    missing = _missing(module, passed_ids, course)
+    missing = unmet_prerequisites(module, passed_ids, course)
     if missing:
         status = LOCKED
     elif module.id in passed_ids:
@@ -144,22 +145,28 @@ def _module_progress(module, completed, attempts, passed_ids, course, due, now) 
     )
 
 
-def _missing(module: Module, passed_ids, course: Course) -> tuple[Module, ...]:
-    """The prerequisites of the module whose quiz is not passed: the module opens when none are left."""
+def unmet_prerequisites(module: Module, passed_ids, course: Course) -> tuple[Module, ...]:
+    """The prerequisites of the module whose quiz is not passed: the module opens when none are left.
+
+    None for an `always_open` module, whatever its prerequisites.
+    """
+    if module.always_open:
+        return ()
     return tuple(course.module(p) for p in module.prerequisites if p not in passed_ids)
 
 
 def missing_prerequisites(learner: User, module: Module, course: Course) -> tuple[Module, ...]:
     """The same answer as `course_progress(...).of(module.id).missing_prerequisites`, in one small query.
 
-    For a page that needs only whether the module is open (a lesson); none for a first module.
+    For a page that needs only whether the module is open (a lesson); none for a first module
+    or an always-open one.
     """
-    if not module.prerequisites:
+    if not module.prerequisites or module.always_open:
         return ()
     passed_ids = set(db.session.scalars(select(QuizAttempt.module_id).where(
         QuizAttempt.learner_id == learner.id, QuizAttempt.kind == QUIZ, QuizAttempt.passed.is_(True),
         QuizAttempt.module_id.in_(module.prerequisites))))
-    return _missing(module, passed_ids, course)
+    return unmet_prerequisites(module, passed_ids, course)
 
 
 def _resume(items: tuple[ModuleProgress, ...]) -> Resume | None:

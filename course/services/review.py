@@ -1,11 +1,15 @@
-"""What a quiz page and a review page show, question by question, in the order the learner saw."""
+"""What a quiz page and a review page show, question by question, in the order the learner saw.
+
+Built from the attempt's own content version (quiz_snapshots) and, once submitted, from the
+grading stored with each answer: a later edit of the course never changes a past review.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..content import Choice, Module, Question
 from ..models import QuizAttempt
-from . import grading
+from . import grading, quiz_snapshots
 
 
 @dataclass(frozen=True)
@@ -42,18 +46,23 @@ class AttemptView:
         return sum(1 for q in self.questions if q.chosen)
 
 
+def stored_grades(attempt: QuizAttempt) -> dict[str, grading.Grade]:
+    """Question id → the grade stored when the attempt was submitted (ungraded answers left out)."""
+    return {a.question_id: grading.Grade(a.credit, bool(a.correct), tuple(filter(None, a.misconception_ids.split(","))))
+            for a in attempt.answers if a.credit is not None}
+
+
 def attempt_view(attempt: QuizAttempt, module: Module, answers: dict[str, frozenset[str]]) -> AttemptView:
-    """Build the view of an attempt against the current content; graded only once submitted."""
+    """Build the view of an attempt on its own content version; graded (as stored) once submitted."""
+    questions = quiz_snapshots.questions_for(attempt, module)
+    grades = stored_grades(attempt) if attempt.submitted_at is not None else {}
     items = []
     for number, item in enumerate(attempt.layout, 1):
-        question = module.question(item["question"])
+        question = questions.get(item["question"])
         chosen = answers.get(item["question"], frozenset())
         if question is None:
             items.append(QuestionView(number, None, (), chosen, None))
             continue
         choices = tuple(c for c in (question.choice(cid) for cid in item["choices"]) if c is not None)
-        graded = None
-        if attempt.submitted_at is not None and chosen <= {c.id for c in question.choices}:
-            graded = grading.grade(question, chosen)
-        items.append(QuestionView(number, question, choices, chosen, graded))
+        items.append(QuestionView(number, question, choices, chosen, grades.get(item["question"])))
     return AttemptView(tuple(items))

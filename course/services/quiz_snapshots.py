@@ -1,0 +1,69 @@
+"""The quiz an attempt was made on: today's content, or the stored snapshot of an older version.
+
+A snapshot of each module's quiz is stored once per content version, when the first attempt on
+that version starts (insert-if-absent, remembered per process, so it costs one statement per
+module version and worker). An attempt whose version is no longer the current one is shown,
+and graded if still open, with the questions of its own version.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..content import Module, Question
+from ..content.snapshot import quiz_snapshot, snapshot_questions
+from ..database import upsert, write_transaction
+from ..extensions import db
+from ..models import QuizAttempt, QuizSnapshot, utcnow
+
+_STORED, _LOADED = "quiz_snapshots_stored", "quiz_snapshots_loaded"
+
+
+def _remembered(name: str):
+    """A per-app (so per-process) memo: the app's content and database are fixed for its life."""
+    return current_app.extensions.setdefault(name, {})
+
+
+def store_snapshot(module: Module) -> None:
+    """Store the module's current quiz under its version, unless it already is (once per process)."""
+    stored = _remembered(_STORED)
+    key = (module.id, module.version)
+    if key in stored:
+        return
+    dialect = db.session.get_bind().dialect.name
+    stmt = upsert(QuizSnapshot, dialect).values(
+        module_id=module.id, content_version=module.version, content=quiz_snapshot(module), created_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=["module_id", "content_version"])
+    with write_transaction():
+        db.session.execute(stmt)
+    stored[key] = True  # only once committed: a rolled-back insert is tried again
+
+
+def questions_for(attempt: QuizAttempt, module: Module) -> Mapping[str, Question]:
+    """Question id → Question as the attempt's learner saw it.
+
+    Today's quiz when the attempt was made on the current version; otherwise the stored snapshot
+    of its version; today's quiz again when no snapshot of that version was ever stored.
+    """
+    if attempt.content_version == module.version:
+        return _current(module)
+    loaded = _remembered(_LOADED)
+    key = (attempt.module_id, attempt.content_version)
+    if key not in loaded:
+        content = db.session.scalar(select(QuizSnapshot.content).where(
+            QuizSnapshot.module_id == attempt.module_id, QuizSnapshot.content_version == attempt.content_version))
+        if content is None:
+            return _current(module)  # not remembered: a snapshot may still be backfilled
+        loaded[key] = MappingProxyType(snapshot_questions(content, module.id))
+    return loaded[key]
+
+
+def _current(module: Module) -> Mapping[str, Question]:
+    loaded = _remembered(_LOADED)
+    key = (module.id, module.version)
+    if key not in loaded:
+        loaded[key] = MappingProxyType({q.id: q for q in module.quiz.questions})
+    return loaded[key]
