@@ -5,7 +5,7 @@ at commit 6a1f100) for the module versions that existing attempts were made on. 
 other versions keep being shown with today's content, as before.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 import json
 from datetime import datetime, timezone
