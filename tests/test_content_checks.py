@@ -159,6 +159,8 @@ BROKEN = [
     pytest.param(edit_yaml(QUIZ1, q(3, lambda x: x.update(prompt="True or false? A clean test helps sleep."))), QUIZ1, "questions[3].prompt", 'stigmatizing term "clean"', id="term-clean-test"),
     pytest.param(edit_yaml(MOD1, lambda d: d.update(summary="Sleep on replacement therapy.")), MOD1, "summary", 'stigmatizing term "replacement therapy"', id="term-module-summary"),
     pytest.param(edit_yaml(MYTHS, lambda d: d[1].update(fact="Drink water on substitution therapy.")), MYTHS, "[1].fact", 'stigmatizing term "substitution therapy"', id="term-misconception"),
+    pytest.param(edit_yaml(QUIZ2, q(1, lambda x: x.update(revisits="no-such-question"))), QUIZ2, "questions[1].revisits", 'unknown question "no-such-question"', id="revisits-unknown"),
+    pytest.param(edit_yaml(QUIZ1, q(1, lambda x: x.update(revisits="sm-thirst"))), QUIZ1, "questions[1].revisits", '"fm-hours" revisits "sm-thirst", which does not come before it', id="revisits-later"),
     # quoting on purpose
     pytest.param(edit_text(LESSON1, "Sleep is a time of rest.", 'The word "addict" is unkind.'), LESSON1, "body (line 14)", "add it to quoted_terms", id="quoted-but-not-listed"),
     pytest.param(edit_text(LESSON1, "corrects:", "quoted_terms: [banana]\ncorrects:"), LESSON1, "quoted_terms[0]", '"banana" is not one of the stigmatizing terms', id="quoted-terms-unknown"),
@@ -241,11 +243,14 @@ def test_smog_above_9_is_a_warning(tree):
     assert CheckReport(warnings=report.warnings).ok
 
 
-def test_myth_feedback_that_does_not_say_myth_is_a_warning(tree):
-    edit_yaml(QUIZ1, q(0, lambda x: x["choices"][1].update(feedback="Not so. A nap is short.")))(tree)
+def test_myth_feedback_that_does_not_say_myth_is_an_error(tree):
+    edit_yaml(QUIZ1, q(0, lambda x: x["choices"][1].update(feedback="Not so. A mythical nap is short.")))(tree)
     report = check_course(tree)
-    assert report.errors == []
-    assert_problem(report.warnings, QUIZ1, "questions[0].choices[1].feedback", "should say it is a myth")
+    assert [str(p) for p in report.errors] == [
+        '01-first/quiz.yaml: questions[0].choices[1].feedback: "fm-nap": feedback on a choice tagged '
+        '"naps-replace-sleep" must name it as a myth (the word "myth")']
+    edit_yaml(QUIZ1, q(0, lambda x: x["choices"][1].update(feedback="Not so. That is a Myth.")))(tree)
+    assert check_course(tree).errors == []
 
 
 def test_all_problems_are_collected_not_just_the_first(tree):
@@ -279,7 +284,12 @@ def test_cli_check_prints_levels_and_exits_0_on_good_content():
     lines = result.output.splitlines()
     assert lines[0].split() == ["module", "lesson", "FK", "SMOG", "words", "minutes"]
     assert lines[1].split() == ["first-module", "fm-why-sleep", "1.2", "4.6", "484", "5"]
-    assert lines[-1] == "0 errors, 0 warnings, 3 lessons"
+    assert lines[-1] == "0 errors, 0 warnings, 3 lessons, 2 quizzes"
+    quizzes = lines.index(next(line for line in lines if line.startswith("module  ") and "chance" in line))
+    assert lines[quizzes].split() == ["module", "items", "chance", "longest", "no", "absolutes", "odd", "one",
+                                      "out", "key", "longest", "FK", "SMOG"]
+    assert lines[quizzes + 1].split() == ["first-module", "8", "(+2", "multi)", "0.38", "0.38", "0.46", "0.38",
+                                          "3", "(3.0)", "1.7", "4.4"]
 
 
 def test_cli_check_lists_errors_and_exits_1(tree):
@@ -287,7 +297,7 @@ def test_cli_check_lists_errors_and_exits_1(tree):
     result = cli_app(tree).test_cli_runner().invoke(args=["content", "check"])
     assert result.exit_code == 1
     assert "ERROR: 01-first/quiz.yaml: questions[4].choices[2].feedback: missing" in result.output
-    assert result.output.splitlines()[-1] == "1 errors, 0 warnings, 3 lessons"
+    assert result.output.splitlines()[-1] == "1 errors, 0 warnings, 3 lessons, 2 quizzes"
 
 
 def test_cli_check_through_create_app(tree):

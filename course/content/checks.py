@@ -2,7 +2,8 @@
 
 Structural problems (ids, references, answer keys) make the content unusable, so
 `load_course` refuses it and the app does not start. Editorial problems (reading
-level, minutes, words, quiz sizes, corrections taught) fail `check_course`, which
+level, minutes, words, quiz sizes, corrections taught, the quiz rules of
+quiz_rules.py) fail `check_course`, which
 the tests and `flask content check` run, but not start-up.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .editorial import LessonLevel, editorial_problems
 from .fields import ContentError, Problem
 from .loader import read_course
 from .model import QUESTION_TYPES, Course, Question
+from .quiz_rules import QuizLevel, quiz_problems
 
 
 @dataclass
@@ -24,6 +26,7 @@ class CheckReport:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     lesson_levels: list[LessonLevel] = field(default_factory=list)
+    quiz_levels: list[QuizLevel] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -36,9 +39,11 @@ def check_course(content_dir: str | Path) -> CheckReport:
     course, errors = read_course(content_dir)
     errors += structural_problems(course)
     more_errors, warnings, levels = editorial_problems(course)
+    quiz_errors, quiz_levels = quiz_problems(course)
     # A stable sort by file groups each file's problems and keeps them in reading order.
     by_file = attrgetter("file")
-    return CheckReport(sorted(errors + more_errors, key=by_file), sorted(warnings, key=by_file), levels)
+    return CheckReport(sorted(errors + more_errors + quiz_errors, key=by_file), sorted(warnings, key=by_file),
+                       levels, quiz_levels)
 
 
 def load_course(content_dir: str | Path) -> Course:
@@ -137,6 +142,8 @@ def question_problems(question: Question, course: Course) -> list[Problem]:
         problems.append(at(f"a true_false question needs exactly 1 correct choice, not {right}", "choices"))
     if question.type and question.type not in QUESTION_TYPES:
         problems.append(at(f'"{question.type}" is not one of {", ".join(QUESTION_TYPES)}', "type"))
+    if question.revisits and course.question(question.revisits) is None:
+        problems.append(at(f'unknown question "{question.revisits}"', "revisits"))
     for j, choice in enumerate(choices):
         if choice.misconception and choice.correct:
             problems.append(at("a correct choice cannot carry a misconception", f"choices[{j}].misconception"))

@@ -49,7 +49,6 @@ def editorial_problems(course: Course) -> tuple[list[Problem], list[Problem], li
                 warnings.append(lesson.origin.problem(f"SMOG grade {level.smog} is above {MAX_SMOG}", "body"))
         for question in module.quiz.questions:
             errors += question_language(question)
-            warnings += _myth_feedback_warnings(question)
     for entry in course.misconceptions.values():
         errors += _language(entry.origin, {"myth": entry.myth, "fact": entry.fact})
     return errors + correction_problems(course), warnings, levels
@@ -66,13 +65,6 @@ def module_problems(module: Module) -> list[Problem]:
             problems.append(Problem(f"{module.folder}/{name}.yaml", "questions",
                                     f"{len(quiz)} questions; a {name} needs {low}–{high}"))
     return problems
-
-
-def _myth_feedback_warnings(question: Question) -> list[Problem]:
-    # CONTENT.md: a wrong choice that carries a myth gets feedback that names it as a myth.
-    message = "feedback on a tagged choice should say it is a myth"
-    return [question.origin.problem(message, f"choices[{j}].feedback")
-            for j, c in enumerate(question.choices) if c.misconception and "myth" not in c.feedback.lower()]
 
 
 def lesson_problems(lesson: Lesson, flesch_kincaid: float, words: int) -> list[Problem]:

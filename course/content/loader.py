@@ -15,9 +15,9 @@ from markdown_it import MarkdownIt
 from .fields import Fields, Origin, Problem, read_yaml
 from .model import Choice, Course, Lesson, Misconception, Module, Question, Quiz
 
-MODULE_FIELDS = ("id", "title", "summary", "objectives", "prerequisites", "pass_mark", "minutes")
+MODULE_FIELDS = ("id", "title", "summary", "objectives", "prerequisites", "pass_mark", "minutes", "always_open")
 LESSON_FIELDS = ("id", "title", "minutes", "main_message", "last_reviewed", "sources", "corrects", "quoted_terms")
-QUESTION_FIELDS = ("id", "type", "prompt", "choices", "explanation", "source", "quoted_terms")
+QUESTION_FIELDS = ("id", "type", "prompt", "choices", "explanation", "source", "quoted_terms", "revisits")
 CHOICE_FIELDS = ("id", "text", "correct", "feedback", "misconception")
 MISCONCEPTION_FIELDS = ("id", "myth", "fact", "source", "correction")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
@@ -94,13 +94,14 @@ def _read_misconceptions(root: Path, problems: list[Problem]) -> dict[str, Misco
 def _read_module(folder: Path, problems: list[Problem]) -> Module:
     f = _open(folder / "module.yaml", Origin(f"{folder.name}/module.yaml"), problems, MODULE_FIELDS)
     module_id = f.slug("id")
-    quiz = _read_quiz(folder, module_id, problems)
+    quiz = read_quiz(folder, module_id, problems)
     return Module(
         id=module_id, folder=folder.name, title=f.text("title"), summary=f.text("summary"),
         objectives=f.texts("objectives"), prerequisites=f.texts("prerequisites", False, slugs=True),
         pass_mark=f.integer("pass_mark", 80, 1, 100), minutes=f.integer("minutes", high=600),
         lessons=_read_lessons(folder, module_id, problems), quiz=quiz,
         pretest=_read_pretest(folder, quiz, problems), version=module_version(folder),
+        always_open=f.boolean("always_open", False),
     )
 
 
@@ -144,7 +145,8 @@ def _read_lesson(
     )
 
 
-def _read_quiz(folder: Path, module_id: str, problems: list[Problem]) -> Quiz:
+def read_quiz(folder: Path, module_id: str, problems: list[Problem]) -> Quiz:
+    """A module folder's quiz.yaml (problems are appended to `problems`)."""
     origin = Origin(f"{folder.name}/quiz.yaml")
     f = _open(folder / "quiz.yaml", origin, problems, ("questions",))
     return Quiz(tuple(_read_question(where, item, module_id, problems) for where, item in f.entries("questions")))
@@ -156,7 +158,8 @@ def _read_question(origin: Origin, data: object, module_id: str, problems: list[
         id=f.slug("id"), module_id=module_id, type=f.text("type"), prompt=f.text("prompt"),
         choices=tuple(_read_choice(where, item, problems) for where, item in f.entries("choices")),
         explanation=f.text("explanation"), source=f.text("source"),
-        quoted_terms=f.texts("quoted_terms", False), origin=origin,
+        quoted_terms=f.texts("quoted_terms", False),
+        revisits=f.slug("revisits", required=False) or None, origin=origin,
     )
 
 

@@ -53,6 +53,8 @@ class Question:
     explanation: str
     source: str
     quoted_terms: tuple[str, ...] = ()
+    # The id of an earlier question that this one revisits on purpose (not a near-duplicate).
+    revisits: str | None = None
     origin: Origin = field(default=_NOWHERE, compare=False, repr=False)
 
     @property
@@ -116,6 +118,8 @@ class Module:
     quiz: Quiz
     pretest: Quiz
     version: str
+    # Open from the start for every learner, whatever the prerequisites or the cohort's sequence.
+    always_open: bool = False
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         """The lesson with this id, or None."""
