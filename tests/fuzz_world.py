@@ -53,6 +53,9 @@ class World:
         self.rows = self._all_rows()
         self.baseline = self.fingerprint()
         self.errors = _ErrorLog()
+        # A migration test earlier in the run calls logging's fileConfig (migrations/env.py), which
+        # disables every logger that exists then, the app's included.
+        app.logger.disabled = False
         app.logger.addHandler(self.errors)
 
     # --- seeding ---

@@ -118,7 +118,7 @@ def test_make_stack_prints_the_url_serves_https_and_ctrl_c_stops_everything(stac
         assert status == 200 and "Sign in" in page
     finally:
         launcher.send_signal(signal.SIGINT)  # what Ctrl-C sends; the parts run in their own session
-        rest = launcher.communicate(timeout=60)[0]
+        rest = launcher.communicate(timeout=120)[0]
     assert launcher.returncode == 0 and rest.strip().endswith("Stopped.")
     assert [pid for pid in processes if Path(f"/proc/{pid}").exists()] == []
 
