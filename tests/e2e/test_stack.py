@@ -4,6 +4,8 @@ process's memory would not do. The browser journeys through the stack are in tes
 and test_staff_journeys.py (site "stack")."""
 from __future__ import annotations
 
+import contextlib
+import os
 import random
 import re
 import signal
@@ -118,7 +120,14 @@ def test_make_stack_prints_the_url_serves_https_and_ctrl_c_stops_everything(stac
         assert status == 200 and "Sign in" in page
     finally:
         launcher.send_signal(signal.SIGINT)  # what Ctrl-C sends; the parts run in their own session
-        rest = launcher.communicate(timeout=120)[0]
+        try:
+            rest = launcher.communicate(timeout=120)[0]
+        except subprocess.TimeoutExpired:  # fail, but leave nothing running for the tests after this one
+            for pid in _descendants(launcher.pid) + [launcher.pid]:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            launcher.communicate()
+            raise
     assert launcher.returncode == 0 and rest.strip().endswith("Stopped.")
     assert [pid for pid in processes if Path(f"/proc/{pid}").exists()] == []
 
