@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from flask import Request
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
 
@@ -16,7 +16,11 @@ class LimitedFormDataParser(FormDataParser):
 
     def _parse_urlencoded(self, stream, mimetype, content_length, options):
         try:
-            items = parse_qsl(stream.read().decode(), keep_blank_values=True, errors="werkzeug.url_quote",
+            body = stream.read().decode()
+        except UnicodeDecodeError as error:  # no page of ours sends anything but UTF-8
+            raise BadRequest() from error
+        try:
+            items = parse_qsl(body, keep_blank_values=True, errors="werkzeug.url_quote",
                               max_num_fields=self.max_form_parts)
         except ValueError as error:  # "Max number of fields exceeded"
             raise RequestEntityTooLarge() from error

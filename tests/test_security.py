@@ -83,6 +83,12 @@ def test_a_form_with_more_parts_than_the_limit_gets_413_in_either_encoding(brows
     assert "too large" in response.get_data(as_text=True)
 
 
+def test_a_form_body_that_is_not_utf8_is_a_bad_request_not_too_large(browser):
+    response = browser.client.post("/auth/login", data=b"username=\xff\xfe&password=x",
+                                   content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+
+
 def test_a_form_within_the_parts_limit_is_read(browser, learner):
     token = browser.token("/auth/login")
     fields = [("csrf_token", token), ("username", learner.username), ("password", PASSWORD)]
