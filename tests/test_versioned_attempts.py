@@ -137,7 +137,7 @@ def test_one_snapshot_is_stored_per_module_version(app_on, module, learner, tmp_
     assert rows == [(module.id, module.version)]
     assert db.session.get(QuizSnapshot, (module.id, module.version)).content == json.loads(
         json.dumps(quiz_snapshot(module)))
-    later = app_on(edited_copy(tmp_path, module, first.layout[0]["question"]))
+    later = app_on(edited_copy(tmp_path, module, single_question(module, first).id))
     with later.app_context():
         changed = get_course().module(module.id)
         attempts.start_attempt(db.session.merge(learner), changed, QUIZ)
