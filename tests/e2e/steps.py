@@ -4,8 +4,8 @@ from __future__ import annotations
 from tests.factories import PASSWORD
 
 
-def sign_in(page, username, home):
-    """Sign in through the form and wait for the role's home page."""
+def sign_in(page, username, home="/learn/"):
+    """Sign in through the form and wait for the role's home page (a learner's by default)."""
     page.goto("/auth/login")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)

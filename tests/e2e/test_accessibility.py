@@ -9,18 +9,12 @@ from sqlalchemy import func, select
 from course.content import get_course
 from course.extensions import db
 from course.models import UserSession
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 
 from .checks import check_page
 from .conftest import PHONE
+from .steps import sign_in
 
-
-def sign_in(page, username):
-    page.goto("/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('Sign in')")
-    page.wait_for_url("**/learn/")
 
 
 def _open_sessions(user_id):

@@ -8,10 +8,11 @@ import re
 import pytest
 
 from course.content import get_course
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 
 from .checks import check_page
 from .conftest import DESKTOP, PHONE
+from .steps import sign_in
 
 SIZES = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone-360")]
 
@@ -24,13 +25,6 @@ def axe_clean(open_page, viewport, path, username=None):
     page.goto(path)
     check_page(page)
 
-
-def sign_in(page, username):
-    page.goto("/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('Sign in')")
-    page.wait_for_url("**/learn/")
 
 
 @pytest.mark.parametrize("viewport", SIZES)
