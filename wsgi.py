@@ -1,4 +1,5 @@
 """Entry point for any WSGI server: `gunicorn wsgi:app`."""
+
 from course import create_app
 
 app = create_app()

@@ -7,6 +7,7 @@ Load needs many signed-in learners. Signing in through the login form would cost
 each, so the bench does what the login does, directly: a UserSession row whose sha256 is the
 token in the signed cookie, and the CSRF token Flask-WTF would put in the form.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -46,9 +47,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def http_request(port: int, method: str, path: str, cookie: str | None = None, body: str | None = None,
-                 timeout: float = 30, tls: Certificate | None = None, headers: dict | None = None,
-                 source_address: str | None = None) -> tuple[int, dict, str]:
+def http_request(
+    port: int,
+    method: str,
+    path: str,
+    cookie: str | None = None,
+    body: str | None = None,
+    timeout: float = 30,
+    tls: Certificate | None = None,
+    headers: dict | None = None,
+    source_address: str | None = None,
+) -> tuple[int, dict, str]:
     """One HTTP request to 127.0.0.1:port, redirects not followed: (status, headers, body).
 
     With `tls`, over HTTPS, trusting only that certificate. `source_address` (another 127.x.y.z)
@@ -57,8 +66,9 @@ def http_request(port: int, method: str, path: str, cookie: str | None = None, b
     source = (source_address, 0) if source_address else None
     if tls:
         context = ssl.create_default_context(cafile=str(tls.cert_file))
-        connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=context,
-                                                 source_address=source)
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", port, timeout=timeout, context=context, source_address=source
+        )
     else:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=source)
     try:
@@ -85,8 +95,15 @@ class GunicornServer:
     access log (one line a request) and its error log.
     """
 
-    def __init__(self, target: str, env: dict[str, str], log_path: Path, workers: int, python: str = sys.executable,
-                 tls: Certificate | None = None):
+    def __init__(
+        self,
+        target: str,
+        env: dict[str, str],
+        log_path: Path,
+        workers: int,
+        python: str = sys.executable,
+        tls: Certificate | None = None,
+    ):
         self.port = free_port()
         self.target, self.log_path, self.expected_workers, self.python = target, log_path, workers, python
         self.tls = tls
@@ -112,15 +129,30 @@ class GunicornServer:
 
         `own_session`: out of the terminal's process group, so Ctrl-C reaches only whoever started it.
         """
-        command = [self.python, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(self.expected_workers),
-                   "--bind", f"127.0.0.1:{self.port}"]
+        command = [
+            self.python,
+            "-m",
+            "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
+            "--workers",
+            str(self.expected_workers),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+        ]
         if self.tls:
             command += ["--certfile", str(self.tls.cert_file), "--keyfile", str(self.tls.key_file)]
         if _HAS_CONTROL_SOCKET:  # gunicorn 25+: one per server, not one shared path in $HOME
             command += ["--control-socket", str(self.log_path.with_suffix(".ctl"))]
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(command + [self.target], cwd=PROJECT_ROOT, env=self.env, stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=own_session)
+            self.process = subprocess.Popen(
+                command + [self.target],
+                cwd=PROJECT_ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=own_session,
+            )
         self._launched_at, self.terminating = time.monotonic(), False
 
     def wait_until_ready(self, timeout: float = 60) -> None:
@@ -166,8 +198,15 @@ class GunicornServer:
 
 def bench_app(database_url: str, secret_key: str, **settings):
     """The app as the server runs it (production mode), on the bench database."""
-    return create_app({"APP_ENV": "production", "SECRET_KEY": secret_key, "SQLALCHEMY_DATABASE_URI": database_url,
-                       "RATELIMIT_ENABLED": False, **settings})
+    return create_app(
+        {
+            "APP_ENV": "production",
+            "SECRET_KEY": secret_key,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_ENABLED": False,
+            **settings,
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -189,11 +228,17 @@ def open_sessions(app, user_ids: list[int]) -> dict[int, Credentials]:
     now, rows, result = utcnow(), [], {}
     for user_id in user_ids:
         token, raw_csrf = secrets.token_urlsafe(32), hashlib.sha1(secrets.token_bytes(64)).hexdigest()
-        rows.append({"token_hash": hashlib.sha256(token.encode()).hexdigest(), "user_id": user_id,
-                     "created_at": now, "last_seen_at": now})
+        rows.append(
+            {
+                "token_hash": hashlib.sha256(token.encode()).hexdigest(),
+                "user_id": user_id,
+                "created_at": now,
+                "last_seen_at": now,
+            }
+        )
         cookie = signer.dumps({"_user_id": token, "_fresh": True, "csrf_token": raw_csrf})
         result[user_id] = Credentials(user_id, f"{app.config['SESSION_COOKIE_NAME']}={cookie}", csrf.dumps(raw_csrf))
     for start in range(0, len(rows), 2000):
-        db.session.execute(insert(UserSession), rows[start:start + 2000])
+        db.session.execute(insert(UserSession), rows[start : start + 2000])
     db.session.commit()
     return result

@@ -11,6 +11,7 @@ The dataset (fixed by the seed):
 
 Run alone: `.venv/bin/python bench/data.py --db sqlite` (or postgres) fills and prints the counts.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,15 @@ from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from course.content import get_course  # noqa: E402
 from course.extensions import db  # noqa: E402
 from course.models import (  # noqa: E402
-    Assignment, AttemptAnswer, Caseload, Cohort, CohortMember, LessonProgress, QuizAttempt, User, utcnow,
+    Assignment,
+    AttemptAnswer,
+    Caseload,
+    Cohort,
+    CohortMember,
+    LessonProgress,
+    QuizAttempt,
+    User,
+    utcnow,
 )
 from course.services.cohorts import new_join_code  # noqa: E402
 from course.services.passwords import hash_password  # noqa: E402
@@ -82,9 +91,16 @@ def _answers(rows: _Rows, rng: random.Random, attempt_id: int, questions, wrong:
             picked, misconceptions = choice.id, choice.misconception or ""
         else:
             picked, misconceptions = ",".join(sorted(question.correct_ids)), ""
-        rows.add(AttemptAnswer, attempt_id=attempt_id, question_id=question.id, choice_ids=picked,
-                 correct=(n not in wrong_ones) if graded else None, credit=(0.0 if n in wrong_ones else 1.0) if graded else None,
-                 misconception_ids=misconceptions if graded else "", saved_at=saved_at)
+        rows.add(
+            AttemptAnswer,
+            attempt_id=attempt_id,
+            question_id=question.id,
+            choice_ids=picked,
+            correct=(n not in wrong_ones) if graded else None,
+            credit=(0.0 if n in wrong_ones else 1.0) if graded else None,
+            misconception_ids=misconceptions if graded else "",
+            saved_at=saved_at,
+        )
     return round(100 * (len(questions) - wrong) / len(questions), 1) if questions else 0.0
 
 
@@ -94,13 +110,22 @@ def _layout(quiz) -> list[dict]:
 
 def _attempt(rows: _Rows, rng, learner_id, module, kind, when, wrong: int | None, submitted=True) -> None:
     quiz = module.quiz if kind == "quiz" else module.pretest
-    attempt_id = rows.add(QuizAttempt, learner_id=learner_id, module_id=module.id, kind=kind,
-                          content_version=module.version, layout=_layout(quiz), sequence=1 if submitted else 0,
-                          started_at=when - timedelta(minutes=10), submitted_at=when if submitted else None,
-                          score=None, passed=None)
+    attempt_id = rows.add(
+        QuizAttempt,
+        learner_id=learner_id,
+        module_id=module.id,
+        kind=kind,
+        content_version=module.version,
+        layout=_layout(quiz),
+        sequence=1 if submitted else 0,
+        started_at=when - timedelta(minutes=10),
+        submitted_at=when if submitted else None,
+        score=None,
+        passed=None,
+    )
     row = rows.tables[QuizAttempt.__table__][-1]
     if wrong is None:  # an open attempt with a few draft answers
-        _answers(rows, rng, attempt_id, quiz.questions[:rng.randint(0, 4)], 0, when, graded=False)
+        _answers(rows, rng, attempt_id, quiz.questions[: rng.randint(0, 4)], 0, when, graded=False)
         return
     score = _answers(rows, rng, attempt_id, quiz.questions, wrong, when)
     row["score"] = score
@@ -113,11 +138,19 @@ def _learner_progress(rows: _Rows, rng: random.Random, learner_id: int, modules,
 
     def lessons(module, count, completed=True, start=0):
         nonlocal when
-        for lesson in module.lessons[start:start + count]:
+        for lesson in module.lessons[start : start + count]:
             when += timedelta(minutes=rng.uniform(3, 40))
-            rows.add(LessonProgress, learner_id=learner_id, module_id=module.id, lesson_id=lesson.id,
-                     content_version=module.version, first_viewed_at=when - timedelta(minutes=5), last_viewed_at=when,
-                     completed_at=when if completed else None, seconds_spent=rng.randint(60, 900) if completed else 0)
+            rows.add(
+                LessonProgress,
+                learner_id=learner_id,
+                module_id=module.id,
+                lesson_id=lesson.id,
+                content_version=module.version,
+                first_viewed_at=when - timedelta(minutes=5),
+                last_viewed_at=when,
+                completed_at=when if completed else None,
+                seconds_spent=rng.randint(60, 900) if completed else 0,
+            )
 
     for k, module in enumerate(modules):
         n_questions = len(module.quiz.questions)
@@ -157,33 +190,80 @@ def build(seed: int = 1) -> tuple[_Rows, dict]:
     created = now - timedelta(days=90)
 
     def user(username, role):
-        return rows.add(User, username=username, email=None, display_name="", password_hash=password_hash, role=role,
-                        active=True, must_change_password=False, created_at=created, updated_at=created,
-                        last_active_at=None)
+        return rows.add(
+            User,
+            username=username,
+            email=None,
+            display_name="",
+            password_hash=password_hash,
+            role=role,
+            active=True,
+            must_change_password=False,
+            created_at=created,
+            updated_at=created,
+            last_active_at=None,
+        )
 
     learner_ids = [user(f"learner-{n:05d}", "learner") for n in range(1, LEARNERS + 1)]
     facilitators = [user(f"facilitator-{n:02d}", "facilitator") for n in range(1, FACILITATORS + 1)]
     bench_facilitator = user("facilitator-big", "facilitator")
     counselor = user("counselor-1000", "counselor")
-    small = [rows.add(Cohort, name=f"Cohort {n:03d}", facilitator_id=facilitators[(n - 1) // 10], join_code=new_join_code(),
-                      created_at=created, archived_at=None) for n in range(1, LEARNERS // COHORT_SIZE + 1)]
-    big = rows.add(Cohort, name="Cohort of 10,000", facilitator_id=bench_facilitator, join_code=new_join_code(),
-                   created_at=created, archived_at=None)
+    small = [
+        rows.add(
+            Cohort,
+            name=f"Cohort {n:03d}",
+            facilitator_id=facilitators[(n - 1) // 10],
+            join_code=new_join_code(),
+            created_at=created,
+            archived_at=None,
+        )
+        for n in range(1, LEARNERS // COHORT_SIZE + 1)
+    ]
+    big = rows.add(
+        Cohort,
+        name="Cohort of 10,000",
+        facilitator_id=bench_facilitator,
+        join_code=new_join_code(),
+        created_at=created,
+        archived_at=None,
+    )
     for n, learner_id in enumerate(learner_ids):
-        rows.add(CohortMember, cohort_id=small[n // COHORT_SIZE], learner_id=learner_id, joined_at=created, removed_at=None)
+        rows.add(
+            CohortMember, cohort_id=small[n // COHORT_SIZE], learner_id=learner_id, joined_at=created, removed_at=None
+        )
         rows.add(CohortMember, cohort_id=big, learner_id=learner_id, joined_at=created, removed_at=None)
     for cohort_id in [*small, big]:
         owner = bench_facilitator if cohort_id == big else facilitators[(cohort_id - 1) // 10]
         for k, module in enumerate(modules):
-            rows.add(Assignment, module_id=module.id, cohort_id=cohort_id, learner_id=None,
-                     due_at=now + timedelta(days=-20 + 10 * k), assigned_by_id=owner, created_at=created, withdrawn_at=None)
+            rows.add(
+                Assignment,
+                module_id=module.id,
+                cohort_id=cohort_id,
+                learner_id=None,
+                due_at=now + timedelta(days=-20 + 10 * k),
+                assigned_by_id=owner,
+                created_at=created,
+                withdrawn_at=None,
+            )
     for cohort_id in small[:CASELOAD_COHORTS]:
-        rows.add(Caseload, counselor_id=counselor, learner_id=None, cohort_id=cohort_id, created_by_id=None, created_at=created)
+        rows.add(
+            Caseload,
+            counselor_id=counselor,
+            learner_id=None,
+            cohort_id=cohort_id,
+            created_by_id=None,
+            created_at=created,
+        )
     for learner_id in learner_ids:
         _learner_progress(rows, rng, learner_id, modules, now)
-    facts = {"learner_ids": [learner_ids[0], learner_ids[-1]], "counselor_id": counselor,
-             "facilitator_id": bench_facilitator, "big_cohort_id": big, "caseload_size": CASELOAD_COHORTS * COHORT_SIZE,
-             "seed": seed}
+    facts = {
+        "learner_ids": [learner_ids[0], learner_ids[-1]],
+        "counselor_id": counselor,
+        "facilitator_id": bench_facilitator,
+        "big_cohort_id": big,
+        "caseload_size": CASELOAD_COHORTS * COHORT_SIZE,
+        "seed": seed,
+    }
     return rows, facts
 
 
@@ -198,20 +278,27 @@ def fill(app, seed: int = 1) -> dict:
             for table in db.metadata.sorted_tables:
                 data = rows.tables.get(table, [])
                 for start in range(0, len(data), CHUNK):
-                    conn.execute(table.insert(), data[start:start + CHUNK])
+                    conn.execute(table.insert(), data[start : start + CHUNK])
             if conn.dialect.name == "postgresql":
                 for table in rows.tables:
-                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                                      f"(SELECT MAX(id) FROM \"{table.name}\"))"))
+                    conn.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                            f'(SELECT MAX(id) FROM "{table.name}"))'
+                        )
+                    )
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
-        counts = {table.name: db.session.scalar(select(func.count()).select_from(table))
-                  for table in db.metadata.sorted_tables}
+        counts = {
+            table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
         db.session.remove()
         db.engine.dispose()
-    facts.update(counts=counts, build_seconds=round(built - started, 1),
-                 insert_seconds=round(time.perf_counter() - built, 1))
+    facts.update(
+        counts=counts, build_seconds=round(built - started, 1), insert_seconds=round(time.perf_counter() - built, 1)
+    )
     return facts
 
 

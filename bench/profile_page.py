@@ -10,6 +10,7 @@ people the way the bench does, then requests the page through the app's WSGI int
 server, no network) and prints: CPU ms per request, SQL statements per request, and
 pyinstrument's call tree. The figures explain the bench's; they are not a replacement for it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,8 +74,10 @@ def main() -> None:
         else:
             users, paths = targets(args.page, facts, rng)
             credentials = common.open_sessions(app, users)
-            jobs = [(paths[n % len(users)], credentials[users[n % len(users)]].cookie, None)
-                    for n in range(args.requests + WARM_UP)]
+            jobs = [
+                (paths[n % len(users)], credentials[users[n % len(users)]].cookie, None)
+                for n in range(args.requests + WARM_UP)
+            ]
         db.session.remove()
 
     statements = 0
@@ -103,8 +106,10 @@ def main() -> None:
         request(*job)
     profiler.stop()
     spent = time.process_time() - started
-    print(f"{args.page} on {args.db}: {spent / args.requests * 1000:.2f} ms CPU per request (profiled), "
-          f"{statements / args.requests:.1f} SQL statements per request")
+    print(
+        f"{args.page} on {args.db}: {spent / args.requests * 1000:.2f} ms CPU per request (profiled), "
+        f"{statements / args.requests:.1f} SQL statements per request"
+    )
     print(profiler.output_text(unicode=True, color=False, show_all=False))
 
 

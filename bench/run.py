@@ -21,6 +21,7 @@ counselor and the facilitator, and measures with wrk (a second process on the sa
 It prints one table (medians of the runs), writes raw JSON to bench/results/, and with --docs
 rewrites the results block of docs/performance.md. All traffic goes to 127.0.0.1, bounded in time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,7 +39,7 @@ import sys
 import time
 import urllib.parse
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -81,11 +82,14 @@ def say(message: str) -> None:
 
 # --- a quiet machine -------------------------------------------------------------------------------
 
+
 def cpu_busy(seconds: float = 1.0) -> float:
     """The share of all cores busy over `seconds` (0 to 1), from /proc/stat."""
+
     def sample():
         fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
         return fields[3] + fields[4], sum(fields[:8])  # idle + iowait, total (without guest time)
+
     idle0, total0 = sample()
     time.sleep(seconds)
     idle1, total1 = sample()
@@ -107,6 +111,7 @@ def wait_until_quiet(limit: float, max_wait: int) -> float:
 
 
 # --- wrk ------------------------------------------------------------------------------------------
+
 
 def ensure_wrk() -> str:
     found = shutil.which("wrk")
@@ -138,7 +143,7 @@ def _user_processes() -> dict[int, tuple[str, int]]:
             stat = Path(f"/proc/{entry.name}/stat").read_text()
         except OSError:
             continue
-        name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
         if int(rest[6]) & 0x00200000:  # PF_KTHREAD in the flags field
             continue
         found[int(entry.name)] = (name, int(rest[11]) + int(rest[12]))
@@ -174,8 +179,11 @@ class ForeignCpu:
             if used > 0:
                 foreign[name] = foreign.get(name, 0) + used
         self.share = round(sum(foreign.values()) / capacity, 3) if capacity else 0.0
-        self.top = {name: round(ticks / capacity, 3) for name, ticks in
-                    sorted(foreign.items(), key=lambda item: -item[1])[:3]} if capacity else {}
+        self.top = (
+            {name: round(ticks / capacity, 3) for name, ticks in sorted(foreign.items(), key=lambda item: -item[1])[:3]}
+            if capacity
+            else {}
+        )
         return False
 
 
@@ -194,17 +202,30 @@ def postgres_pids(database: str | None) -> set[int]:
 def run_wrk(base_url: str, script: str, lines_file: Path, connections: int, seconds: int) -> dict:
     """Run wrk against base_url and return what the script's done() printed, the duration in seconds,
     and the share of the cores other work used meanwhile."""
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-               "-s", str(BENCH / "wrk" / script), base_url, "--", str(lines_file)]
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(BENCH / "wrk" / script),
+        base_url,
+        "--",
+        str(lines_file),
+    ]
     with ForeignCpu() as foreign:
         completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
     for line in completed.stdout.splitlines():
         if line.startswith("BENCHJSON "):
-            result = json.loads(line[len("BENCHJSON "):])
+            result = json.loads(line[len("BENCHJSON ") :])
             result["seconds"] = result["duration_us"] / 1e6
             result["foreign_cpu"], result["foreign_top"] = foreign.share, foreign.top
             return result
-    raise RuntimeError(f"wrk printed no result (exit {completed.returncode}): {completed.stdout[-1500:]} {completed.stderr[-1500:]}")
+    raise RuntimeError(
+        f"wrk printed no result (exit {completed.returncode}): {completed.stdout[-1500:]} {completed.stderr[-1500:]}"
+    )
 
 
 def socket_errors(result: dict) -> int:
@@ -214,13 +235,21 @@ def socket_errors(result: dict) -> int:
 def page_metrics(result: dict, ok_status: str = "200") -> dict:
     ok = result["statuses"].get(ok_status, 0)
     latency = result["latency_us"]
-    return {"rps": round(ok / result["seconds"], 1), "p50_ms": round(latency["p50"] / 1000, 1),
-            "p95_ms": round(latency["p95"] / 1000, 1), "p99_ms": round(latency["p99"] / 1000, 1),
-            "requests": result["requests"], "errors": socket_errors(result) + result["requests"] - ok,
-            "statuses": result["statuses"], "foreign_cpu": result["foreign_cpu"], "foreign_top": result["foreign_top"]}
+    return {
+        "rps": round(ok / result["seconds"], 1),
+        "p50_ms": round(latency["p50"] / 1000, 1),
+        "p95_ms": round(latency["p95"] / 1000, 1),
+        "p99_ms": round(latency["p99"] / 1000, 1),
+        "requests": result["requests"],
+        "errors": socket_errors(result) + result["requests"] - ok,
+        "statuses": result["statuses"],
+        "foreign_cpu": result["foreign_cpu"],
+        "foreign_top": result["foreign_top"],
+    }
 
 
 # --- the server -----------------------------------------------------------------------------------
+
 
 class Server(common.GunicornServer):
     """The app as production serves it: gunicorn.conf.py, two workers a core, on a free local port."""
@@ -228,17 +257,26 @@ class Server(common.GunicornServer):
     def __init__(self, database_url: str, secret_key: str, log_path: Path):
         # Rate limits off: every bench client comes from 127.0.0.1, and production refuses memory://
         # limits with several workers (the limits themselves are tested in the suite).
-        env = {"APP_ENV": "production", "SECRET_KEY": secret_key, "DATABASE_URL": database_url, "BENCH_HELLO": "1",
-               "RATELIMIT_ENABLED": "0"}
+        env = {
+            "APP_ENV": "production",
+            "SECRET_KEY": secret_key,
+            "DATABASE_URL": database_url,
+            "BENCH_HELLO": "1",
+            "RATELIMIT_ENABLED": "0",
+        }
         python = str(VENV_PYTHON if VENV_PYTHON.exists() else sys.executable)
         super().__init__("wsgi:app", env, log_path, workers=os.cpu_count() * 2, python=python)
 
     def log_summary(self) -> dict:
         text_ = self.log_path.read_text(errors="replace")
         statuses = re.findall(r'" (\d{3}) ', text_)
-        return {"server_5xx": sum(1 for s in statuses if s.startswith("5")),
-                "tracebacks": text_.count("Traceback"), "database_locked": text_.count("database is locked"),
-                "worker_timeouts": text_.count("WORKER TIMEOUT"), "workers_booted": text_.count("Booting worker")}
+        return {
+            "server_5xx": sum(1 for s in statuses if s.startswith("5")),
+            "tracebacks": text_.count("Traceback"),
+            "database_locked": text_.count("database is locked"),
+            "worker_timeouts": text_.count("WORKER TIMEOUT"),
+            "workers_booted": text_.count("Booting worker"),
+        }
 
 
 def memory(pids: list[int]) -> dict:
@@ -249,12 +287,17 @@ def memory(pids: list[int]) -> dict:
         rss.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
         rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         pss.append(int(re.search(r"Pss:\s+(\d+) kB", rollup).group(1)) / 1024)
-    return {"rss_mib": [round(v, 1) for v in rss], "pss_mib": [round(v, 1) for v in pss],
-            "max_rss_mib": round(max(rss), 1), "mean_rss_mib": round(statistics.mean(rss), 1),
-            "max_pss_mib": round(max(pss), 1)}
+    return {
+        "rss_mib": [round(v, 1) for v in rss],
+        "pss_mib": [round(v, 1) for v in pss],
+        "max_rss_mib": round(max(rss), 1),
+        "mean_rss_mib": round(statistics.mean(rss), 1),
+        "max_pss_mib": round(max(pss), 1),
+    }
 
 
 # --- load data for one run ------------------------------------------------------------------------
+
 
 def write_lines(path: Path, rows) -> Path:
     with open(path, "w") as out:
@@ -271,8 +314,13 @@ def _body(module, csrf_token: str) -> str:
 def open_attempt_pool(facts: dict, credentials: dict, size: int, marker) -> list[tuple[int, int, str]]:
     """`size` open quiz attempts for distinct (learner, module) pairs; returns (attempt id, learner id, module id)."""
     course = get_course()
-    taken = set(db.session.execute(select(QuizAttempt.learner_id, QuizAttempt.module_id).where(
-        QuizAttempt.kind == "quiz", QuizAttempt.submitted_at.is_(None))).all())
+    taken = set(
+        db.session.execute(
+            select(QuizAttempt.learner_id, QuizAttempt.module_id).where(
+                QuizAttempt.kind == "quiz", QuizAttempt.submitted_at.is_(None)
+            )
+        ).all()
+    )
     first, last = facts["learner_ids"]
     learners = list(range(first, last + 1))
     random.Random(marker.microsecond).shuffle(learners)
@@ -283,22 +331,39 @@ def open_attempt_pool(facts: dict, credentials: dict, size: int, marker) -> list
             if len(rows) == size:
                 break
             if (learner_id, module.id) not in taken:
-                rows.append({"learner_id": learner_id, "module_id": module.id, "kind": "quiz",
-                             "content_version": module.version, "layout": layout, "sequence": 0, "started_at": marker})
+                rows.append(
+                    {
+                        "learner_id": learner_id,
+                        "module_id": module.id,
+                        "kind": "quiz",
+                        "content_version": module.version,
+                        "layout": layout,
+                        "sequence": 0,
+                        "started_at": marker,
+                    }
+                )
     for start in range(0, len(rows), 5000):
-        db.session.execute(insert(QuizAttempt), rows[start:start + 5000])
+        db.session.execute(insert(QuizAttempt), rows[start : start + 5000])
     db.session.commit()
-    pool = db.session.execute(select(QuizAttempt.id, QuizAttempt.learner_id, QuizAttempt.module_id).where(
-        QuizAttempt.started_at == marker).order_by(QuizAttempt.id)).all()
+    pool = db.session.execute(
+        select(QuizAttempt.id, QuizAttempt.learner_id, QuizAttempt.module_id)
+        .where(QuizAttempt.started_at == marker)
+        .order_by(QuizAttempt.id)
+    ).all()
     # Interleave learners so concurrent submits come from different people.
     return sorted(pool, key=lambda row: (hash((row[1], marker.microsecond)), row[0]))
 
 
 def submit_lines(pool, credentials) -> list[tuple[str, str, str]]:
     course = get_course()
-    return [(f"/learn/attempts/{attempt_id}/submit", credentials[learner_id].cookie,
-             _body(course.module(module_id), credentials[learner_id].csrf_token))
-            for attempt_id, learner_id, module_id in pool]
+    return [
+        (
+            f"/learn/attempts/{attempt_id}/submit",
+            credentials[learner_id].cookie,
+            _body(course.module(module_id), credentials[learner_id].csrf_token),
+        )
+        for attempt_id, learner_id, module_id in pool
+    ]
 
 
 def check_submits(pool, acked: list[int]) -> dict:
@@ -308,27 +373,44 @@ def check_submits(pool, acked: list[int]) -> dict:
     expected = {m.id: len(m.quiz.questions) for m in get_course().modules}
     module_of = {row[0]: row[2] for row in pool}
     for start in range(0, len(ids), 5000):
-        chunk = ids[start:start + 5000]
+        chunk = ids[start : start + 5000]
         graded = db.session.execute(
-            select(QuizAttempt.id, func.count(AttemptAnswer.id)).join(AttemptAnswer, AttemptAnswer.attempt_id == QuizAttempt.id)
-            .where(QuizAttempt.id.in_(chunk), QuizAttempt.submitted_at.is_not(None), QuizAttempt.score.is_not(None),
-                   AttemptAnswer.correct.is_not(None))
-            .group_by(QuizAttempt.id)).all()
+            select(QuizAttempt.id, func.count(AttemptAnswer.id))
+            .join(AttemptAnswer, AttemptAnswer.attempt_id == QuizAttempt.id)
+            .where(
+                QuizAttempt.id.in_(chunk),
+                QuizAttempt.submitted_at.is_not(None),
+                QuizAttempt.score.is_not(None),
+                AttemptAnswer.correct.is_not(None),
+            )
+            .group_by(QuizAttempt.id)
+        ).all()
         complete += sum(1 for attempt_id, n in graded if n == expected[module_of[attempt_id]])
-        submitted.update(db.session.scalars(select(QuizAttempt.id).where(
-            QuizAttempt.id.in_(chunk), QuizAttempt.submitted_at.is_not(None))))
+        submitted.update(
+            db.session.scalars(
+                select(QuizAttempt.id).where(QuizAttempt.id.in_(chunk), QuizAttempt.submitted_at.is_not(None))
+            )
+        )
     acked_set = set(acked)
-    return {"acknowledged": len(acked_set), "submitted_in_db": len(submitted), "graded_complete": complete,
-            "lost": len(acked_set - submitted), "committed_unacknowledged": len(submitted - acked_set),
-            "duplicate_acks": len(acked) - len(acked_set)}
+    return {
+        "acknowledged": len(acked_set),
+        "submitted_in_db": len(submitted),
+        "graded_complete": complete,
+        "lost": len(acked_set - submitted),
+        "committed_unacknowledged": len(submitted - acked_set),
+        "duplicate_acks": len(acked) - len(acked_set),
+    }
 
 
 def drop_open_pool(markers) -> None:
-    db.session.execute(delete(QuizAttempt).where(QuizAttempt.started_at.in_(markers), QuizAttempt.submitted_at.is_(None)))
+    db.session.execute(
+        delete(QuizAttempt).where(QuizAttempt.started_at.in_(markers), QuizAttempt.submitted_at.is_(None))
+    )
     db.session.commit()
 
 
 # --- one run --------------------------------------------------------------------------------------
+
 
 def one_run(name: str, url: str, facts: dict, plan: Plan, number: int) -> dict:
     secret_key = secrets.token_urlsafe(40)
@@ -337,17 +419,26 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int) -> dict:
     rundir.mkdir(parents=True, exist_ok=True)
     with app.app_context():
         first, last = facts["learner_ids"]
-        credentials = common.open_sessions(app, [*range(first, last + 1), facts["counselor_id"], facts["facilitator_id"]])
+        credentials = common.open_sessions(
+            app, [*range(first, last + 1), facts["counselor_id"], facts["facilitator_id"]]
+        )
         module = get_course().modules[0]
         rng = random.Random(number)
         lesson_learners = rng.sample(range(first, last + 1), LESSON_LEARNERS)
-        lesson_file = write_lines(rundir / "lesson.tsv", (
-            (f"/learn/modules/{module.id}/lessons/{rng.choice(module.lessons).id}", credentials[learner].cookie)
-            for learner in lesson_learners for _ in range(3)))
+        lesson_file = write_lines(
+            rundir / "lesson.tsv",
+            (
+                (f"/learn/modules/{module.id}/lessons/{rng.choice(module.lessons).id}", credentials[learner].cookie)
+                for learner in lesson_learners
+                for _ in range(3)
+            ),
+        )
         hello_file = write_lines(rundir / "hello.tsv", [("/bench/hello",)])
         # The same endpoint with the lesson phase's cookies: what checking the session costs.
-        signed_in_hello_file = write_lines(rundir / "hello-signed-in.tsv", (
-            ("/bench/hello", credentials[learner].cookie) for learner in lesson_learners))
+        signed_in_hello_file = write_lines(
+            rundir / "hello-signed-in.tsv",
+            (("/bench/hello", credentials[learner].cookie) for learner in lesson_learners),
+        )
         counselor = credentials[facts["counselor_id"]].cookie
         facilitator = credentials[facts["facilitator_id"]].cookie
         caseload_file = write_lines(rundir / "caseload.tsv", [("/counsel/", counselor)])
@@ -366,16 +457,24 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int) -> dict:
 
     server = Server(url, secret_key, rundir / "gunicorn.log")
     # Other work on the machine skews the figures: wait for quiet, and keep what was seen next to them.
-    result: dict = {"run": number, "busy_before_run": wait_until_quiet(QUIET, QUIET_WAIT),
-                    "loadavg_before": os.getloadavg(), "busy_between_phases": {}}
+    result: dict = {
+        "run": number,
+        "busy_before_run": wait_until_quiet(QUIET, QUIET_WAIT),
+        "loadavg_before": os.getloadavg(),
+        "busy_between_phases": {},
+    }
     requests_done = 0
     try:
         server.start()
         database = None if url.startswith("sqlite") else url.rsplit("/", 1)[1]
         ForeignCpu.ours = staticmethod(lambda: {server.process.pid, *server.workers(), *postgres_pids(database)})
         pids_at_start = server.workers()
-        result["server"] = {"ready_seconds": server.ready_seconds, "health": server.health, "workers": len(pids_at_start),
-                            "memory_at_start": memory(pids_at_start)}
+        result["server"] = {
+            "ready_seconds": server.ready_seconds,
+            "health": server.health,
+            "workers": len(pids_at_start),
+            "memory_at_start": memory(pids_at_start),
+        }
         # Check that every request below does what it should before measuring it.
         status, _, body = common.http_request(server.port, "GET", "/bench/hello")
         assert status == 200 and body == "hello", (status, body[:200])
@@ -407,12 +506,19 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int) -> dict:
             checked = check_submits(pool, submit.get("acked", []))
             db.session.remove()
         acked = submit["statuses"].get("303", 0)
-        result["submit"] = {"rps": round(acked / submit["seconds"], 1),
-                            "p50_ms": round(submit["latency_us"]["p50"] / 1000, 1),
-                            "p99_ms": round(submit["latency_us"]["p99"] / 1000, 1), "requests": submit["requests"],
-                            "errors": socket_errors(submit) + submit["requests"] - acked, "statuses": submit["statuses"],
-                            "pool": len(pool), "pool_exhausted": submit["exhausted"] or warm["exhausted"],
-                            "foreign_cpu": submit["foreign_cpu"], "foreign_top": submit["foreign_top"], **checked}
+        result["submit"] = {
+            "rps": round(acked / submit["seconds"], 1),
+            "p50_ms": round(submit["latency_us"]["p50"] / 1000, 1),
+            "p99_ms": round(submit["latency_us"]["p99"] / 1000, 1),
+            "requests": submit["requests"],
+            "errors": socket_errors(submit) + submit["requests"] - acked,
+            "statuses": submit["statuses"],
+            "pool": len(pool),
+            "pool_exhausted": submit["exhausted"] or warm["exhausted"],
+            "foreign_cpu": submit["foreign_cpu"],
+            "foreign_top": submit["foreign_top"],
+            **checked,
+        }
 
         say(f"{name} run {number}: caseload page (1,000), 1 connection, {plan.staff_seconds} s")
         requests_done += run_wrk(server.url, "get.lua", caseload_file, 1, min(plan.warmup, 3))["requests"]
@@ -429,16 +535,24 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int) -> dict:
             requests_done += cohort["requests"]
             result["cohort"] = page_metrics(cohort)
         else:
-            result["cohort"] = {"not_built": True,
-                                "reason": "no facilitate.cohort route" if not cohort_route else f"status {cohort_status}"}
+            result["cohort"] = {
+                "not_built": True,
+                "reason": "no facilitate.cohort route" if not cohort_route else f"status {cohort_status}",
+            }
 
         if requests_done < MEMORY_AFTER_REQUESTS and plan is not QUICK:
             seconds = max(2, int((MEMORY_AFTER_REQUESTS - requests_done) / max(result["lesson"]["rps"], 50)) + 2)
-            say(f"{name} run {number}: {requests_done} requests so far; lesson pages for {seconds} s more before memory")
+            say(
+                f"{name} run {number}: {requests_done} requests so far; lesson pages for {seconds} s more before memory"
+            )
             requests_done += run_wrk(server.url, "get.lua", lesson_file, 16, seconds)["requests"]
         pids = server.workers()
-        result["memory"] = {**memory(pids), "after_requests": requests_done, "workers_recycled": pids != pids_at_start,
-                            "master_rss_mib": memory([server.process.pid])["max_rss_mib"]}
+        result["memory"] = {
+            **memory(pids),
+            "after_requests": requests_done,
+            "workers_recycled": pids != pids_at_start,
+            "master_rss_mib": memory([server.process.pid])["max_rss_mib"],
+        }
 
         say(f"{name} run {number}: bare hello endpoint, 16 connections, {plan.seconds} s")
         run_wrk(server.url, "get.lua", hello_file, 16, plan.warmup)
@@ -448,7 +562,10 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int) -> dict:
         say(f"{name} run {number}: the same endpoint signed in, 16 connections, {plan.seconds} s")
         result["hello_signed_in"] = page_metrics(run_wrk(server.url, "get.lua", signed_in_hello_file, 16, plan.seconds))
         result["loadavg_after"] = os.getloadavg()
-        shares = [result[phase].get("foreign_cpu", 0) for phase in ("lesson", "submit", "caseload", "cohort", "hello", "hello_signed_in")]
+        shares = [
+            result[phase].get("foreign_cpu", 0)
+            for phase in ("lesson", "submit", "caseload", "cohort", "hello", "hello_signed_in")
+        ]
         result["disturbed"] = max(shares) > DISTURBED
     finally:
         ForeignCpu.ours = None
@@ -462,6 +579,7 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int) -> dict:
 
 
 # --- summary, targets, table ----------------------------------------------------------------------
+
 
 def median_of(runs: list[dict], section: str, key: str):
     values = [run[section][key] for run in runs if key in run.get(section, {})]
@@ -502,6 +620,7 @@ def summarise(runs: list[dict]) -> dict:
 
 def targets(s: dict) -> dict:
     """Each target: met (True/False), or None when it could not be measured."""
+
     def ok(value, limit, above=False):
         if value is None:
             return None
@@ -543,7 +662,13 @@ ROWS = [
     ("", "p99", "submit_p99_ms", " ms", "submit p99 ≤ 250 ms"),
     ("", "errors", "submit_errors", "", "submit 0 errors"),
     ("", "lost (303 seen, not in DB)", "submit_lost", "", "submit 0 lost"),
-    ("", "acknowledged / in DB", lambda s: f"{_fmt(s['submit_acknowledged'])} / {_fmt(s['submit_submitted_in_db'])}", "", None),
+    (
+        "",
+        "acknowledged / in DB",
+        lambda s: f"{_fmt(s['submit_acknowledged'])} / {_fmt(s['submit_submitted_in_db'])}",
+        "",
+        None,
+    ),
     ("(c) caseload of 1,000, 1 conn.", "p50", "caseload_p50_ms", " ms", None),
     ("", "p95", "caseload_p95_ms", " ms", "caseload p95 ≤ 100 ms"),
     ("(c) cohort of 10,000, 1 conn.", "p50", "cohort_p50_ms", " ms", None),
@@ -577,12 +702,25 @@ def table(results: dict[str, dict]) -> str:
 
 # --- machine and docs -----------------------------------------------------------------------------
 
+
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     mem_kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-    info = {"nproc": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem_kib / 1024 / 1024, 1),
-            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version, "kernel": platform.release()}
+    info = {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(mem_kib / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "kernel": platform.release(),
+    }
     try:
         import gunicorn
 
@@ -604,9 +742,12 @@ def machine() -> dict:
 
 
 def commit() -> str:
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
-                           text=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     return head + (" (with uncommitted changes)" if dirty else "")
 
 
@@ -622,18 +763,33 @@ def latest_results() -> dict[str, dict]:
 def docs_block(results: dict[str, dict]) -> str:
     first = next(iter(results.values()))
     m = first["machine"]
-    lines = [DOCS_START, "",
-             f"Medians of {first['plan']['runs']} runs per database ({first['plan']['seconds']} s per load phase after "
-             f"{first['plan']['warmup']} s of warm-up; {first['plan']['staff_seconds']} s for the staff pages); "
-             "errors and lost submits are totals over those runs. "
-             + "; ".join(f"{DBS[name]}: {r['summary'].get('runs_disturbed', 0)} run(s) repeated because other work "
-                         f"took over {DISTURBED:.0%} of the cores" for name, r in results.items()) + ".", "",
-             table(results), "",
-             "Runs: " + "; ".join(f"{DBS[name]} {r['finished_at']} at commit `{r['commit']}` (`bench/results/{r['file']}`)"
-                                  for name, r in results.items()), "",
-             f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gib']} GiB, Linux {m['kernel']}; Python {m['python']}, "
-             f"SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}, gunicorn {m.get('gunicorn', '?')}, {m['wrk']} "
-             "on the same cores.", "", DOCS_END]
+    lines = [
+        DOCS_START,
+        "",
+        f"Medians of {first['plan']['runs']} runs per database ({first['plan']['seconds']} s per load phase after "
+        f"{first['plan']['warmup']} s of warm-up; {first['plan']['staff_seconds']} s for the staff pages); "
+        "errors and lost submits are totals over those runs. "
+        + "; ".join(
+            f"{DBS[name]}: {r['summary'].get('runs_disturbed', 0)} run(s) repeated because other work "
+            f"took over {DISTURBED:.0%} of the cores"
+            for name, r in results.items()
+        )
+        + ".",
+        "",
+        table(results),
+        "",
+        "Runs: "
+        + "; ".join(
+            f"{DBS[name]} {r['finished_at']} at commit `{r['commit']}` (`bench/results/{r['file']}`)"
+            for name, r in results.items()
+        ),
+        "",
+        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gib']} GiB, Linux {m['kernel']}; Python {m['python']}, "
+        f"SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}, gunicorn {m.get('gunicorn', '?')}, {m['wrk']} "
+        "on the same cores.",
+        "",
+        DOCS_END,
+    ]
     return "\n".join(lines)
 
 
@@ -653,36 +809,49 @@ def write_docs(results: dict[str, dict]) -> None:
 
 # --- main -----------------------------------------------------------------------------------------
 
+
 def bench_database(name: str, plan: Plan, sqlite_path: Path, quick: bool) -> dict:
     url = f"sqlite:///{sqlite_path}" if name == "sqlite" else common.POSTGRES_BENCH_URL
     measured_commit = commit()  # the code the servers load, taken before the runs start
     say(f"{DBS[name]}: filling a fresh database ({url})")
     data.reset_database(url)
     facts = data.fill(common.bench_app(url, secrets.token_urlsafe(40)))
-    say(f"{DBS[name]}: {facts['counts']} in {facts['build_seconds']} s to build + {facts['insert_seconds']} s to insert")
+    say(
+        f"{DBS[name]}: {facts['counts']} in {facts['build_seconds']} s to build + {facts['insert_seconds']} s to insert"
+    )
     runs, number = [], 0
     # A run in which other work took a noticeable share of the cores is repeated, up to twice as many runs.
     while sum(not r.get("disturbed") for r in runs) < plan.runs and number < 2 * plan.runs:
         number += 1
         runs.append(one_run(name, url, facts, plan, number))
         r = runs[-1]
-        say(f"{DBS[name]} run {number}: lesson {r['lesson']['rps']} req/s p99 {r['lesson']['p99_ms']} ms; "
+        say(
+            f"{DBS[name]} run {number}: lesson {r['lesson']['rps']} req/s p99 {r['lesson']['p99_ms']} ms; "
             f"submit {r['submit']['rps']}/s p99 {r['submit']['p99_ms']} ms errors {r['submit']['errors']} "
             f"lost {r['submit']['lost']}; caseload p95 {r['caseload'].get('p95_ms')} ms; "
             f"cohort p95 {r['cohort'].get('p95_ms', r['cohort'].get('reason'))}; "
             f"RSS max {r['memory']['max_rss_mib']} MiB; hello {r['hello']['rps']} req/s; "
             f"other work before the run {r['busy_before_run']:.0%}"
-            + (", DISTURBED by other work during it" if r.get("disturbed") else ""))
+            + (", DISTURBED by other work during it" if r.get("disturbed") else "")
+        )
     calm = [r for r in runs if not r.get("disturbed")]
     summary = summarise(calm if len(calm) >= plan.runs else runs)
     summary["runs_used"] = len(calm) if len(calm) >= plan.runs else len(runs)
     summary["runs_disturbed"] = len(runs) - len(calm)
-    record = {"database": name, "quick": quick, "plan": asdict(plan), "commit": measured_commit, "machine": machine(),
-              "finished_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-              "dataset": {k: v for k, v in facts.items() if k != "learner_ids"}, "runs": runs,
-              "summary": summary, "targets": targets(summary)}
+    record = {
+        "database": name,
+        "quick": quick,
+        "plan": asdict(plan),
+        "commit": measured_commit,
+        "machine": machine(),
+        "finished_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "dataset": {k: v for k, v in facts.items() if k != "learner_ids"},
+        "runs": runs,
+        "summary": summary,
+        "targets": targets(summary),
+    }
     RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = RESULTS / f"{stamp}-{name}{'-quick' if quick else ''}.json"
     path.write_text(json.dumps(record, indent=1, default=str) + "\n")
     say(f"raw results: {path.relative_to(ROOT)}")
@@ -699,10 +868,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=None, help="runs per database (default 3; --quick: 1)")
     parser.add_argument("--quick", action="store_true", help="one short run per database: a smoke test")
     parser.add_argument("--seconds", type=int, default=None, help="seconds per measured load phase (default 30)")
-    parser.add_argument("--quiet-wait", type=int, default=900,
-                        help="seconds to wait before each run for other work to stop (default 900; 0: never wait)")
+    parser.add_argument(
+        "--quiet-wait",
+        type=int,
+        default=900,
+        help="seconds to wait before each run for other work to stop (default 900; 0: never wait)",
+    )
     parser.add_argument("--docs", action="store_true", help="also rewrite the results block of docs/performance.md")
-    parser.add_argument("--docs-only", action="store_true", help="rewrite docs/performance.md from bench/results/ and stop")
+    parser.add_argument(
+        "--docs-only", action="store_true", help="rewrite docs/performance.md from bench/results/ and stop"
+    )
     args = parser.parse_args()
     if args.docs_only:
         write_docs(latest_results())
@@ -711,8 +886,12 @@ def main() -> None:
     QUIET_WAIT = args.quiet_wait
     plan = QUICK if args.quick else FULL
     if args.runs or args.seconds:
-        plan = Plan(runs=args.runs or plan.runs, seconds=args.seconds or plan.seconds, warmup=plan.warmup,
-                    staff_seconds=min(plan.staff_seconds, args.seconds or plan.staff_seconds))
+        plan = Plan(
+            runs=args.runs or plan.runs,
+            seconds=args.seconds or plan.seconds,
+            warmup=plan.warmup,
+            staff_seconds=min(plan.staff_seconds, args.seconds or plan.staff_seconds),
+        )
     WORKDIR.mkdir(parents=True, exist_ok=True)
     names = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     results = {name: bench_database(name, plan, WORKDIR / "bench.sqlite3", args.quick) for name in names}

@@ -1,4 +1,5 @@
 """The course engine: create_app builds the Flask application."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -54,8 +55,7 @@ def _configure(app: Flask, config: type | dict[str, Any] | None) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from . import database
-    from .extensions import csrf, limiter, login_manager
-    from .extensions import db
+    from .extensions import csrf, db, limiter, login_manager
 
     database.init_app(app)
     if app.config["DB_MIGRATIONS"]:  # `flask db`; a server leaves out alembic (~11 MiB a worker)

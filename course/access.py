@@ -3,6 +3,7 @@
 Every view is marked either `public` or `role_required(...)`; a request to a view with neither is
 refused (deny by default), and a test walks the URL map to keep it so.
 """
+
 from __future__ import annotations
 
 from functools import wraps

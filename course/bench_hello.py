@@ -2,6 +2,7 @@
 
 Registered only when BENCH_HELLO is set (bench/run.py sets it), so it never exists otherwise.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint

@@ -1,4 +1,5 @@
 """`flask` commands: set up a developer's database, create users, check content."""
+
 from __future__ import annotations
 
 import os
@@ -56,8 +57,9 @@ def _create_demo_data() -> list[tuple[str, str, str]]:
         cohort = cohorts.create_cohort("Demo cohort", by_role[FACILITATOR][0])
         for learner in by_role[LEARNER]:
             db.session.add(CohortMember(cohort_id=cohort.id, learner_id=learner.id))
-        db.session.add(Caseload(counselor_id=by_role[COUNSELOR][0].id, cohort_id=cohort.id,
-                                created_by_id=by_role[ADMIN][0].id))
+        db.session.add(
+            Caseload(counselor_id=by_role[COUNSELOR][0].id, cohort_id=cohort.id, created_by_id=by_role[ADMIN][0].id)
+        )
     return created
 
 

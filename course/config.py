@@ -1,4 +1,5 @@
 """Settings, read from the environment in one place, with safe defaults for local use."""
+
 from __future__ import annotations
 
 import math
@@ -104,9 +105,15 @@ def check_production_safety(config: dict) -> None:
     if app_env != "production":
         return
     secret = config.get("SECRET_KEY") or ""
-    if secret == DEFAULT_SECRET_KEY or len(secret) < MIN_SECRET_KEY_LENGTH or secret_key_bits(secret) < MIN_SECRET_KEY_BITS:
-        raise ConfigError("SECRET_KEY must be set to a random value of at least 32 characters in production "
-                          "(for example: python -c 'import secrets; print(secrets.token_hex(32))').")
+    if (
+        secret == DEFAULT_SECRET_KEY
+        or len(secret) < MIN_SECRET_KEY_LENGTH
+        or secret_key_bits(secret) < MIN_SECRET_KEY_BITS
+    ):
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         raise ConfigError("DATABASE_URL must be set in production.")
 
@@ -123,6 +130,8 @@ def check_server_settings(config: type | dict, workers: int) -> None:
     production = str(get("APP_ENV") or "").strip().lower() == "production"
     in_memory = str(get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://")
     if production and get("RATELIMIT_ENABLED") and in_memory and workers > 1:
-        raise ConfigError(f"RATELIMIT_STORAGE_URI is memory:// with {workers} workers: each worker would count "
-                          "sign-in failures on its own, multiplying the limits. Set RATELIMIT_STORAGE_URI to a "
-                          "shared store (redis://host:6379/0), or run one worker (WEB_CONCURRENCY=1).")
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI is memory:// with {workers} workers: each worker would count "
+            "sign-in failures on its own, multiplying the limits. Set RATELIMIT_STORAGE_URI to a "
+            "shared store (redis://host:6379/0), or run one worker (WEB_CONCURRENCY=1)."
+        )

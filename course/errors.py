@@ -1,4 +1,5 @@
 """Error pages: a styled page for every client and server error, never a traceback."""
+
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, make_response, render_template, request
@@ -9,17 +10,25 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from .extensions import db
 
 MESSAGES = {
-    400: ("Something was wrong with that request", "The form may have been incomplete or out of date. Go back, reload the page and try again."),
+    400: (
+        "Something was wrong with that request",
+        "The form may have been incomplete or out of date. Go back, reload the page and try again.",
+    ),
     403: ("You can't open this page", "Your account does not have access to this page."),
     404: ("Page not found", "There is no page at this address, or you do not have access to it."),
     405: ("That didn't work", "This page can't be used that way. Go back and try again."),
     413: ("That was too large", "What you sent was larger than this site accepts. Shorten it and try again."),
     429: ("Too many tries", "Please wait a minute before you try again."),
-    500: ("Something went wrong on our side", "Nothing you did caused this. Your saved work is safe. Please try again in a moment."),
+    500: (
+        "Something went wrong on our side",
+        "Nothing you did caused this. Your saved work is safe. Please try again in a moment.",
+    ),
     503: ("The site is busy", "Please try again in a moment. Anything already saved is safe."),
 }
-EXPIRED_PAGE_JSON = ("Not saved: this page is out of date (you signed in again since it opened). "
-                     "Reload the page: the answers saved before come back.")
+EXPIRED_PAGE_JSON = (
+    "Not saved: this page is out of date (you signed in again since it opened). "
+    "Reload the page: the answers saved before come back."
+)
 
 
 def _render(code: int, message: str | None = None):
@@ -41,7 +50,9 @@ def _http_error(error: HTTPException):
     if isinstance(error, CSRFError):
         if request.accept_mimetypes.best == "application/json":  # the quiz autosave shows the message
             return {"saved": False, "reason": "expired", "message": EXPIRED_PAGE_JSON}, 400
-        return _render(400, "This form had expired or was sent twice. Reload the page and try again; nothing was changed.")
+        return _render(
+            400, "This form had expired or was sent twice. Reload the page and try again; nothing was changed."
+        )
     response = _render(error.code or 500)
     if error.code == 429:
         return response[0], 429, {"Retry-After": "60"}

@@ -1,4 +1,5 @@
 """Form pieces shared by every area."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -24,15 +25,23 @@ def _date_in_range(form, field) -> None:
 
 def date_field(label: str, description: str = "") -> DateField:
     """An optional date typed as year-month-day; an impossible or far-off date is a field error."""
-    return DateField(label, validators=[Optional(), _date_in_range], format="%Y-%m-%d",
-                     invalid_value_message=DATE_FORMAT_MESSAGE, description=description)
+    return DateField(
+        label,
+        validators=[Optional(), _date_in_range],
+        format="%Y-%m-%d",
+        invalid_value_message=DATE_FORMAT_MESSAGE,
+        description=description,
+    )
 
 
 def new_password_field(label: str = "New password") -> PasswordField:
     """A password field for a new password: the policy itself is checked by the accounts service."""
     return PasswordField(
         label,
-        validators=[DataRequired("Enter a password."), Length(max=MAX_LENGTH, message=f"Use at most {MAX_LENGTH} characters.")],
+        validators=[
+            DataRequired("Enter a password."),
+            Length(max=MAX_LENGTH, message=f"Use at most {MAX_LENGTH} characters."),
+        ],
         render_kw=NEW_PASSWORD_ATTRS,
         description="At least 12 characters. A few words in a row are easy to remember and hard to guess.",
     )

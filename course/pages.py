@@ -1,4 +1,5 @@
 """Public pages: the front page, help now, the safety sheet, and the health check."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for

@@ -1,4 +1,5 @@
 """The page number of every paged list, read from the query string in one place."""
+
 from __future__ import annotations
 
 from flask import request

@@ -1,4 +1,5 @@
 """The request class: the form-parts limit holds for URL-encoded bodies as it does for multipart ones."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qsl
@@ -20,8 +21,9 @@ class LimitedFormDataParser(FormDataParser):
         except UnicodeDecodeError as error:  # no page of ours sends anything but UTF-8
             raise BadRequest() from error
         try:
-            items = parse_qsl(body, keep_blank_values=True, errors="werkzeug.url_quote",
-                              max_num_fields=self.max_form_parts)
+            items = parse_qsl(
+                body, keep_blank_values=True, errors="werkzeug.url_quote", max_num_fields=self.max_form_parts
+            )
         except ValueError as error:  # "Max number of fields exceeded"
             raise RequestEntityTooLarge() from error
         return stream, self.cls(items), self.cls()

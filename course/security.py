@@ -1,4 +1,5 @@
 """Response headers that every page carries: CSP, no sniffing, no framing, no caching of private pages."""
+
 from __future__ import annotations
 
 from flask import Flask, Response, request
@@ -49,10 +50,15 @@ def _refuse_malformed_input() -> None:
     takes a file, and a view would otherwise find a file where it expects text (a 500 before).
     """
     if request.files:
-        refuse(400, "This site does not take files. Go back, reload the page and send the form again; nothing was changed.")
+        refuse(
+            400, "This site does not take files. Go back, reload the page and send the form again; nothing was changed."
+        )
     for values in (request.args, request.form):
         if any("\x00" in value for _, value in values.items(multi=True)):
-            refuse(400, "What you sent contains a character this site cannot keep. Remove it and try again; nothing was changed.")
+            refuse(
+                400,
+                "What you sent contains a character this site cannot keep. Remove it and try again; nothing was changed.",
+            )
 
 
 def init_app(app: Flask) -> None:

@@ -7,6 +7,7 @@ Everything listens on 127.0.0.1. The certificate is made on the spot; the SECRET
 share is generated once and kept in the stack's folder (instance/stack/ by default), with nginx's
 config, pid file, logs and each node's own log. The browser tests use the same class as a fixture.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,9 +46,17 @@ class Stack:
     `ratelimit_storage`. `settings` adds environment settings for the nodes (e.g. QUICK_EXIT_URL).
     """
 
-    def __init__(self, folder: Path = DEFAULT_FOLDER, database_url: str = DEFAULT_DATABASE_URL,
-                 ratelimit_storage: str = DEFAULT_RATELIMIT_STORAGE, port: int = DEFAULT_PORT, nodes: int = 2,
-                 workers_per_node: int = 2, settings: dict[str, str] | None = None, fresh_database: bool = False):
+    def __init__(
+        self,
+        folder: Path = DEFAULT_FOLDER,
+        database_url: str = DEFAULT_DATABASE_URL,
+        ratelimit_storage: str = DEFAULT_RATELIMIT_STORAGE,
+        port: int = DEFAULT_PORT,
+        nodes: int = 2,
+        workers_per_node: int = 2,
+        settings: dict[str, str] | None = None,
+        fresh_database: bool = False,
+    ):
         if make_url(database_url).get_backend_name() != "postgresql":
             raise StackError(f"the stack runs on PostgreSQL, not {database_url}")
         self.folder, self.database_url, self.ratelimit_storage = Path(folder), database_url, ratelimit_storage
@@ -83,9 +92,12 @@ class Stack:
             self.certificate = make_certificate(self.folder / "tls")
             create_database(self.database_url, fresh=self.fresh_database)
             self.flask("db", "upgrade")
-            self.nodes = [GunicornServer("wsgi:app", self.node_env(), self.folder / f"node-{number}.log",
-                                         workers=self.workers_per_node)
-                          for number in range(1, self.node_count + 1)]
+            self.nodes = [
+                GunicornServer(
+                    "wsgi:app", self.node_env(), self.folder / f"node-{number}.log", workers=self.workers_per_node
+                )
+                for number in range(1, self.node_count + 1)
+            ]
             for node in self.nodes:  # the nodes boot side by side
                 node.launch(own_session=True)
             for node in self.nodes:
@@ -129,22 +141,33 @@ class Stack:
 
     def node_env(self) -> dict[str, str]:
         """The environment of every node, as the README's production section sets it."""
-        return {"APP_ENV": "production", "SECRET_KEY": self.secret_key(), "DATABASE_URL": self.database_url,
-                "RATELIMIT_STORAGE_URI": self.ratelimit_storage, "PROXY_COUNT": "1", **self.settings}
+        return {
+            "APP_ENV": "production",
+            "SECRET_KEY": self.secret_key(),
+            "DATABASE_URL": self.database_url,
+            "RATELIMIT_STORAGE_URI": self.ratelimit_storage,
+            "PROXY_COUNT": "1",
+            **self.settings,
+        }
 
     def flask(self, *args: str) -> str:
         """Run a `flask` command against the stack's database, as an operator would; returns its output."""
         env = {**os.environ, **self.node_env(), "DB_MIGRATIONS": "1"}
-        result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=PROJECT_ROOT,
-                                env=env, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
             raise StackError(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
         return result.stdout.strip()
 
     def admin_count(self) -> int:
         """How many admin accounts the stack's database has."""
-        from course.models import User
         from course.access import ADMIN
+        from course.models import User
 
         engine = create_engine(self.database_url)
         try:
@@ -156,13 +179,23 @@ class Stack:
     def _start_nginx(self) -> None:
         (self.folder / "temp").mkdir(exist_ok=True)
         config = self.folder / "nginx.conf"
-        config.write_text(Template(NGINX_TEMPLATE.read_text()).render(
-            folder=self.folder, host="127.0.0.1", port=self.port, certificate=self.certificate,
-            node_ports=[node.port for node in self.nodes]))
+        config.write_text(
+            Template(NGINX_TEMPLATE.read_text()).render(
+                folder=self.folder,
+                host="127.0.0.1",
+                port=self.port,
+                certificate=self.certificate,
+                node_ports=[node.port for node in self.nodes],
+            )
+        )
         error_log = self.folder / "nginx-error.log"
         with open(self.folder / "nginx-output.log", "wb") as output:
-            self.nginx = subprocess.Popen([NGINX, "-p", f"{self.folder}/", "-c", str(config), "-e", str(error_log)],
-                                          stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+            self.nginx = subprocess.Popen(
+                [NGINX, "-p", f"{self.folder}/", "-c", str(config), "-e", str(error_log)],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 20
         while True:
             try:
@@ -192,8 +225,9 @@ def create_database(url: str, fresh: bool = False) -> None:
         with engine.connect() as connection:
             if fresh:
                 connection.execute(text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
-            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                       {"name": target.database})
+            exists = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            )
             if not exists:
                 connection.execute(text(f"CREATE DATABASE {quoted}"))
     finally:
@@ -211,8 +245,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folder", type=Path, default=DEFAULT_FOLDER)
     parser.add_argument("--database-url", default=os.environ.get("STACK_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--redis-url", default=os.environ.get("STACK_REDIS_URL", DEFAULT_RATELIMIT_STORAGE))
-    parser.add_argument("--create-admin", metavar="USERNAME",
-                        help="only create an admin account in the stack's database and print its one-time password")
+    parser.add_argument(
+        "--create-admin",
+        metavar="USERNAME",
+        help="only create an admin account in the stack's database and print its one-time password",
+    )
     options = parser.parse_args(argv)
     try:
         stack = Stack(options.folder, options.database_url, options.redis_url, options.port)
@@ -226,15 +263,20 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop_on_signal)
     signal.signal(signal.SIGHUP, _stop_on_signal)
     try:
-        print(f"Starting nginx and {stack.node_count} app nodes (database {make_url(stack.database_url).database},"
-              f" rate limits in {stack.ratelimit_storage}) ...", flush=True)
+        print(
+            f"Starting nginx and {stack.node_count} app nodes (database {make_url(stack.database_url).database},"
+            f" rate limits in {stack.ratelimit_storage}) ...",
+            flush=True,
+        )
         stack.start()
         if stack.admin_count() == 0:
             print(stack.flask("users", "create", "--username", "admin", "--role", "admin"))
             print("Sign in as 'admin' with that password; you will be asked to choose a new one.")
         else:
-            print("Sign in with an admin account made before. Another: "
-                  ".venv/bin/python -m deploy.stack --create-admin NAME")
+            print(
+                "Sign in with an admin account made before. Another: "
+                ".venv/bin/python -m deploy.stack --create-admin NAME"
+            )
         print(f"\nThe stack is up: {stack.url}  (self-signed certificate: your browser will warn; curl -k)")
         print(f"Logs, config and the certificate: {stack.folder}. Ctrl-C stops everything.", flush=True)
         while stack.processes_alive():

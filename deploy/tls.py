@@ -1,4 +1,5 @@
 """A self-signed TLS certificate for 127.0.0.1 and localhost, made on the spot with openssl."""
+
 from __future__ import annotations
 
 import subprocess
@@ -23,9 +24,27 @@ def make_certificate(folder: Path, days: int = 30) -> Certificate:
     folder.mkdir(parents=True, exist_ok=True)
     certificate = Certificate(folder / "cert.pem", folder / "key.pem")
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", str(days),
-         "-keyout", str(certificate.key_file), "-out", str(certificate.cert_file),
-         "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
-        check=True, capture_output=True)
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-sha256",
+            "-days",
+            str(days),
+            "-keyout",
+            str(certificate.key_file),
+            "-out",
+            str(certificate.cert_file),
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ],
+        check=True,
+        capture_output=True,
+    )
     certificate.key_file.chmod(0o600)
     return certificate

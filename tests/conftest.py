@@ -1,4 +1,5 @@
 """Fixtures: a fresh app and database per test, a client that speaks CSRF, role-named users."""
+
 from __future__ import annotations
 
 import contextvars

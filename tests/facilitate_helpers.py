@@ -1,4 +1,5 @@
 """Helpers for the facilitator tests: learners and progress in bulk, graded attempts, DB snapshots."""
+
 from __future__ import annotations
 
 import itertools
@@ -8,8 +9,19 @@ from sqlalchemy import event, insert, select
 
 from course.content import Module
 from course.extensions import db
-from course.models import (PRETEST, QUIZ, Assignment, AttemptAnswer, AuditEvent, Cohort, CohortMember, LessonProgress,
-                           QuizAttempt, User, utcnow)
+from course.models import (
+    PRETEST,
+    QUIZ,
+    Assignment,
+    AttemptAnswer,
+    AuditEvent,
+    Cohort,
+    CohortMember,
+    LessonProgress,
+    QuizAttempt,
+    User,
+    utcnow,
+)
 from course.services import grading
 from course.services.passwords import hash_password
 
@@ -30,8 +42,10 @@ def password_hash() -> str:
 def bulk_learners(cohort: Cohort, count: int, **fields) -> list[int]:
     """Insert `count` learners as members of the cohort in two statements; their ids, in username order."""
     batch = next(_numbers)
-    rows = [{"username": f"bulk{batch}-{n:05d}", "role": "learner", "password_hash": password_hash(), **fields}
-            for n in range(count)]
+    rows = [
+        {"username": f"bulk{batch}-{n:05d}", "role": "learner", "password_hash": password_hash(), **fields}
+        for n in range(count)
+    ]
     db.session.execute(insert(User), rows)
     ids = list(db.session.scalars(select(User.id).where(User.username.like(f"bulk{batch}-%")).order_by(User.username)))
     db.session.execute(insert(CohortMember), [{"cohort_id": cohort.id, "learner_id": i} for i in ids])
@@ -43,15 +57,47 @@ def bulk_progress(learner_ids: list[int], module: Module) -> None:
     """For every learner: the module's first lesson done, a pre-test, and a quiz attempt (some passed)."""
     now = utcnow()
     lesson = module.lessons[0]
-    db.session.execute(insert(LessonProgress), [
-        {"learner_id": i, "module_id": module.id, "lesson_id": lesson.id, "content_version": module.version,
-         "first_viewed_at": now, "last_viewed_at": now, "completed_at": now, "seconds_spent": 60} for i in learner_ids])
+    db.session.execute(
+        insert(LessonProgress),
+        [
+            {
+                "learner_id": i,
+                "module_id": module.id,
+                "lesson_id": lesson.id,
+                "content_version": module.version,
+                "first_viewed_at": now,
+                "last_viewed_at": now,
+                "completed_at": now,
+                "seconds_spent": 60,
+            }
+            for i in learner_ids
+        ],
+    )
     attempts = []
     for n, i in enumerate(learner_ids):
-        attempts.append({"learner_id": i, "module_id": module.id, "kind": PRETEST, "content_version": module.version,
-                         "layout": [], "submitted_at": now, "score": float(20 + n % 40)})
-        attempts.append({"learner_id": i, "module_id": module.id, "kind": QUIZ, "content_version": module.version,
-                         "layout": [], "submitted_at": now, "score": float(50 + n % 50), "passed": 50 + n % 50 >= module.pass_mark})
+        attempts.append(
+            {
+                "learner_id": i,
+                "module_id": module.id,
+                "kind": PRETEST,
+                "content_version": module.version,
+                "layout": [],
+                "submitted_at": now,
+                "score": float(20 + n % 40),
+            }
+        )
+        attempts.append(
+            {
+                "learner_id": i,
+                "module_id": module.id,
+                "kind": QUIZ,
+                "content_version": module.version,
+                "layout": [],
+                "submitted_at": now,
+                "score": float(50 + n % 50),
+                "passed": 50 + n % 50 >= module.pass_mark,
+            }
+        )
     db.session.execute(insert(QuizAttempt), attempts)
     db.session.commit()
 
@@ -60,26 +106,53 @@ def complete_lessons(learner: User, module: Module, count: int | None = None) ->
     """Mark the module's first `count` lessons (all when None) complete."""
     now = utcnow()
     for lesson in module.lessons[:count]:
-        db.session.add(LessonProgress(learner_id=learner.id, module_id=module.id, lesson_id=lesson.id,
-                                      content_version=module.version, first_viewed_at=now, last_viewed_at=now,
-                                      completed_at=now))
+        db.session.add(
+            LessonProgress(
+                learner_id=learner.id,
+                module_id=module.id,
+                lesson_id=lesson.id,
+                content_version=module.version,
+                first_viewed_at=now,
+                last_viewed_at=now,
+                completed_at=now,
+            )
+        )
     db.session.commit()
 
 
-def add_attempt(learner: User, module: Module, kind: str = QUIZ, answers: dict[str, frozenset[str]] | None = None,
-                score: float | None = None, submitted: bool = True, when=None) -> QuizAttempt:
+def add_attempt(
+    learner: User,
+    module: Module,
+    kind: str = QUIZ,
+    answers: dict[str, frozenset[str]] | None = None,
+    score: float | None = None,
+    submitted: bool = True,
+    when=None,
+) -> QuizAttempt:
     """A committed attempt; with `answers` (question id → choice ids) each answer is graded and stored."""
     grades = {qid: grading.grade(module.question(qid), frozenset(choices)) for qid, choices in (answers or {}).items()}
     if score is None and grades and submitted:
         score = grading.score(list(grades.values()))
-    attempt = QuizAttempt(learner_id=learner.id, module_id=module.id, kind=kind, content_version=module.version,
-                          layout=[{"question": qid, "choices": []} for qid in (answers or {})], score=score,
-                          submitted_at=(when or utcnow()) if submitted else None,
-                          passed=(score >= module.pass_mark) if kind == QUIZ and score is not None else None)
+    attempt = QuizAttempt(
+        learner_id=learner.id,
+        module_id=module.id,
+        kind=kind,
+        content_version=module.version,
+        layout=[{"question": qid, "choices": []} for qid in (answers or {})],
+        score=score,
+        submitted_at=(when or utcnow()) if submitted else None,
+        passed=(score >= module.pass_mark) if kind == QUIZ and score is not None else None,
+    )
     for qid, grade in grades.items():
-        attempt.answers.append(AttemptAnswer(question_id=qid, choice_ids=",".join(sorted(answers[qid])),
-                                             correct=grade.correct, credit=grade.credit,
-                                             misconception_ids=",".join(grade.misconceptions)))
+        attempt.answers.append(
+            AttemptAnswer(
+                question_id=qid,
+                choice_ids=",".join(sorted(answers[qid])),
+                correct=grade.correct,
+                credit=grade.credit,
+                misconception_ids=",".join(grade.misconceptions),
+            )
+        )
     db.session.add(attempt)
     db.session.commit()
     return attempt
@@ -104,9 +177,13 @@ def snapshot() -> dict:
     """Every row a facilitator's POST could change: cohorts, memberships, assignments, audit events."""
     db.session.expire_all()
     tables = {"cohort": Cohort, "cohort_member": CohortMember, "assignment": Assignment, "audit_event": AuditEvent}
-    return {name: [tuple(getattr(row, c.key) for c in model.__table__.columns)
-                   for row in db.session.scalars(select(model).order_by(model.id))]
-            for name, model in tables.items()}
+    return {
+        name: [
+            tuple(getattr(row, c.key) for c in model.__table__.columns)
+            for row in db.session.scalars(select(model).order_by(model.id))
+        ]
+        for name, model in tables.items()
+    }
 
 
 class StatementCounter:

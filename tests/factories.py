@@ -1,4 +1,5 @@
 """Factories for test data: sensible defaults plus **overrides."""
+
 from __future__ import annotations
 
 import itertools
@@ -39,8 +40,9 @@ def make_cohort(facilitator: User | None = None, members: tuple[User, ...] = (),
 
 def attach_counselor(counselor: User, *, learner: User | None = None, cohort: Cohort | None = None) -> Caseload:
     """Put a learner, or a whole cohort, on a counselor's caseload."""
-    link = Caseload(counselor_id=counselor.id, learner_id=learner.id if learner else None,
-                    cohort_id=cohort.id if cohort else None)
+    link = Caseload(
+        counselor_id=counselor.id, learner_id=learner.id if learner else None, cohort_id=cohort.id if cohort else None
+    )
     db.session.add(link)
     db.session.commit()
     return link

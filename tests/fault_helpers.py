@@ -6,6 +6,7 @@ file named by FAULT_PAUSE_FLAG exists, a submit stops inside its transaction, af
 reached the database and just before the commit, writes the worker's pid next to the flag, and
 waits to be killed.
 """
+
 from __future__ import annotations
 
 import os
@@ -54,14 +55,19 @@ class LiveServer(GunicornServer):
 
     def __init__(self, database_url: str, secret_key: str, workdir: Path):
         self.pause_flag = workdir / "pause-submit"
-        env = {"DATABASE_URL": database_url, "SECRET_KEY": secret_key, "APP_ENV": "development",
-               "RATELIMIT_ENABLED": "0", "FAULT_PAUSE_FLAG": str(self.pause_flag)}
+        env = {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": secret_key,
+            "APP_ENV": "development",
+            "RATELIMIT_ENABLED": "0",
+            "FAULT_PAUSE_FLAG": str(self.pause_flag),
+        }
         super().__init__("tests.fault_helpers:app", env, workdir / "gunicorn.log", workers=2)
 
 
 # --- another process holding the write lock -------------------------------------------------------
 
-_LOCK_HOLDER = r'''
+_LOCK_HOLDER = r"""
 import sys, time
 url, attempt_id = sys.argv[1], int(sys.argv[2])
 if url.startswith("sqlite"):
@@ -78,7 +84,7 @@ sys.stdin.readline()  # hold the lock until told to let go (or until the test en
 conn.commit()
 conn.close()
 print("released", flush=True)
-'''
+"""
 
 
 class LockHolder:
@@ -87,8 +93,12 @@ class LockHolder:
 
     def __init__(self, database_url: str, attempt_id: int):
         self.released = False
-        self.process = subprocess.Popen([sys.executable, "-c", _LOCK_HOLDER, database_url, str(attempt_id)],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _LOCK_HOLDER, database_url, str(attempt_id)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         line = self.process.stdout.readline()
         if line.strip() != "locked":
             self.close()

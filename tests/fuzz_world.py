@@ -10,6 +10,7 @@ What a refused request may change (everything else must stay exactly as it was):
 - on a quiz submit refused as incomplete (422), the answers sent, which are kept as the draft
   ("nothing a learner did is ever lost").
 """
+
 from __future__ import annotations
 
 import io
@@ -44,8 +45,9 @@ class World:
 
     def __init__(self, app: Flask):
         self.app = app
-        self.endpoints = {(rule.rule, method): rule.endpoint
-                          for rule in app.url_map.iter_rules() for method in rule.methods}
+        self.endpoints = {
+            (rule.rule, method): rule.endpoint for rule in app.url_map.iter_rules() for method in rule.methods
+        }
         self.ids = self._seed()
         self.clients, self.cookies, self.tokens = {}, {}, {}
         for role in EVERYONE:
@@ -65,17 +67,24 @@ class World:
         people = {role: factories.make_user(role, username=username) for role, username in USERNAMES.items()}
         cohort = factories.make_cohort(people["facilitator"], members=(people["learner"],))
         link = factories.attach_counselor(people["counselor"], cohort=cohort)
-        assignment = Assignment(module_id=module.id, cohort_id=cohort.id, assigned_by_id=people["facilitator"].id,
-                                due_at=utcnow())
+        assignment = Assignment(
+            module_id=module.id, cohort_id=cohort.id, assigned_by_id=people["facilitator"].id, due_at=utcnow()
+        )
         db.session.add(assignment)
         db.session.commit()
         submitted = take(people["learner"], module, QUIZ, right=0)
         opened = attempts.start_attempt(people["learner"], module, QUIZ)
         db.session.commit()
         self.people = {role: user.username for role, user in people.items()}
-        return {**{role: user.id for role, user in people.items()}, "cohort": cohort.id, "join_code": cohort.join_code,
-                "caseload_link": link.id, "assignment": assignment.id, "submitted_attempt": submitted.id,
-                "open_attempt": opened.id}
+        return {
+            **{role: user.id for role, user in people.items()},
+            "cohort": cohort.id,
+            "join_code": cohort.join_code,
+            "caseload_link": link.id,
+            "assignment": assignment.id,
+            "submitted_attempt": submitted.id,
+            "open_attempt": opened.id,
+        }
 
     def _sign_in(self, role: str) -> None:
         """A client per role, signed in, with the CSRF token its pages carry (valid for the whole session)."""
@@ -95,14 +104,17 @@ class World:
             if table.name in IGNORED_TABLES:
                 continue
             columns = [c for c in table.columns if c.name not in IGNORED_COLUMNS.get(table.name, ())]
-            result[table.name] = [tuple(row) for row in
-                                  db.session.execute(select(*columns).order_by(*table.primary_key.columns))]
+            result[table.name] = [
+                tuple(row) for row in db.session.execute(select(*columns).order_by(*table.primary_key.columns))
+            ]
         db.session.rollback()
         return result
 
     def _all_rows(self) -> dict[str, list[dict]]:
-        rows = {table.name: [dict(row._mapping) for row in db.session.execute(select(table))]
-                for table in db.metadata.sorted_tables}
+        rows = {
+            table.name: [dict(row._mapping) for row in db.session.execute(select(table))]
+            for table in db.metadata.sorted_tables
+        }
         db.session.rollback()
         return rows
 
@@ -134,16 +146,23 @@ class World:
         client = self.clients[probe.role]
         client.set_cookie(self.app.config["SESSION_COOKIE_NAME"], self.cookies[probe.role])
         limiter.reset()
-        options = {"method": probe.method, "query_string": MultiDict(list(probe.query)),
-                   "headers": {"Accept": probe.accept}}
+        options = {
+            "method": probe.method,
+            "query_string": MultiDict(list(probe.query)),
+            "headers": {"Accept": probe.accept},
+        }
         if probe.raw_body is not None:
             options["data"] = f"csrf_token={self.tokens[probe.role]}&".encode() + probe.raw_body
             options["content_type"] = "application/x-www-form-urlencoded"
         elif probe.method == "POST":
             form = MultiDict([("csrf_token", self.tokens[probe.role])])
             for key, value in probe.form:
-                form.add(key, (io.BytesIO(value.content), value.filename, value.content_type)
-                         if isinstance(value, FilePart) else value)
+                form.add(
+                    key,
+                    (io.BytesIO(value.content), value.filename, value.content_type)
+                    if isinstance(value, FilePart)
+                    else value,
+                )
             options["data"] = form
             if probe.multipart:
                 options["content_type"] = "multipart/form-data"
@@ -155,8 +174,9 @@ class World:
         """No 5xx; a refused request changes nothing but what the module docstring allows."""
         self.errors.clear()
         response = self.send(probe)
-        assert response.status_code < 500, (f"{response.status_code} for {probe}\n"
-                                            f"URL {self.url(probe)}\n{self.errors.text()}")
+        assert response.status_code < 500, (
+            f"{response.status_code} for {probe}\nURL {self.url(probe)}\n{self.errors.text()}"
+        )
         after = self.fingerprint()
         if after == self.baseline:
             return
@@ -193,5 +213,9 @@ class _ErrorLog(logging.Handler):
         self.records.clear()
 
     def text(self) -> str:
-        return "\n".join(record.getMessage() + "\n" + "".join(traceback.format_exception(*record.exc_info))
-                         if record.exc_info else record.getMessage() for record in self.records)
+        return "\n".join(
+            record.getMessage() + "\n" + "".join(traceback.format_exception(*record.exc_info))
+            if record.exc_info
+            else record.getMessage()
+            for record in self.records
+        )

@@ -1,4 +1,5 @@
 """Helpers to answer quizzes in tests, right or wrong, as form data or as service arguments."""
+
 from __future__ import annotations
 
 from course.content import Module

@@ -1,7 +1,7 @@
 """Deny by default; roles per area; the object check and the scoped list agree."""
+
 import pytest
 from flask import Flask
-from sqlalchemy import select
 
 from course.access import PUBLIC, ROLES, can_view_learner, visible_learners
 from course.extensions import db
@@ -9,7 +9,15 @@ from course.models import CohortMember, utcnow
 
 from .factories import attach_counselor, make_cohort, make_user
 
-PUBLIC_ENDPOINTS = {"static", "pages.index", "pages.help_now", "pages.safety", "pages.health", "auth.login", "auth.join"}
+PUBLIC_ENDPOINTS = {
+    "static",
+    "pages.index",
+    "pages.help_now",
+    "pages.safety",
+    "pages.health",
+    "auth.login",
+    "auth.join",
+}
 
 
 def _rule(app: Flask, endpoint: str):
@@ -76,13 +84,24 @@ def world(app):
     fac_a, fac_b = make_user("facilitator"), make_user("facilitator")
     cohort_a = make_cohort(fac_a, members=(in_a, removed))
     cohort_b = make_cohort(fac_b, members=(in_b,))
-    db.session.execute(CohortMember.__table__.update().where(CohortMember.learner_id == removed.id).values(removed_at=utcnow()))
+    db.session.execute(
+        CohortMember.__table__.update().where(CohortMember.learner_id == removed.id).values(removed_at=utcnow())
+    )
     db.session.commit()
     counselor_a, counselor_b = make_user("counselor"), make_user("counselor")
     attach_counselor(counselor_a, cohort=cohort_a)
     attach_counselor(counselor_b, learner=in_b)
-    return dict(in_a=in_a, in_b=in_b, outside=outside, removed=removed, fac_a=fac_a, fac_b=fac_b,
-                counselor_a=counselor_a, counselor_b=counselor_b, admin=make_user("admin"))
+    return dict(
+        in_a=in_a,
+        in_b=in_b,
+        outside=outside,
+        removed=removed,
+        fac_a=fac_a,
+        fac_b=fac_b,
+        counselor_a=counselor_a,
+        counselor_b=counselor_b,
+        admin=make_user("admin"),
+    )
 
 
 EXPECTED_VISIBLE = {

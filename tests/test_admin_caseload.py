@@ -1,4 +1,5 @@
 """Admin: attach and detach counselors to cohorts or learners; access follows at the next request."""
+
 from html import unescape
 
 import pytest
@@ -15,8 +16,13 @@ from .factories import attach_counselor, make_cohort, make_user
 def setting(app):
     """A counselor, a cohort with a learner, a learner on their own, and an admin."""
     member, single = make_user("learner"), make_user("learner", username="single.learner")
-    return dict(counselor=make_user("counselor"), cohort=make_cohort(members=(member,), name="Tuesday group"),
-                member=member, single=single, admin=make_user("admin"))
+    return dict(
+        counselor=make_user("counselor"),
+        cohort=make_cohort(members=(member,), name="Tuesday group"),
+        member=member,
+        single=single,
+        admin=make_user("admin"),
+    )
 
 
 @pytest.fixture
@@ -34,8 +40,14 @@ def links() -> list[tuple]:
 
 
 def caseload_events() -> list[tuple]:
-    return [(e.action, e.actor_id, e.subject_id, e.detail) for e in db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action.in_((audit.CASELOAD_ADDED, audit.CASELOAD_REMOVED))).order_by(AuditEvent.id))]
+    return [
+        (e.action, e.actor_id, e.subject_id, e.detail)
+        for e in db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action.in_((audit.CASELOAD_ADDED, audit.CASELOAD_REMOVED)))
+            .order_by(AuditEvent.id)
+        )
+    ]
 
 
 def test_attaching_a_cohort_lets_the_counselor_see_its_members(admin_browser, new_browser, setting):
@@ -44,8 +56,9 @@ def test_attaching_a_cohort_lets_the_counselor_see_its_members(admin_browser, ne
     other.login(counselor.username)
     assert other.get(f"/counsel/learners/{setting['member'].id}").status_code == 404
 
-    response = admin_browser.post(f"{page_of(setting)}/caseload/cohorts", {"cohort": cohort.id},
-                                  form_page=page_of(setting), follow_redirects=True)
+    response = admin_browser.post(
+        f"{page_of(setting)}/caseload/cohorts", {"cohort": cohort.id}, form_page=page_of(setting), follow_redirects=True
+    )
 
     page = unescape(response.get_data(as_text=True))
     assert "The cohort “Tuesday group” is now on" in page
@@ -58,8 +71,12 @@ def test_attaching_a_cohort_lets_the_counselor_see_its_members(admin_browser, ne
 def test_attaching_a_learner_by_username(admin_browser, new_browser, setting):
     counselor, single, admin = setting["counselor"], setting["single"], setting["admin"]
 
-    response = admin_browser.post(f"{page_of(setting)}/caseload/learners", {"username": "  SINGLE.learner "},
-                                  form_page=page_of(setting), follow_redirects=True)
+    response = admin_browser.post(
+        f"{page_of(setting)}/caseload/learners",
+        {"username": "  SINGLE.learner "},
+        form_page=page_of(setting),
+        follow_redirects=True,
+    )
 
     assert "single.learner is now on" in unescape(response.get_data(as_text=True))
     assert links() == [(counselor.id, None, single.id, admin.id)]
@@ -70,12 +87,15 @@ def test_attaching_a_learner_by_username(admin_browser, new_browser, setting):
     assert counselor.username in my_data and "Added you to a caseload" in my_data
 
 
-@pytest.mark.parametrize("form, message", [
-    ({"username": ""}, "Enter the learner's username."),
-    ({"username": "nobody-here"}, "There is no learner with that username."),
-    ({"username": "STAFF"}, "There is no learner with that username."),
-    ({"username": "x" * 41}, "Use at most 40 characters."),
-])
+@pytest.mark.parametrize(
+    "form, message",
+    [
+        ({"username": ""}, "Enter the learner's username."),
+        ({"username": "nobody-here"}, "There is no learner with that username."),
+        ({"username": "STAFF"}, "There is no learner with that username."),
+        ({"username": "x" * 41}, "Use at most 40 characters."),
+    ],
+)
 def test_attaching_a_learner_refuses_bad_input_and_changes_nothing(admin_browser, setting, form, message):
     make_user("facilitator", username="staff")
     response = admin_browser.post(f"{page_of(setting)}/caseload/learners", form, form_page=page_of(setting))
@@ -90,10 +110,13 @@ def test_attaching_twice_is_refused(admin_browser, setting):
     attach_counselor(counselor, cohort=cohort)
     attach_counselor(counselor, learner=single)
     before = links()
-    response = admin_browser.post(f"{page_of(setting)}/caseload/cohorts", {"cohort": cohort.id}, form_page=page_of(setting))
+    response = admin_browser.post(
+        f"{page_of(setting)}/caseload/cohorts", {"cohort": cohort.id}, form_page=page_of(setting)
+    )
     assert response.status_code == 422 and "already on this caseload" in unescape(response.get_data(as_text=True))
-    response = admin_browser.post(f"{page_of(setting)}/caseload/learners", {"username": single.username},
-                                  form_page=page_of(setting))
+    response = admin_browser.post(
+        f"{page_of(setting)}/caseload/learners", {"username": single.username}, form_page=page_of(setting)
+    )
     assert response.status_code == 422 and "already on this caseload" in unescape(response.get_data(as_text=True))
     assert links() == before and caseload_events() == []
 
@@ -109,7 +132,9 @@ def test_archived_cohorts_are_not_offered(admin_browser, setting):
     archived = make_cohort(name="Old group", archived_at=utcnow())
     page = admin_browser.get(page_of(setting)).get_data(as_text=True)
     assert "Tuesday group" in page and "Old group" not in page
-    response = admin_browser.post(f"{page_of(setting)}/caseload/cohorts", {"cohort": archived.id}, form_page=page_of(setting))
+    response = admin_browser.post(
+        f"{page_of(setting)}/caseload/cohorts", {"cohort": archived.id}, form_page=page_of(setting)
+    )
     assert response.status_code == 422 and links() == []
 
 
@@ -118,9 +143,11 @@ def test_only_counselors_have_a_caseload(admin_browser, setting):
     page = admin_browser.get(f"/admin/users/{facilitator.id}").get_data(as_text=True)
     assert "Attach a cohort" not in page
     token_page = page_of(setting)
-    for url, data in ((f"/admin/users/{facilitator.id}/caseload/cohorts", {"cohort": setting["cohort"].id}),
-                      (f"/admin/users/{setting['single'].id}/caseload/learners", {"username": setting["member"].username}),
-                      ("/admin/users/999999/caseload/learners", {"username": setting["member"].username})):
+    for url, data in (
+        (f"/admin/users/{facilitator.id}/caseload/cohorts", {"cohort": setting["cohort"].id}),
+        (f"/admin/users/{setting['single'].id}/caseload/learners", {"username": setting["member"].username}),
+        ("/admin/users/999999/caseload/learners", {"username": setting["member"].username}),
+    ):
         assert admin_browser.post(url, data, form_page=token_page).status_code == 404
     assert links() == []
 
@@ -134,13 +161,17 @@ def test_detaching_takes_access_away_at_the_counselors_next_request(admin_browse
     device.login(counselor.username)
     assert device.get(f"/counsel/learners/{learner.id}").status_code == 200
 
-    response = admin_browser.post(f"{page_of(setting)}/caseload/{link.id}/detach", form_page=page_of(setting),
-                                  follow_redirects=True)
+    response = admin_browser.post(
+        f"{page_of(setting)}/caseload/{link.id}/detach", form_page=page_of(setting), follow_redirects=True
+    )
 
     assert "Detached." in response.get_data(as_text=True)
     assert links() == []
-    subject, detail = ((counselor.id, f"cohort {setting['cohort'].id}") if kind == "cohort"
-                       else (learner.id, f"learner; counselor {counselor.id}"))
+    subject, detail = (
+        (counselor.id, f"cohort {setting['cohort'].id}")
+        if kind == "cohort"
+        else (learner.id, f"learner; counselor {counselor.id}")
+    )
     assert caseload_events() == [(audit.CASELOAD_REMOVED, admin.id, subject, detail)]
     assert device.get(f"/counsel/learners/{learner.id}").status_code == 404
     assert learner.username not in device.get("/counsel/").get_data(as_text=True)
@@ -165,7 +196,9 @@ def test_the_counselor_page_lists_links_with_detach_buttons(admin_browser, setti
 
 
 @pytest.mark.parametrize("action, form", [("deactivate", {}), ("role", {"role": "facilitator"})])
-def test_deactivation_and_role_change_end_a_counselors_sessions_at_once(admin_browser, new_browser, setting, action, form):
+def test_deactivation_and_role_change_end_a_counselors_sessions_at_once(
+    admin_browser, new_browser, setting, action, form
+):
     counselor, member = setting["counselor"], setting["member"]
     attach_counselor(counselor, cohort=setting["cohort"])
     device = new_browser()
@@ -177,7 +210,9 @@ def test_deactivation_and_role_change_end_a_counselors_sessions_at_once(admin_br
     response = device.get(f"/counsel/learners/{member.id}")
     assert response.status_code == 302 and response.headers["Location"].startswith("/auth/login")
     action_name = audit.USER_DEACTIVATED if action == "deactivate" else audit.ROLE_CHANGED
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == action_name, AuditEvent.subject_id == counselor.id))
+    assert db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == action_name, AuditEvent.subject_id == counselor.id)
+    )
 
 
 def test_the_admin_never_sees_a_learning_record(admin_browser, setting):

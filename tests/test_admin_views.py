@@ -1,4 +1,5 @@
 """Admin: staff accounts, deactivation, roles, password resets; bad input changes nothing."""
+
 import re
 
 import pytest
@@ -21,8 +22,11 @@ def _one_time_password(page: str) -> str:
 
 
 def test_admin_creates_a_staff_account_with_a_one_time_password(signed_in_admin, new_browser):
-    response = signed_in_admin.post("/admin/users", {"username": "New-Counselor", "display_name": "Dana",
-                                                     "email": "", "role": "counselor"}, form_page="/admin/")
+    response = signed_in_admin.post(
+        "/admin/users",
+        {"username": "New-Counselor", "display_name": "Dana", "email": "", "role": "counselor"},
+        form_page="/admin/",
+    )
     assert response.status_code == 200
     password = _one_time_password(response.get_data(as_text=True))
     user = db.session.scalar(select(User).where(User.username == "new-counselor"))
@@ -34,14 +38,17 @@ def test_admin_creates_a_staff_account_with_a_one_time_password(signed_in_admin,
     assert event.subject_id == user.id and password not in event.detail
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"username": ""}, "Enter a username."),
-    ({"username": "z" * 41}, "at most 40"),
-    ({"role": "learner"}, "Not a valid choice"),
-    ({"role": "superuser"}, "Not a valid choice"),
-    ({"email": "not-an-email"}, "valid email"),
-    ({"username": "taken"}, "taken"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"username": ""}, "Enter a username."),
+        ({"username": "z" * 41}, "at most 40"),
+        ({"role": "learner"}, "Not a valid choice"),
+        ({"role": "superuser"}, "Not a valid choice"),
+        ({"email": "not-an-email"}, "valid email"),
+        ({"username": "taken"}, "taken"),
+    ],
+)
 def test_bad_staff_account_input_is_refused_and_creates_nothing(signed_in_admin, data, message):
     make_user("facilitator", username="taken")
     before = db.session.scalar(select(func.count()).select_from(User))
@@ -69,15 +76,24 @@ def test_change_role_and_its_refusals(signed_in_admin, admin, learner):
     assert db.session.get(User, staff.id).role == "counselor"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "role_changed"))
     assert event.detail == "facilitator -> counselor" and event.actor_id == admin.id
-    response = signed_in_admin.post(f"/admin/users/{learner.id}/role", {"role": "admin"},
-                                    form_page=f"/admin/users/{learner.id}", follow_redirects=True)
+    response = signed_in_admin.post(
+        f"/admin/users/{learner.id}/role",
+        {"role": "admin"},
+        form_page=f"/admin/users/{learner.id}",
+        follow_redirects=True,
+    )
     assert "cannot be turned into a staff account" in response.get_data(as_text=True)
     assert db.session.get(User, learner.id).role == "learner"
-    response = signed_in_admin.post(f"/admin/users/{admin.id}/role", {"role": "counselor"},
-                                    form_page=f"/admin/users/{admin.id}", follow_redirects=True)
+    response = signed_in_admin.post(
+        f"/admin/users/{admin.id}/role",
+        {"role": "counselor"},
+        form_page=f"/admin/users/{admin.id}",
+        follow_redirects=True,
+    )
     assert "cannot change your own role" in response.get_data(as_text=True)
-    response = signed_in_admin.post(f"/admin/users/{admin.id}/deactivate", form_page=f"/admin/users/{admin.id}",
-                                    follow_redirects=True)
+    response = signed_in_admin.post(
+        f"/admin/users/{admin.id}/deactivate", form_page=f"/admin/users/{admin.id}", follow_redirects=True
+    )
     assert "cannot deactivate your own account" in response.get_data(as_text=True)
     assert db.session.get(User, admin.id).active
 
@@ -92,8 +108,15 @@ def test_reset_password_gives_a_one_time_password_and_ends_sessions(signed_in_ad
     assert device.get("/learn/").headers["Location"] == "/auth/password"
 
 
-@pytest.mark.parametrize("url", ["/admin/users/999999/deactivate", "/admin/users/abc/deactivate",
-                                 "/admin/users/-1/role", "/admin/users/999999/reset-password"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/users/999999/deactivate",
+        "/admin/users/abc/deactivate",
+        "/admin/users/-1/role",
+        "/admin/users/999999/reset-password",
+    ],
+)
 def test_forged_ids_get_404_and_change_nothing(signed_in_admin, url):
     before = db.session.scalar(select(func.count()).select_from(AuditEvent))
     response = signed_in_admin.post(url, {"role": "admin"}, form_page="/admin/")

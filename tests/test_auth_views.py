@@ -1,4 +1,5 @@
 """Signing in and out, joining with a code, changing a password: every account flow."""
+
 from io import BytesIO
 
 import pytest
@@ -12,9 +13,15 @@ from .factories import PASSWORD, make_cohort, make_user
 FAILURE = "That username and password did not match"
 
 
-@pytest.mark.parametrize("role, home", [
-    ("learner", "/learn/"), ("facilitator", "/facilitate/"), ("counselor", "/counsel/"), ("admin", "/admin/"),
-])
+@pytest.mark.parametrize(
+    "role, home",
+    [
+        ("learner", "/learn/"),
+        ("facilitator", "/facilitate/"),
+        ("counselor", "/counsel/"),
+        ("admin", "/admin/"),
+    ],
+)
 def test_each_role_signs_in_to_its_home_page(browser, role, home):
     user = make_user(role)
     response = browser.login(user.username)
@@ -27,11 +34,14 @@ def test_username_is_not_case_sensitive(browser, learner):
     assert browser.login(learner.username.upper()).status_code == 302
 
 
-@pytest.mark.parametrize("username, password", [
-    ("nobody-here", PASSWORD),        # unknown user
-    ("USER", "wrong password entirely"),  # wrong password (USER replaced below)
-    ("INACTIVE", PASSWORD),           # deactivated account
-])
+@pytest.mark.parametrize(
+    "username, password",
+    [
+        ("nobody-here", PASSWORD),  # unknown user
+        ("USER", "wrong password entirely"),  # wrong password (USER replaced below)
+        ("INACTIVE", PASSWORD),  # deactivated account
+    ],
+)
 def test_every_failed_sign_in_gets_the_same_message(browser, username, password):
     make_user("learner", username="user")
     make_user("learner", username="inactive", active=False)
@@ -39,24 +49,35 @@ def test_every_failed_sign_in_gets_the_same_message(browser, username, password)
     assert response.status_code == 200
     assert FAILURE in response.get_data(as_text=True)
     assert browser.get("/learn/").status_code == 302
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "login_failed")) == 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "login_failed")) == 1
+    )
 
 
 def test_sign_in_goes_to_a_local_next_page_but_never_off_site(browser, learner):
-    assert browser.post("/auth/login?next=/auth/password", {"username": learner.username, "password": PASSWORD},
-                        form_page="/auth/login").headers["Location"] == "/auth/password"
+    assert (
+        browser.post(
+            "/auth/login?next=/auth/password",
+            {"username": learner.username, "password": PASSWORD},
+            form_page="/auth/login",
+        ).headers["Location"]
+        == "/auth/password"
+    )
     browser.logout()
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "/%0D%0ASet-Cookie:%20x=1"):
-        response = browser.post(f"/auth/login?next={target}", {"username": learner.username, "password": PASSWORD},
-                                form_page="/auth/login")
+        response = browser.post(
+            f"/auth/login?next={target}", {"username": learner.username, "password": PASSWORD}, form_page="/auth/login"
+        )
         assert response.headers["Location"] == "/learn/"
         browser.logout()
 
 
 def test_a_file_sent_in_the_sign_in_form_is_refused_with_a_message(browser, learner):
     token = browser.token("/auth/login")
-    response = browser.client.post("/auth/login", data={"csrf_token": token, "password": PASSWORD,
-                                                        "username": (BytesIO(learner.username.encode()), "name.txt")})
+    response = browser.client.post(
+        "/auth/login",
+        data={"csrf_token": token, "password": PASSWORD, "username": (BytesIO(learner.username.encode()), "name.txt")},
+    )
     assert response.status_code == 400  # was a 500
     assert "This site does not take files" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(UserSession)) == 0
@@ -91,9 +112,15 @@ def test_sign_out_is_post_only(browser, learner):
 
 def test_join_with_a_code_creates_a_learner_in_that_cohort(browser):
     cohort = make_cohort()
-    response = browser.post("/auth/join", {"code": cohort.join_code.lower(), "username": " New.Person ",
-                                           "password": "a sunny walk by the river",
-                                           "confirm": "a sunny walk by the river"})
+    response = browser.post(
+        "/auth/join",
+        {
+            "code": cohort.join_code.lower(),
+            "username": " New.Person ",
+            "password": "a sunny walk by the river",
+            "confirm": "a sunny walk by the river",
+        },
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/learn/"
     user = db.session.scalar(select(User).where(User.username == "new.person"))
     assert user.role == "learner" and user.email is None
@@ -107,24 +134,32 @@ def test_the_join_link_fills_in_the_code(browser):
     assert f'value="{cohort.join_code}"' in page
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"code": "AAAA-BBBB-CCCC"}, "join code is not valid"),
-    ({"code": ""}, "Enter the join code"),
-    ({"username": "x"}, "3–40 letters"),
-    ({"username": "bad name!"}, "3–40 letters"),
-    ({"username": "taken-name"}, "taken"),
-    ({"username": "y" * 41}, "at most 40"),
-    ({"password": "short", "confirm": "short"}, "at least 12"),
-    ({"password": "password123456", "confirm": "password123456"}, "too common"),
-    ({"confirm": "something else entirely"}, "do not match"),
-    ({"password": "z" * 129, "confirm": "z" * 129}, "at most 128"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"code": "AAAA-BBBB-CCCC"}, "join code is not valid"),
+        ({"code": ""}, "Enter the join code"),
+        ({"username": "x"}, "3–40 letters"),
+        ({"username": "bad name!"}, "3–40 letters"),
+        ({"username": "taken-name"}, "taken"),
+        ({"username": "y" * 41}, "at most 40"),
+        ({"password": "short", "confirm": "short"}, "at least 12"),
+        ({"password": "password123456", "confirm": "password123456"}, "too common"),
+        ({"confirm": "something else entirely"}, "do not match"),
+        ({"password": "z" * 129, "confirm": "z" * 129}, "at most 128"),
+    ],
+)
 def test_join_refuses_bad_input_with_a_clear_message_and_creates_nothing(browser, change, message):
     cohort = make_cohort()
     make_user("learner", username="taken-name")
     users_before = db.session.scalar(select(func.count()).select_from(User))
-    data = {"code": cohort.join_code, "username": "fresh-name", "password": "a sunny walk by the river",
-            "confirm": "a sunny walk by the river", **change}
+    data = {
+        "code": cohort.join_code,
+        "username": "fresh-name",
+        "password": "a sunny walk by the river",
+        "confirm": "a sunny walk by the river",
+        **change,
+    }
     response = browser.post("/auth/join", data)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
@@ -135,15 +170,28 @@ def test_an_archived_cohort_or_switched_off_code_cannot_be_joined(browser):
     from course.models import utcnow
 
     archived = make_cohort(archived_at=utcnow())
-    response = browser.post("/auth/join", {"code": archived.join_code, "username": "someone-new",
-                                           "password": "a sunny walk by the river", "confirm": "a sunny walk by the river"})
+    response = browser.post(
+        "/auth/join",
+        {
+            "code": archived.join_code,
+            "username": "someone-new",
+            "password": "a sunny walk by the river",
+            "confirm": "a sunny walk by the river",
+        },
+    )
     assert "join code is not valid" in response.get_data(as_text=True)
 
 
 def test_change_password_needs_the_current_one(browser, learner):
     browser.login(learner.username)
-    response = browser.post("/auth/password", {"current": "not my password at all", "password": "a brand new passphrase",
-                                               "confirm": "a brand new passphrase"})
+    response = browser.post(
+        "/auth/password",
+        {
+            "current": "not my password at all",
+            "password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    )
     assert "current password is not right" in response.get_data(as_text=True)
     browser.logout()
     assert browser.login(learner.username).status_code == 302
@@ -153,10 +201,12 @@ def test_change_password_ends_every_other_session(app, browser, new_browser, lea
     other_device = new_browser()
     other_device.login(learner.username)
     browser.login(learner.username)
-    response = browser.post("/auth/password", {"current": PASSWORD, "password": "a brand new passphrase",
-                                               "confirm": "a brand new passphrase"})
+    response = browser.post(
+        "/auth/password",
+        {"current": PASSWORD, "password": "a brand new passphrase", "confirm": "a brand new passphrase"},
+    )
     assert response.status_code == 302
-    assert browser.get("/learn/").status_code == 200       # this browser got a fresh session
+    assert browser.get("/learn/").status_code == 200  # this browser got a fresh session
     assert other_device.get("/learn/").status_code == 302  # the other one is signed out
     browser.logout()
     assert browser.login(learner.username).status_code == 200  # the old password no longer works
@@ -168,8 +218,9 @@ def test_a_one_time_password_must_be_changed_before_anything_else(browser):
     browser.login(user.username)
     response = browser.get("/counsel/")
     assert response.status_code == 302 and response.headers["Location"] == "/auth/password"
-    browser.post("/auth/password", {"current": PASSWORD, "password": "my own new passphrase",
-                                    "confirm": "my own new passphrase"})
+    browser.post(
+        "/auth/password", {"current": PASSWORD, "password": "my own new passphrase", "confirm": "my own new passphrase"}
+    )
     assert browser.get("/counsel/").status_code == 200
 
 
@@ -178,20 +229,25 @@ def test_signing_in_audits_success_and_failure_without_secrets(browser, learner)
     browser.login(learner.username)
     events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     assert [(e.action, e.subject_id, e.outcome) for e in events] == [
-        ("login_failed", learner.id, "denied"), ("login", learner.id, "ok")]
+        ("login_failed", learner.id, "denied"),
+        ("login", learner.id, "ok"),
+    ]
     for event in events:
         assert "password" not in event.detail and event.occurred_at.utcoffset().total_seconds() == 0
 
 
-@pytest.mark.parametrize("data, message", [
-    ({}, "Enter your username."),
-    ({"username": "someone"}, "Enter your password."),
-    ({"password": "x" * 20}, "Enter your username."),
-    ({"username": "u" * 41, "password": "x" * 20}, "Field cannot be longer than 40 characters."),
-    ({"username": "someone", "password": "x" * 129}, "Field cannot be longer than 128 characters."),
-    ({"username": ["a", "b"], "password": "x" * 20}, FAILURE),
-    ({"username": "\xff\u202e", "password": "x" * 20}, FAILURE),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({}, "Enter your username."),
+        ({"username": "someone"}, "Enter your password."),
+        ({"password": "x" * 20}, "Enter your username."),
+        ({"username": "u" * 41, "password": "x" * 20}, "Field cannot be longer than 40 characters."),
+        ({"username": "someone", "password": "x" * 129}, "Field cannot be longer than 128 characters."),
+        ({"username": ["a", "b"], "password": "x" * 20}, FAILURE),
+        ({"username": "\xff\u202e", "password": "x" * 20}, FAILURE),
+    ],
+)
 def test_bad_sign_in_input_gets_a_clear_message_and_changes_nothing(browser, data, message):
     response = browser.post("/auth/login", data)
     assert response.status_code == 200

@@ -1,11 +1,12 @@
 """The flask commands: users create, setup-dev."""
+
 import pytest
 from sqlalchemy import func, select
 
-from . import conftest
-
 from course.extensions import db
 from course.models import Caseload, Cohort, CohortMember, User
+
+from . import conftest
 
 
 def test_users_create_makes_an_account_with_a_one_time_password(runner, browser):
@@ -40,10 +41,15 @@ def test_setup_dev_creates_demo_accounts_once_and_prints_them(empty_database, br
     runner = empty_database.test_cli_runner()
     result = runner.invoke(args=["setup-dev"])
     assert result.exit_code == 0, result.output
-    lines = [line.split() for line in result.output.splitlines() if line.startswith(("admin", "facil", "couns", "learn"))]
+    lines = [
+        line.split() for line in result.output.splitlines() if line.startswith(("admin", "facil", "couns", "learn"))
+    ]
     assert sorted(role for role, _, _ in lines) == ["admin", "counselor", "facilitator", "learner", "learner"]
     cohort = db.session.scalar(select(Cohort))
-    assert db.session.scalar(select(func.count()).select_from(CohortMember).where(CohortMember.cohort_id == cohort.id)) == 2
+    assert (
+        db.session.scalar(select(func.count()).select_from(CohortMember).where(CohortMember.cohort_id == cohort.id))
+        == 2
+    )
     assert db.session.scalar(select(Caseload.cohort_id)) == cohort.id
     homes = {"admin": "/admin/", "facilitator": "/facilitate/", "counselor": "/counsel/", "learner": "/learn/"}
     for role, username, password in lines:

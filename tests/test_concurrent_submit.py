@@ -2,6 +2,7 @@
 
 Runs on SQLite (a file in WAL mode) by default and on PostgreSQL when TEST_DATABASE_URL is set.
 """
+
 import threading
 
 import pytest

@@ -1,4 +1,5 @@
 """Configuration: safe defaults locally, refusal to start unsafely in production."""
+
 import secrets
 
 import pytest
@@ -10,12 +11,16 @@ RANDOM_SECRET = secrets.token_hex(32)
 
 
 def production(**overrides):
-    return type("Production", (Config,), {"APP_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                                          "SECRET_KEY": RANDOM_SECRET, **overrides})
+    return type(
+        "Production",
+        (Config,),
+        {"APP_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": RANDOM_SECRET, **overrides},
+    )
 
 
-@pytest.mark.parametrize("secret", [DEFAULT_SECRET_KEY, "", "short-secret", "a" * 32, "x" * 40, "abcd" * 8,
-                                    "password" * 4])
+@pytest.mark.parametrize(
+    "secret", [DEFAULT_SECRET_KEY, "", "short-secret", "a" * 32, "x" * 40, "abcd" * 8, "password" * 4]
+)
 def test_production_refuses_a_default_or_weak_secret(secret):
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app(production(SECRET_KEY=secret))
@@ -49,7 +54,7 @@ def test_production_accepts_a_random_secret(secret):
 
 @pytest.mark.parametrize("app_env", ["Production", "PRODUCTION", " production "])
 def test_app_env_is_read_case_insensitively(app_env):
-    """"Production" must not quietly mean "not production" and skip every production guard."""
+    """ "Production" must not quietly mean "not production" and skip every production guard."""
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app(production(APP_ENV=app_env, SECRET_KEY="short-secret"))
     assert create_app(production(APP_ENV=app_env)).config["APP_ENV"] == "production"
@@ -61,13 +66,16 @@ def test_an_unknown_app_env_is_refused(app_env):
         create_app(production(APP_ENV=app_env))
 
 
-@pytest.mark.parametrize(("settings", "workers", "refused"), [
-    ({"APP_ENV": "production", "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}, 4, True),
-    ({"APP_ENV": "production", "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}, 1, False),
-    ({"APP_ENV": "production", "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "redis://r:6379/0"}, 4, False),
-    ({"APP_ENV": "production", "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://"}, 4, False),
-    ({"APP_ENV": "development", "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}, 4, False),
-])
+@pytest.mark.parametrize(
+    ("settings", "workers", "refused"),
+    [
+        ({"APP_ENV": "production", "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}, 4, True),
+        ({"APP_ENV": "production", "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}, 1, False),
+        ({"APP_ENV": "production", "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "redis://r:6379/0"}, 4, False),
+        ({"APP_ENV": "production", "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://"}, 4, False),
+        ({"APP_ENV": "development", "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}, 4, False),
+    ],
+)
 def test_a_production_server_refuses_per_worker_login_limits(settings, workers, refused):
     if refused:
         with pytest.raises(ConfigError, match="memory:// with 4 workers"):

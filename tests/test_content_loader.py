@@ -1,4 +1,5 @@
 """The loader: a small good tree becomes the expected immutable Course."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -44,7 +45,9 @@ def test_module_metadata(course):
 
 
 def test_always_open_and_revisits_are_read(tree):
-    (tree / "02-second" / "module.yaml").write_text((tree / "02-second" / "module.yaml").read_text() + "always_open: true\n")
+    (tree / "02-second" / "module.yaml").write_text(
+        (tree / "02-second" / "module.yaml").read_text() + "always_open: true\n"
+    )
     quiz = tree / "02-second" / "quiz.yaml"
     quiz.write_text(quiz.read_text().replace("  - id: sm-urine\n", "  - id: sm-urine\n    revisits: fm-hours\n", 1))
     course = load_course(tree)
@@ -82,7 +85,7 @@ def test_lesson_html_is_rendered_once(course):
 
 
 def test_markdown_escapes_raw_html_and_renders_tables():
-    html = render_markdown('<script>alert(1)</script>\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n')
+    html = render_markdown("<script>alert(1)</script>\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<table>" in html and "<td>1</td>" in html
 
@@ -182,5 +185,5 @@ def test_init_app_refuses_broken_content_naming_file_and_field(tree):
     app.config["CONTENT_DIR"] = str(tree)
     with pytest.raises(ContentError) as caught:
         init_app(app)
-    assert "02-second/quiz.yaml: questions[1].id: duplicate question id \"fm-nap\"" in str(caught.value)
+    assert '02-second/quiz.yaml: questions[1].id: duplicate question id "fm-nap"' in str(caught.value)
     assert "course" not in app.extensions

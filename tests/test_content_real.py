@@ -1,4 +1,5 @@
 """The real course in modules/ passes the whole content check."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,9 +11,15 @@ from course.content import check_course, load_course
 MODULES = Path(__file__).resolve().parent.parent / "modules"
 # The corrections shared/CONTENT.md requires, as ids in modules/misconceptions.yaml.
 CORRECTIONS = {
-    "opioids-block-dopamine", "opium-from-seeds", "naltrexone-relieves-withdrawal",
-    "detox-tapers-heroin", "detox-is-treatment", "tolerance-causes-withdrawal",
-    "addicted-after-one-use", "prescriptions-drive-crisis", "medication-swaps-addiction",
+    "opioids-block-dopamine",
+    "opium-from-seeds",
+    "naltrexone-relieves-withdrawal",
+    "detox-tapers-heroin",
+    "detox-is-treatment",
+    "tolerance-causes-withdrawal",
+    "addicted-after-one-use",
+    "prescriptions-drive-crisis",
+    "medication-swaps-addiction",
 }
 
 
@@ -28,7 +35,12 @@ def test_the_real_content_has_no_errors(report):
 def test_all_five_modules_load():
     course = load_course(MODULES)
     assert [m.id for m in course.modules] == [
-        "reward-system", "tolerance-dependence", "treatment-pathways", "overdose-safety", "recovery"]
+        "reward-system",
+        "tolerance-dependence",
+        "treatment-pathways",
+        "overdose-safety",
+        "recovery",
+    ]
     assert all(m.lessons and len(m.quiz) >= 10 and len(m.pretest) >= 5 for m in course.modules)
 
 
@@ -46,7 +58,8 @@ def test_exactly_the_required_corrections_are_marked():
 def test_every_correction_is_taught_and_tested():
     course = load_course(MODULES)
     taught = {m for module in course.modules for lesson in module.lessons for m in lesson.corrects}
-    tagged = {c.misconception for module in course.modules for q in module.quiz.questions
-              for c in q.choices if not c.correct}
+    tagged = {
+        c.misconception for module in course.modules for q in module.quiz.questions for c in q.choices if not c.correct
+    }
     assert CORRECTIONS - taught == set()
     assert CORRECTIONS - tagged == set()

@@ -1,4 +1,5 @@
 """A counselor sees nothing outside their caseload, on every counselor route; refusals are audited."""
+
 import re
 
 import pytest
@@ -31,8 +32,9 @@ def world(app):
     cohort_a = make_cohort(members=(people["in_a"], people["removed"]))
     cohort_b = make_cohort(members=(people["in_b"],))
     make_cohort(members=(people["outside"],))
-    db.session.execute(update(CohortMember).where(CohortMember.learner_id == people["removed"].id)
-                       .values(removed_at=utcnow()))
+    db.session.execute(
+        update(CohortMember).where(CohortMember.learner_id == people["removed"].id).values(removed_at=utcnow())
+    )
     db.session.commit()
     people["counselor_a"], people["counselor_b"] = make_user("counselor"), make_user("counselor")
     attach_counselor(people["counselor_a"], cohort=cohort_a)
@@ -68,8 +70,12 @@ def test_a_counselor_sees_their_caseload_and_gets_404_for_anyone_else(browser, w
         if expected == 200:
             assert learner.username in response.get_data(as_text=True)
 
-    seen = db.session.scalars(select(AuditEvent).where(AuditEvent.actor_id == world[counselor].id,
-                                                       AuditEvent.action.in_((audit.RECORD_VIEWED, audit.ACCESS_DENIED)))).all()
+    seen = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.actor_id == world[counselor].id,
+            AuditEvent.action.in_((audit.RECORD_VIEWED, audit.ACCESS_DENIED)),
+        )
+    ).all()
     viewed = {e.subject_id for e in seen if e.action == audit.RECORD_VIEWED}
     denied = {e.subject_id for e in seen if e.action == audit.ACCESS_DENIED}
     assert viewed == {world[n].id for n in VISIBLE[counselor]}
@@ -87,8 +93,9 @@ def test_unknown_ids_and_staff_ids_are_404_like_a_learner_off_the_caseload(brows
         response = browser.get(LEARNER_ROUTES[route](account_id, world["attempts"]["in_a"]))
         assert response.status_code == 404, account_id
         assert _strip_tokens(response.get_data(as_text=True)) == _strip_tokens(outside.get_data(as_text=True))
-    denied = db.session.execute(select(AuditEvent.subject_id, AuditEvent.detail)
-                                .where(AuditEvent.action == audit.ACCESS_DENIED)).all()
+    denied = db.session.execute(
+        select(AuditEvent.subject_id, AuditEvent.detail).where(AuditEvent.action == audit.ACCESS_DENIED)
+    ).all()
     assert {subject for subject, _ in denied} == {None, world["outside"].id, *(s.id for s in staff)}
     # An id nobody has is named in the detail only, never as the subject (see test_record_ids.py).
     unknown = {detail.rsplit(" ", 1)[1] for subject, detail in denied if subject is None}
@@ -109,8 +116,9 @@ def test_the_caseload_list_shows_exactly_the_counselors_learners(browser, world,
 def test_other_roles_get_403_on_every_counselor_route(browser, world, role):
     user = world["in_a"] if role == "learner" else make_user(role)
     browser.login(user.username)
-    urls = [LIST_ROUTES["counsel.home"]] + [make(world["in_a"].id, world["attempts"]["in_a"])
-                                            for make in LEARNER_ROUTES.values()]
+    urls = [LIST_ROUTES["counsel.home"]] + [
+        make(world["in_a"].id, world["attempts"]["in_a"]) for make in LEARNER_ROUTES.values()
+    ]
     for url in urls:
         assert browser.get(url).status_code == 403, (role, url)
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == audit.RECORD_VIEWED)) is None
@@ -123,4 +131,6 @@ def test_a_learner_removed_from_the_cohort_disappears_at_the_next_request(browse
     db.session.execute(update(CohortMember).where(CohortMember.learner_id == learner.id).values(removed_at=utcnow()))
     db.session.commit()
     assert browser.get(f"/counsel/learners/{learner.id}").status_code == 404
-    assert str(learner.id) not in re.findall(r'href="/counsel/learners/(\d+)"', browser.get("/counsel/").get_data(as_text=True))
+    assert str(learner.id) not in re.findall(
+        r'href="/counsel/learners/(\d+)"', browser.get("/counsel/").get_data(as_text=True)
+    )

@@ -1,4 +1,5 @@
 """The counselor's caseload list: numbers per learner, filters, paging, and a constant query count."""
+
 import re
 from datetime import timedelta
 from html import unescape
@@ -18,15 +19,24 @@ ROW = re.compile(r'<tr>\s*<th scope="row"><a href="/counsel/learners/(\d+)">([^<
 
 def rows(page: str) -> dict[str, list[str]]:
     """Learner name → the text of the other cells in the caseload table."""
-    return {unescape(name): [unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td>(.*?)</td>", cells, re.S)]
-            for _, name, cells in ROW.findall(page)}
+    return {
+        unescape(name): [
+            unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td>(.*?)</td>", cells, re.S)
+        ]
+        for _, name, cells in ROW.findall(page)
+    }
 
 
 def set_last_active(user: User, days_ago: float | None, created_days_ago: float = 0) -> None:
     now = utcnow()
-    db.session.execute(update(User).where(User.id == user.id).values(
-        last_active_at=None if days_ago is None else now - timedelta(days=days_ago),
-        created_at=now - timedelta(days=created_days_ago)))
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(
+            last_active_at=None if days_ago is None else now - timedelta(days=days_ago),
+            created_at=now - timedelta(days=created_days_ago),
+        )
+    )
     db.session.commit()
 
 
@@ -95,13 +105,19 @@ def test_behind_shows_only_learners_with_overdue_work(browser, course):
     assert "1 learner match these filters" in caseload_page(browser, counselor, "?behind=y")
 
 
-@pytest.mark.parametrize("days, expected", [
-    (7, {"ten", "twenty", "forty", "never-old"}),
-    (14, {"twenty", "forty", "never-old"}),
-    (30, {"forty", "never-old"}),
-])
+@pytest.mark.parametrize(
+    "days, expected",
+    [
+        (7, {"ten", "twenty", "forty", "never-old"}),
+        (14, {"twenty", "forty", "never-old"}),
+        (30, {"forty", "never-old"}),
+    ],
+)
 def test_inactive_for_n_days(browser, days, expected):
-    people = {name: make_user("learner", username=name) for name in ("three", "ten", "twenty", "forty", "never-old", "never-new")}
+    people = {
+        name: make_user("learner", username=name)
+        for name in ("three", "ten", "twenty", "forty", "never-old", "never-new")
+    }
     counselor, _ = counselor_with_cohort(*people.values())
     for name, ago in (("three", 3), ("ten", 10), ("twenty", 20), ("forty", 40)):
         set_last_active(people[name], ago, created_days_ago=100)

@@ -1,6 +1,7 @@
 """A learner's record as their counselor sees it: lessons, attempts, reviews, gain, myths, timeline; and its audit."""
+
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -26,8 +27,10 @@ def table_rows(page: str, caption_id: str) -> list[list[str]]:
     """The body rows of the table with this caption id, as lists of cell texts."""
     table = re.search(rf'<caption id="{caption_id}">.*?</caption>(.*?)</table>', page, re.S).group(1)
     body = re.search(r"<tbody>(.*?)</tbody>", table, re.S).group(1)
-    return [[text(cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
-            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    return [
+        [text(cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
 
 
 def events(action: str) -> list[AuditEvent]:
@@ -71,8 +74,11 @@ def test_the_record_lists_every_attempt_with_scores_results_and_review_links(cou
 
     before = round(story["pretest"].score)
     assert [(row[0], row[2], row[4], row[5]) for row in listed] == [
-        ("1", "Pre-test", f"{before}%", "Before the lessons"), ("2", "Quiz", "0%", "Not passed"),
-        ("3", "Quiz", "100%", "Passed"), ("4", "Pre-test", "none", "Skipped")]
+        ("1", "Pre-test", f"{before}%", "Before the lessons"),
+        ("2", "Quiz", "0%", "Not passed"),
+        ("3", "Quiz", "100%", "Passed"),
+        ("4", "Pre-test", "none", "Skipped"),
+    ]
     for key in ("pretest", "failed", "passed"):
         assert f'href="/counsel/learners/{learner.id}/attempts/{story[key].id}"' in page
     assert listed[3][6] == "None to review"
@@ -83,7 +89,13 @@ def test_the_record_shows_knowledge_gain_from_pre_test_to_best_quiz(counselor_br
     module = story["module"]
     before = round(story["pretest"].score)
     by_module = {row[0]: row[1:] for row in table_rows(page, "modules-caption")}
-    assert by_module[module.title] == [f"2 of {len(module.lessons)}", "2", f"{before}%", "100%", f"+{100 - before} points"]
+    assert by_module[module.title] == [
+        f"2 of {len(module.lessons)}",
+        "2",
+        f"{before}%",
+        "100%",
+        f"+{100 - before} points",
+    ]
     assert by_module[get_course().modules[1].title][-1] == "no comparison yet"
 
 
@@ -91,7 +103,7 @@ def test_the_timeline_is_an_accessible_svg_with_the_same_numbers_in_text(counsel
     page = counselor_browser.get(f"/counsel/learners/{story['learner'].id}").get_data(as_text=True)
     svg = re.search(r"<svg[^>]*>.*?</svg>", page, re.S).group(0)
     assert 'role="img"' in svg and 'aria-labelledby="timeline-title timeline-desc"' in svg
-    assert "<title id=\"timeline-title\">" in svg
+    assert '<title id="timeline-title">' in svg
     desc = unescape(re.search(r'<desc id="timeline-desc">(.*?)</desc>', svg, re.S).group(1))
     before = round(story["pretest"].score)
     assert "Attempt 1, " in desc and f": {before}%." in desc
@@ -101,12 +113,20 @@ def test_the_timeline_is_an_accessible_svg_with_the_same_numbers_in_text(counsel
 
 
 def test_timeline_geometry_puts_points_in_order_and_scales_scores():
-    when = datetime(2025, 3, 1, tzinfo=timezone.utc)
+    when = datetime(2025, 3, 1, tzinfo=UTC)
     Row = type("Row", (), {})
     items = []
-    for number, (kind, score, passed) in enumerate([(PRETEST, 20.0, None), (QUIZ, 50.0, False), (QUIZ, 100.0, True)], 1):
+    for number, (kind, score, passed) in enumerate(
+        [(PRETEST, 20.0, None), (QUIZ, 50.0, False), (QUIZ, 100.0, True)], 1
+    ):
         row = Row()
-        row.number, row.kind, row.score, row.passed, row.submitted_at = number, kind, score, passed, when + timedelta(days=number)
+        row.number, row.kind, row.score, row.passed, row.submitted_at = (
+            number,
+            kind,
+            score,
+            passed,
+            when + timedelta(days=number),
+        )
         items.append(row)
     chart = timeline_chart(items)
     xs = [p.x for p in chart.points]
@@ -127,7 +147,9 @@ def test_an_attempt_review_shows_each_answer_the_right_one_and_the_myth_picked(c
     shown = [first.choice(choice_id) for choice_id in failed.layout[0]["choices"]]  # the order they saw
     right = "; ".join(c.text for c in shown if c.correct)
     assert unescape(f"Right answer:</strong> {right}") in unescape(page)
-    first_wrong = [next(c for c in module.question(item["question"]).choices if not c.correct) for item in failed.layout]
+    first_wrong = [
+        next(c for c in module.question(item["question"]).choices if not c.correct) for item in failed.layout
+    ]
     myths = {course.misconception(c.misconception) for c in first_wrong if c.misconception}
     assert myths, "the fixture's wrong answers should reveal at least one myth"
     for myth in myths:
@@ -142,7 +164,8 @@ def test_looks_at_the_record_and_at_a_review_are_audited_without_answers(counsel
     views = events(audit.RECORD_VIEWED)
 
     assert [(e.actor_id, e.actor_role, e.subject_id, e.outcome) for e in views] == [
-        (counselor.id, "counselor", learner.id, "ok")] * 2
+        (counselor.id, "counselor", learner.id, "ok")
+    ] * 2
     assert views[0].detail == "record"
     assert views[1].detail == f"attempt {failed.id} quiz {failed.module_id}"
     answers = db.session.scalars(select(AttemptAnswer)).all()
@@ -175,12 +198,13 @@ def test_an_open_or_skipped_attempt_or_anothers_attempt_has_no_review(counselor_
     assert events(audit.RECORD_VIEWED) == []
     denied = events(audit.ACCESS_DENIED)
     assert [(e.subject_id, e.outcome, e.detail) for e in denied] == [
-        (learner.id, "denied", f"attempt {i}") for i in (skipped, open_attempt.id, theirs.id, 999999)]
+        (learner.id, "denied", f"attempt {i}") for i in (skipped, open_attempt.id, theirs.id, 999999)
+    ]
 
 
 # --- The "corrected myth" rule -------------------------------------------------------------------
 
-T0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def answer(day: int, attempt: int, question: str, correct: bool, myths: str = ""):
@@ -196,8 +220,9 @@ def test_a_myth_is_corrected_when_the_same_question_is_later_answered_right(cour
 
 def test_a_myth_is_still_held_when_picked_again_after_a_right_answer(course):
     myth = next(iter(course.misconceptions))
-    history = myth_history([answer(0, 1, "q1", False, myth), answer(1, 2, "q1", True),
-                            answer(2, 3, "q1", False, myth)], course)
+    history = myth_history(
+        [answer(0, 1, "q1", False, myth), answer(1, 2, "q1", True), answer(2, 3, "q1", False, myth)], course
+    )
     assert [(m.times, m.corrected) for m in history] == [(2, False)]
 
 
@@ -216,8 +241,15 @@ def test_a_right_answer_to_another_question_or_earlier_does_not_correct_a_myth(c
 
 def test_myths_still_held_come_first_and_unknown_ids_are_named(course):
     known = list(course.misconceptions)[:2]
-    history = myth_history([answer(0, 1, "q1", False, known[0]), answer(1, 2, "q2", False, known[1]),
-                            answer(2, 3, "q1", True), answer(3, 4, "q3", False, "gone-myth")], course)
+    history = myth_history(
+        [
+            answer(0, 1, "q1", False, known[0]),
+            answer(1, 2, "q2", False, known[1]),
+            answer(2, 3, "q1", True),
+            answer(3, 4, "q3", False, "gone-myth"),
+        ],
+        course,
+    )
     assert [(m.id, m.corrected) for m in history] == [("gone-myth", False), (known[1], False), (known[0], True)]
     assert "no longer in the catalogue" in history[0].myth
 
@@ -237,8 +269,12 @@ def test_the_record_page_shows_myths_from_a_pretest_corrected_by_the_quiz(counse
         return {tagged[0].id} if tagged else question.correct_ids
 
     take_with(other, module, QUIZ, with_myth)
-    expected = {c.misconception for q in module.quiz.questions for c in q.choices if c.misconception
-                and c == next(x for x in q.choices if x.misconception)}
+    expected = {
+        c.misconception
+        for q in module.quiz.questions
+        for c in q.choices
+        if c.misconception and c == next(x for x in q.choices if x.misconception)
+    }
     held = learner_record(other, course).myths
     assert {m.id for m in held} == expected and not any(m.corrected for m in held)
 

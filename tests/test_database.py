@@ -1,4 +1,5 @@
 """SQLite write transactions: BEGIN IMMEDIATE waits for the lock in short steps, within the busy timeout."""
+
 import sqlite3
 import threading
 
@@ -59,9 +60,8 @@ def _write_while_locked_for_longer(app) -> None:
     holder.start()
     started.wait(5)
     try:
-        with pytest.raises(OperationalError, match="locked"):
-            with write_transaction():
-                db.session.execute(text("CREATE TABLE never (id INTEGER)"))
+        with pytest.raises(OperationalError, match="locked"), write_transaction():
+            db.session.execute(text("CREATE TABLE never (id INTEGER)"))
     finally:
         holder.join()
     assert db.session.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'never'")).scalar_one() == 0

@@ -1,5 +1,6 @@
-""""Delete my data" erases: no username or password hash left in the SQLite files (main file and its
+""" "Delete my data" erases: no username or password hash left in the SQLite files (main file and its
 write-ahead log), and no client address in the audit rows that are kept."""
+
 from pathlib import Path
 
 import pytest
@@ -61,8 +62,12 @@ def test_the_kept_audit_rows_about_the_deleted_learner_hold_no_address(app, brow
     assert {client for _, client in kept} == {None}
     # Everyone else's rows keep theirs.
     assert db.session.scalar(select(AuditEvent.client).where(AuditEvent.actor_id == other.id)) == "127.0.0.1"
-    assert db.session.scalar(select(AuditEvent.client).where(AuditEvent.actor_id == counselor.id,
-                                                             AuditEvent.action == "login")) == "127.0.0.1"
+    assert (
+        db.session.scalar(
+            select(AuditEvent.client).where(AuditEvent.actor_id == counselor.id, AuditEvent.action == "login")
+        )
+        == "127.0.0.1"
+    )
 
 
 @pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="SQLite files; PostgreSQL keeps its own storage (docs/security.md)")

@@ -1,4 +1,5 @@
 """Two facilitators, two cohorts: each sees only their own; every other cohort id is 404 and changes nothing."""
+
 import pytest
 
 from course.content import get_course
@@ -24,27 +25,47 @@ def world(app):
         db.session.add(assignment)
         db.session.commit()
         assignments[cohort.id] = assignment.id
-    return dict(fac_a=fac_a, fac_b=fac_b, in_a=in_a, in_b=in_b, a=cohort_a, b=cohort_b, archived=archived,
-                assignments=assignments, module=module)
+    return dict(
+        fac_a=fac_a,
+        fac_b=fac_b,
+        in_a=in_a,
+        in_b=in_b,
+        a=cohort_a,
+        b=cohort_b,
+        archived=archived,
+        assignments=assignments,
+        module=module,
+    )
 
 
 def pages(cohort_id, learner_id, assignment_id, module_id):
     base = f"/facilitate/cohorts/{cohort_id}"
-    return [base, f"{base}/settings", f"{base}/members", f"{base}/members/{learner_id}/remove", f"{base}/assignments",
-            f"{base}/assignments/{assignment_id}", f"{base}/modules/{module_id}"]
+    return [
+        base,
+        f"{base}/settings",
+        f"{base}/members",
+        f"{base}/members/{learner_id}/remove",
+        f"{base}/assignments",
+        f"{base}/assignments/{assignment_id}",
+        f"{base}/modules/{module_id}",
+    ]
 
 
 def actions(cohort_id, learner_id, assignment_id, module_id):
     base = f"/facilitate/cohorts/{cohort_id}"
     return [
         (f"{base}/rename", {"name": "Taken over"}),
-        (f"{base}/join-code/rotate", {}), (f"{base}/join-code/off", {}), (f"{base}/join-code/on", {}),
-        (f"{base}/archive", {}), (f"{base}/restore", {}),
+        (f"{base}/join-code/rotate", {}),
+        (f"{base}/join-code/off", {}),
+        (f"{base}/join-code/on", {}),
+        (f"{base}/archive", {}),
+        (f"{base}/restore", {}),
         (f"{base}/members/{learner_id}/remove", {}),
         (f"{base}/assignments", {"modules": [module_id], "who": "cohort"}),
         (f"{base}/assignments/{assignment_id}", {"due": ""}),
         (f"{base}/assignments/{assignment_id}/withdraw", {}),
-        (f"{base}/export/progress.csv", {}), (f"{base}/export/items.csv", {}),
+        (f"{base}/export/progress.csv", {}),
+        (f"{base}/export/items.csv", {}),
     ]
 
 
@@ -80,7 +101,10 @@ def test_unknown_ids_are_404(browser, world):
     # An assignment id of the other cohort under one's own cohort id is 404 too.
     foreign = world["assignments"][world["b"].id]
     assert browser.get(f"/facilitate/cohorts/{world['a'].id}/assignments/{foreign}").status_code == 404
-    assert browser.post(f"/facilitate/cohorts/{world['a'].id}/assignments/{foreign}/withdraw", form_page=HOME).status_code == 404
+    assert (
+        browser.post(f"/facilitate/cohorts/{world['a'].id}/assignments/{foreign}/withdraw", form_page=HOME).status_code
+        == 404
+    )
     assert snapshot() == before
 
 
@@ -88,12 +112,19 @@ def test_ids_too_large_for_the_database_are_404_not_500(browser, world):
     browser.login(world["fac_a"].username)
     huge = 10**20
     a = world["a"].id
-    for url in (f"/facilitate/cohorts/{huge}", f"/facilitate/cohorts/{huge}/settings",
-                f"/facilitate/cohorts/{a}/members/{huge}/remove", f"/facilitate/cohorts/{a}/assignments/{huge}"):
+    for url in (
+        f"/facilitate/cohorts/{huge}",
+        f"/facilitate/cohorts/{huge}/settings",
+        f"/facilitate/cohorts/{a}/members/{huge}/remove",
+        f"/facilitate/cohorts/{a}/assignments/{huge}",
+    ):
         assert browser.get(url).status_code == 404, url
     before = snapshot()
-    response = browser.post(f"/facilitate/cohorts/{a}/assignments", {"modules": [world["module"]], "who": "members",
-                                                                    "learners": [str(huge)]}, form_page=HOME)
+    response = browser.post(
+        f"/facilitate/cohorts/{a}/assignments",
+        {"modules": [world["module"]], "who": "members", "learners": [str(huge)]},
+        form_page=HOME,
+    )
     assert response.status_code == 422 and "Choose members of this cohort" in response.get_data(as_text=True)
     assert browser.get(f"/facilitate/cohorts/{a}?page={huge}").status_code == 200
     assert browser.get(f"/facilitate/cohorts/{a}/members?page={huge}").status_code == 200

@@ -1,5 +1,6 @@
 """Assignments: to a whole cohort or chosen members, due dates the learner sees, changes, withdrawal."""
-from datetime import datetime, time, timezone
+
+from datetime import UTC, datetime, time
 
 import pytest
 from markupsafe import escape
@@ -45,16 +46,23 @@ def learner_home(new_browser, learner):
     return other.get("/learn/").get_data(as_text=True)
 
 
-def test_assigning_to_the_whole_cohort_shows_the_due_date_on_each_learners_home(signed_in, new_browser, group, course, facilitator):
+def test_assigning_to_the_whole_cohort_shows_the_due_date_on_each_learners_home(
+    signed_in, new_browser, group, course, facilitator
+):
     cohort, one, two = group
     due = in_days(10)
     module = course.modules[0]
     response = assign(signed_in, cohort, modules=[module.id], who="cohort", due=due.isoformat())
     assert response.status_code == 303
     [row] = live()
-    assert (row.cohort_id, row.learner_id, row.module_id, row.assigned_by_id) == (cohort.id, None, module.id, facilitator.id)
+    assert (row.cohort_id, row.learner_id, row.module_id, row.assigned_by_id) == (
+        cohort.id,
+        None,
+        module.id,
+        facilitator.id,
+    )
     # A date means the end of that day, UTC.
-    assert row.due_at == datetime.combine(due, time(23, 59, 59), tzinfo=timezone.utc)
+    assert row.due_at == datetime.combine(due, time(23, 59, 59), tzinfo=UTC)
     for learner in (one, two):
         assert f"Due {due.strftime('%d %b %Y')}" in learner_home(new_browser, learner)
     page = signed_in.get(url(cohort)).get_data(as_text=True)
@@ -65,7 +73,12 @@ def test_assigning_to_chosen_members_reaches_only_them(signed_in, new_browser, g
     cohort, one, two = group
     due = in_days(3)
     modules = [course.modules[0].id, course.modules[1].id]
-    assert assign(signed_in, cohort, modules=modules, who="members", learners=[str(one.id)], due=due.isoformat()).status_code == 303
+    assert (
+        assign(
+            signed_in, cohort, modules=modules, who="members", learners=[str(one.id)], due=due.isoformat()
+        ).status_code
+        == 303
+    )
     assert sorted((a.learner_id, a.module_id) for a in live()) == sorted((one.id, m) for m in modules)
     assert f"Due {due.strftime('%d %b %Y')}" in learner_home(new_browser, one)
     assert "Due " not in learner_home(new_browser, two)
@@ -92,9 +105,18 @@ BAD_INPUT = [
     ({"who": "cohort"}, "Choose at least one module."),
     ({"modules": ["reward-system"], "who": "everyone-else"}, "Choose everyone or chosen members."),
     ({"modules": ["reward-system"], "who": "members"}, "Choose at least one member"),
-    ({"modules": ["reward-system"], "who": "members", "learners": ["OUTSIDER"]}, "Choose members of this cohort from the list."),
-    ({"modules": ["reward-system"], "who": "members", "learners": ["ONE", "STAFF"]}, "Choose members of this cohort from the list."),
-    ({"modules": ["reward-system"], "who": "members", "learners": ["abc"]}, "Choose members of this cohort from the list."),
+    (
+        {"modules": ["reward-system"], "who": "members", "learners": ["OUTSIDER"]},
+        "Choose members of this cohort from the list.",
+    ),
+    (
+        {"modules": ["reward-system"], "who": "members", "learners": ["ONE", "STAFF"]},
+        "Choose members of this cohort from the list.",
+    ),
+    (
+        {"modules": ["reward-system"], "who": "members", "learners": ["abc"]},
+        "Choose members of this cohort from the list.",
+    ),
     ({"modules": ["reward-system"], "who": "cohort", "due": "30/06/2030"}, "Enter the date as year-month-day"),
     ({"modules": ["reward-system"], "who": "cohort", "due": "2030-02-30"}, "Enter the date as year-month-day"),
     ({"modules": ["reward-system"], "who": "cohort", "due": "PAST"}, "That date has passed."),
@@ -107,10 +129,17 @@ def test_bad_assignment_input_gets_a_clear_message_and_changes_nothing(signed_in
     cohort, one, _ = group
     outsider = make_user()
     make_cohort(make_user("facilitator"), members=(outsider,))
-    swap = {"OUTSIDER": str(outsider.id), "ONE": str(one.id), "STAFF": str(facilitator.id),
-            "PAST": in_days(-1).isoformat(), "FAR": in_days(6 * 366).isoformat()}
-    data = {key: [swap.get(v, v) for v in value] if isinstance(value, list) else swap.get(value, value)
-            for key, value in data.items()}
+    swap = {
+        "OUTSIDER": str(outsider.id),
+        "ONE": str(one.id),
+        "STAFF": str(facilitator.id),
+        "PAST": in_days(-1).isoformat(),
+        "FAR": in_days(6 * 366).isoformat(),
+    }
+    data = {
+        key: [swap.get(v, v) for v in value] if isinstance(value, list) else swap.get(value, value)
+        for key, value in data.items()
+    }
     before = snapshot()
     response = assign(signed_in, cohort, **data)
     assert response.status_code == 422
@@ -121,7 +150,10 @@ def test_bad_assignment_input_gets_a_clear_message_and_changes_nothing(signed_in
 
 def test_a_due_date_of_today_is_accepted(signed_in, group, course):
     cohort, _, _ = group
-    assert assign(signed_in, cohort, modules=[course.modules[0].id], who="cohort", due=in_days(0).isoformat()).status_code == 303
+    assert (
+        assign(signed_in, cohort, modules=[course.modules[0].id], who="cohort", due=in_days(0).isoformat()).status_code
+        == 303
+    )
 
 
 def test_changing_and_clearing_the_due_date(signed_in, new_browser, group, course):
@@ -160,7 +192,14 @@ def test_withdrawing_removes_the_due_date_from_the_learners_home(signed_in, new_
 
 def test_individual_assignments_are_listed_and_managed_with_the_cohort(signed_in, group, course):
     cohort, one, _ = group
-    assign(signed_in, cohort, modules=[course.modules[1].id], who="members", learners=[str(one.id)], due=in_days(2).isoformat())
+    assign(
+        signed_in,
+        cohort,
+        modules=[course.modules[1].id],
+        who="members",
+        learners=[str(one.id)],
+        due=in_days(2).isoformat(),
+    )
     [row] = live()
     page = signed_in.get(url(cohort)).get_data(as_text=True)
     assert one.username in page and str(escape(course.modules[1].title)) in page
@@ -174,11 +213,18 @@ def test_a_large_cohort_chooses_members_by_username(signed_in, group, course, mo
     page = signed_in.get(url(cohort)).get_data(as_text=True)
     assert 'name="usernames"' in page and 'name="learners"' not in page
     before = snapshot()
-    response = assign(signed_in, cohort, modules=[course.modules[0].id], who="members", usernames=f"{one.username}, nobody-here")
+    response = assign(
+        signed_in, cohort, modules=[course.modules[0].id], who="members", usernames=f"{one.username}, nobody-here"
+    )
     assert response.status_code == 422 and "Not members of this cohort: nobody-here." in response.get_data(as_text=True)
     assert snapshot() == before
-    response = assign(signed_in, cohort, modules=[course.modules[0].id], who="members",
-                      usernames=f"{one.username.upper()}\n{two.username}")
+    response = assign(
+        signed_in,
+        cohort,
+        modules=[course.modules[0].id],
+        who="members",
+        usernames=f"{one.username.upper()}\n{two.username}",
+    )
     assert response.status_code == 303
     assert sorted(a.learner_id for a in live()) == sorted([one.id, two.id])
 
@@ -186,7 +232,7 @@ def test_a_large_cohort_chooses_members_by_username(signed_in, group, course, mo
 def test_due_date_rules():
     today = datetime(2030, 6, 1).date()
     assert assignments.due_at_from_date(None) is None
-    assert assignments.due_at_from_date(today, today) == datetime(2030, 6, 1, 23, 59, 59, tzinfo=timezone.utc)
+    assert assignments.due_at_from_date(today, today) == datetime(2030, 6, 1, 23, 59, 59, tzinfo=UTC)
     with pytest.raises(cohorts.CohortError, match="passed"):
         assignments.due_at_from_date(datetime(2030, 5, 31).date(), today)
 

@@ -1,5 +1,6 @@
 """A facilitator's progress table and its CSV show each learner's results: each learner shown gets an
 audit row (one statement for all of them), and sees the facilitator in "who has seen your record"."""
+
 from sqlalchemy import select
 
 from course.extensions import db
@@ -13,13 +14,17 @@ from .factories import make_cohort, make_user
 
 def looks(action: str) -> list[tuple]:
     """(actor, subject, detail) of every event with this action that names a learner, in id order."""
-    return db.session.execute(select(AuditEvent.actor_id, AuditEvent.subject_id, AuditEvent.detail)
-                              .where(AuditEvent.action == action, AuditEvent.subject_id.is_not(None))
-                              .order_by(AuditEvent.id)).all()
+    return db.session.execute(
+        select(AuditEvent.actor_id, AuditEvent.subject_id, AuditEvent.detail)
+        .where(AuditEvent.action == action, AuditEvent.subject_id.is_not(None))
+        .order_by(AuditEvent.id)
+    ).all()
 
 
 def export(browser, cohort, what):
-    return browser.post(f"/facilitate/cohorts/{cohort.id}/export/{what}.csv", form_page=f"/facilitate/cohorts/{cohort.id}")
+    return browser.post(
+        f"/facilitate/cohorts/{cohort.id}/export/{what}.csv", form_page=f"/facilitate/cohorts/{cohort.id}"
+    )
 
 
 def test_each_learner_on_the_page_shown_gets_one_audit_row(browser, facilitator):
@@ -35,7 +40,9 @@ def test_each_learner_on_the_page_shown_gets_one_audit_row(browser, facilitator)
     assert [subject for _, subject, _ in looks(audit.RECORD_VIEWED)[PER_PAGE:]] == ids[PER_PAGE:]
 
 
-def test_the_learner_sees_the_facilitators_look_and_download_in_my_data(browser, new_browser, facilitator, learner, course):
+def test_the_learner_sees_the_facilitators_look_and_download_in_my_data(
+    browser, new_browser, facilitator, learner, course
+):
     facilitator.display_name = "Group Lead"
     db.session.commit()
     cohort = make_cohort(facilitator, members=(learner,))
@@ -50,7 +57,10 @@ def test_the_learner_sees_the_facilitators_look_and_download_in_my_data(browser,
     assert "<td>Group Lead</td><td>Looked at your record</td>" in data
     assert "<td>Group Lead</td><td>Exported your record</td>" in data
     log = browser.get("/learn/data/access-log").get_data(as_text=True)
-    assert "<td>Group Lead</td><td>Facilitator</td><td>Your progress and scores, in your group&#39;s progress table</td>" in log
+    assert (
+        "<td>Group Lead</td><td>Facilitator</td><td>Your progress and scores, in your group&#39;s progress table</td>"
+        in log
+    )
     assert "in your group&#39;s progress table (downloaded)</td>" in log
 
 
@@ -68,15 +78,21 @@ def test_the_progress_export_audits_every_current_member_in_one_statement(browse
             bulk_learners(cohort, 30)
         token = browser.token(f"/facilitate/cohorts/{cohort.id}")
         with StatementCounter() as counter:
-            response = browser.client.post(f"/facilitate/cohorts/{cohort.id}/export/progress.csv",
-                                           data={"csrf_token": token})
+            response = browser.client.post(
+                f"/facilitate/cohorts/{cohort.id}/export/progress.csv", data={"csrf_token": token}
+            )
             assert response.status_code == 200
         inserts.append(sum(s.lstrip().upper().startswith("INSERT") for s in counter.statements))
     assert inserts == [2, 2]  # the export's own event, and one INSERT ... SELECT for its learners
     exported = looks(audit.RECORD_EXPORTED)
     assert len({subject for _, subject, _ in exported[:30]}) == 30
-    members = set(db.session.scalars(select(CohortMember.learner_id).where(CohortMember.cohort_id == cohort.id,
-                                                                           CohortMember.removed_at.is_(None))))
+    members = set(
+        db.session.scalars(
+            select(CohortMember.learner_id).where(
+                CohortMember.cohort_id == cohort.id, CohortMember.removed_at.is_(None)
+            )
+        )
+    )
     assert len(exported) == 30 + 60 and {subject for _, subject, _ in exported} == members
     assert removed.id not in members
     assert {(actor, detail) for actor, _, detail in exported} == {(facilitator.id, f"cohort {cohort.id} progress csv")}

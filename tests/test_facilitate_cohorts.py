@@ -1,4 +1,5 @@
 """Cohorts: the home list, creating, renaming, archiving and restoring, and the join code."""
+
 import re
 
 import pytest
@@ -30,7 +31,9 @@ def test_home_lists_own_current_cohorts_with_member_counts_and_links(signed_in, 
     make_cohort(make_user("facilitator"), members=(make_user(),), name="Someone else's group")
     text = page(signed_in, HOME)
     assert "<title>Cohorts · Pathways</title>" in text
-    row = re.search(r"<tr>\s*<th scope=\"row\"><a href=\"/facilitate/cohorts/(\d+)\">Tuesday group</a></th>\s*<td>(\d+)</td>", text)
+    row = re.search(
+        r"<tr>\s*<th scope=\"row\"><a href=\"/facilitate/cohorts/(\d+)\">Tuesday group</a></th>\s*<td>(\d+)</td>", text
+    )
     assert row and int(row.group(1)) == mine.id and row.group(2) == "2"
     assert mine.join_code in text and f"/facilitate/cohorts/{mine.id}/settings" in text
     assert "Someone else" not in text
@@ -55,11 +58,14 @@ def test_join_codes_differ():
     assert len({cohorts.new_join_code() for _ in range(200)}) == 200
 
 
-@pytest.mark.parametrize("name, message", [
-    ("", "Enter a name for the cohort."),
-    ("   ", "Enter a name for the cohort."),
-    ("x" * 121, "Use at most 120 characters."),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("", "Enter a name for the cohort."),
+        ("   ", "Enter a name for the cohort."),
+        ("x" * 121, "Use at most 120 characters."),
+    ],
+)
 def test_a_bad_cohort_name_is_refused_with_a_message_and_nothing_changes(signed_in, name, message):
     before = snapshot()
     response = signed_in.post("/facilitate/cohorts", {"name": name}, form_page=HOME)
@@ -81,8 +87,15 @@ def test_renaming(signed_in, facilitator):
 
 
 def join(browser, code):
-    return browser.post("/auth/join", {"code": code, "username": f"joiner-{code[:4].lower()}", "password": "a long enough passphrase",
-                                       "confirm": "a long enough passphrase"})
+    return browser.post(
+        "/auth/join",
+        {
+            "code": code,
+            "username": f"joiner-{code[:4].lower()}",
+            "password": "a long enough passphrase",
+            "confirm": "a long enough passphrase",
+        },
+    )
 
 
 def test_the_join_code_works_until_it_is_rotated(signed_in, new_browser, facilitator):
@@ -132,7 +145,9 @@ def test_archiving_drops_the_cohort_from_the_list_stops_the_code_and_keeps_membe
     assert signed_in.post(f"{url}/join-code/on", form_page=HOME).status_code == 404
     assert signed_in.post(f"{url}/rename", {"name": "New"}, form_page=HOME).status_code == 404
     assert snapshot() == before
-    assert db.session.scalar(select(func.count()).select_from(CohortMember).where(CohortMember.removed_at.is_(None))) == 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(CohortMember).where(CohortMember.removed_at.is_(None))) == 1
+    )
 
 
 def test_restoring_brings_an_archived_cohort_back_with_joining_off(signed_in, facilitator):

@@ -1,4 +1,5 @@
 """CSV exports: POST only, audited, formula-safe, streamed, read in partitions."""
+
 import csv
 import io
 
@@ -29,14 +30,30 @@ def rows_of(response):
 
 
 def export(browser, cohort, what):
-    return browser.post(f"/facilitate/cohorts/{cohort.id}/export/{what}.csv", form_page=f"/facilitate/cohorts/{cohort.id}")
+    return browser.post(
+        f"/facilitate/cohorts/{cohort.id}/export/{what}.csv", form_page=f"/facilitate/cohorts/{cohort.id}"
+    )
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("+1", "'+1"), ("-1+2", "'-1+2"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain"), ("a=b", "a=b"), ("", ""), (None, ""),
-    (True, "true"), (False, "false"), (-2.5, "-2.5"), (7, "7"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+1", "'+1"),
+        ("-1+2", "'-1+2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("plain", "plain"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (None, ""),
+        (True, "true"),
+        (False, "false"),
+        (-2.5, "-2.5"),
+        (7, "7"),
+    ],
+)
 def test_safe_cell(value, expected):
     assert safe_cell(value) == expected
 
@@ -44,7 +61,7 @@ def test_safe_cell(value, expected):
 def test_stream_csv_yields_one_line_at_a_time():
     lines = stream_csv(["a", "b"], iter([["=1", "x,y"], [None, 3]]))
     assert next(lines) == "\ufeffa,b\r\n"
-    assert list(lines) == ["'=1,\"x,y\"\r\n", ",3\r\n"]
+    assert list(lines) == ['\'=1,"x,y"\r\n', ",3\r\n"]
 
 
 def test_the_progress_export_has_a_header_a_row_per_member_and_escapes_formulas(signed_in, facilitator, course):
@@ -59,7 +76,13 @@ def test_the_progress_export_has_a_header_a_row_per_member_and_escapes_formulas(
     header, *rows = rows_of(response)
     m1 = course.modules[0].title
     assert header[:4] == ["Username", "Display name", "Joined", "Done (%)"]
-    assert header[4:9] == [f"{m1}: status", f"{m1}: best quiz score (%)", f"{m1}: pre-test score (%)", f"{m1}: due", f"{m1}: overdue"]
+    assert header[4:9] == [
+        f"{m1}: status",
+        f"{m1}: best quiz score (%)",
+        f"{m1}: pre-test score (%)",
+        f"{m1}: due",
+        f"{m1}: overdue",
+    ]
     assert len(header) == 4 + 5 * len(course.modules)
     assert [row[0] for row in rows] == ["a-hostile", "b-plain"]
     assert rows[0][1] == "'=HYPERLINK(1)"
@@ -71,12 +94,17 @@ def test_an_export_writes_an_audit_event(signed_in, facilitator, learner):
     cohort = make_cohort(facilitator, members=(learner,))
     export(signed_in, cohort, "progress")
     export(signed_in, cohort, "items")
-    events = db.session.execute(select(AuditEvent.actor_id, AuditEvent.actor_role, AuditEvent.subject_id, AuditEvent.detail)
-                                .where(AuditEvent.action == audit.RECORD_EXPORTED).order_by(AuditEvent.id)).all()
+    events = db.session.execute(
+        select(AuditEvent.actor_id, AuditEvent.actor_role, AuditEvent.subject_id, AuditEvent.detail)
+        .where(AuditEvent.action == audit.RECORD_EXPORTED)
+        .order_by(AuditEvent.id)
+    ).all()
     # The progress export shows the learner's results: an event for the export, and one about the learner.
-    assert events == [(facilitator.id, "facilitator", None, f"cohort {cohort.id} progress csv"),
-                      (facilitator.id, "facilitator", learner.id, f"cohort {cohort.id} progress csv"),
-                      (facilitator.id, "facilitator", None, f"cohort {cohort.id} items csv")]
+    assert events == [
+        (facilitator.id, "facilitator", None, f"cohort {cohort.id} progress csv"),
+        (facilitator.id, "facilitator", learner.id, f"cohort {cohort.id} progress csv"),
+        (facilitator.id, "facilitator", None, f"cohort {cohort.id} items csv"),
+    ]
 
 
 def test_exports_are_post_only(signed_in, facilitator):
@@ -110,7 +138,9 @@ def test_the_progress_rows_are_read_in_partitions(facilitator, course):
     with StatementCounter() as small_batches:
         rows = list(cohort_reports.iter_progress(cohort, course, batch=10))
     with StatementCounter() as one_batch:
-        assert [r.learner_id for r in cohort_reports.iter_progress(cohort, course, batch=100)] == [r.learner_id for r in rows]
+        assert [r.learner_id for r in cohort_reports.iter_progress(cohort, course, batch=100)] == [
+            r.learner_id for r in rows
+        ]
     assert len(rows) == 25 and rows[0].cells[0].best_score == 50.0
     # Three queries (lessons, attempts, due dates) per partition of learners, besides the member list.
     assert small_batches.selects - one_batch.selects == 3 * (3 - 1)

@@ -1,4 +1,5 @@
 """The member list and removing a member (progress kept, confirmation first)."""
+
 import re
 from datetime import timedelta
 
@@ -25,8 +26,11 @@ def signed_in(browser, facilitator):
 def test_the_member_list_shows_username_name_and_joined_date(signed_in, facilitator):
     named, plain, gone = make_user(display_name="Sam R."), make_user(), make_user()
     cohort = make_cohort(facilitator, members=(named, plain, gone))
-    db.session.execute(CohortMember.__table__.update().where(CohortMember.learner_id == gone.id)
-                       .values(removed_at=db.func.current_timestamp()))
+    db.session.execute(
+        CohortMember.__table__.update()
+        .where(CohortMember.learner_id == gone.id)
+        .values(removed_at=db.func.current_timestamp())
+    )
     db.session.commit()
     text = signed_in.get(f"/facilitate/cohorts/{cohort.id}/members").get_data(as_text=True)
     joined = db.session.scalar(select(CohortMember.joined_at).where(CohortMember.learner_id == named.id))
@@ -87,15 +91,18 @@ def test_removing_someone_who_is_not_a_member_is_404_and_changes_nothing(signed_
     assert snapshot() == before
 
 
-def test_removing_withdraws_the_facilitators_own_assignments_to_that_learner(signed_in, new_browser, facilitator, learner):
+def test_removing_withdraws_the_facilitators_own_assignments_to_that_learner(
+    signed_in, new_browser, facilitator, learner
+):
     module = get_course().modules[0]
     cohort = make_cohort(facilitator, members=(learner,))
     other_facilitator = make_user("facilitator")
     make_cohort(other_facilitator, members=(learner,))
     due = utcnow() + timedelta(days=5)
     mine = Assignment(module_id=module.id, learner_id=learner.id, due_at=due, assigned_by_id=facilitator.id)
-    theirs = Assignment(module_id=module.id, learner_id=learner.id, due_at=due + timedelta(days=1),
-                        assigned_by_id=other_facilitator.id)
+    theirs = Assignment(
+        module_id=module.id, learner_id=learner.id, due_at=due + timedelta(days=1), assigned_by_id=other_facilitator.id
+    )
     db.session.add_all([mine, theirs])
     db.session.commit()
     signed_in.post(f"/facilitate/cohorts/{cohort.id}/members/{learner.id}/remove", form_page=HOME)
@@ -105,7 +112,9 @@ def test_removing_withdraws_the_facilitators_own_assignments_to_that_learner(sig
     assert progress.due_dates(learner) == {module.id: theirs.due_at}
 
 
-def test_removing_keeps_assignments_when_the_learner_is_in_another_of_the_facilitators_cohorts(signed_in, facilitator, learner):
+def test_removing_keeps_assignments_when_the_learner_is_in_another_of_the_facilitators_cohorts(
+    signed_in, facilitator, learner
+):
     module = get_course().modules[0]
     cohort = make_cohort(facilitator, members=(learner,))
     make_cohort(facilitator, members=(learner,))

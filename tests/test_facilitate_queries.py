@@ -1,4 +1,5 @@
 """Reports are aggregate queries: the statements behind a cohort page do not grow with its learners."""
+
 import pytest
 
 from course.content import get_course
@@ -44,7 +45,9 @@ def inserts(counter: StatementCounter) -> list[str]:
 
 
 @pytest.mark.parametrize("query", ["", "?sort=-progress", "?sort=-module:reward-system", "?sort=name&page=2"])
-def test_the_cohort_page_costs_the_same_statements_for_10_and_500_learners(browser, facilitator, cohorts_of_10_and_500, query):
+def test_the_cohort_page_costs_the_same_statements_for_10_and_500_learners(
+    browser, facilitator, cohorts_of_10_and_500, query
+):
     browser.login(facilitator.username)
     small, large = cohorts_of_10_and_500
     browser.get(f"/facilitate/cohorts/{small.id}{query}")  # warm up: the session row is read and touched alike
@@ -57,7 +60,9 @@ def test_the_cohort_page_costs_the_same_statements_for_10_and_500_learners(brows
         assert len(inserts(counter)) == 1 and "audit_event" in inserts(counter)[0]
 
 
-def test_the_item_analysis_costs_the_same_statements_for_10_and_500_learners(browser, facilitator, cohorts_of_10_and_500):
+def test_the_item_analysis_costs_the_same_statements_for_10_and_500_learners(
+    browser, facilitator, cohorts_of_10_and_500
+):
     browser.login(facilitator.username)
     small, large = cohorts_of_10_and_500
     module = get_course().modules[0].id

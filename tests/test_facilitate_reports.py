@@ -1,4 +1,5 @@
 """The cohort progress table (statuses as the learner sees them, totals, gain, sort, paging) and item analysis."""
+
 import re
 from datetime import timedelta
 
@@ -23,8 +24,9 @@ def signed_in(browser, facilitator):
 def varied(facilitator, course):
     """Five members at different places, one removed member, a past and a future due date."""
     m1, m2, m3 = course.modules[:3]
-    fresh, reading, passed_one, passed_two, removed = (make_user(username=f"{n}-learner") for n in
-                                                       ("a", "b", "c", "d", "e"))
+    fresh, reading, passed_one, passed_two, removed = (
+        make_user(username=f"{n}-learner") for n in ("a", "b", "c", "d", "e")
+    )
     cohort = make_cohort(facilitator, members=(fresh, reading, passed_one, passed_two, removed))
     complete_lessons(reading, m1, 2)
     add_attempt(reading, m1, PRETEST, score=40.0)
@@ -36,12 +38,25 @@ def varied(facilitator, course):
     pass_module(passed_two, m2, 85.0)
     pass_module(removed, m1, 10.0)
     now = utcnow()
-    db.session.add_all([
-        Assignment(module_id=m1.id, cohort_id=cohort.id, due_at=now - timedelta(days=1), assigned_by_id=facilitator.id),
-        Assignment(module_id=m3.id, learner_id=passed_two.id, due_at=now - timedelta(hours=1), assigned_by_id=facilitator.id),
-        Assignment(module_id=m2.id, cohort_id=cohort.id, due_at=now + timedelta(days=7), assigned_by_id=facilitator.id),
-    ])
-    db.session.execute(CohortMember.__table__.update().where(CohortMember.learner_id == removed.id).values(removed_at=now))
+    db.session.add_all(
+        [
+            Assignment(
+                module_id=m1.id, cohort_id=cohort.id, due_at=now - timedelta(days=1), assigned_by_id=facilitator.id
+            ),
+            Assignment(
+                module_id=m3.id,
+                learner_id=passed_two.id,
+                due_at=now - timedelta(hours=1),
+                assigned_by_id=facilitator.id,
+            ),
+            Assignment(
+                module_id=m2.id, cohort_id=cohort.id, due_at=now + timedelta(days=7), assigned_by_id=facilitator.id
+            ),
+        ]
+    )
+    db.session.execute(
+        CohortMember.__table__.update().where(CohortMember.learner_id == removed.id).values(removed_at=now)
+    )
     db.session.commit()
     return cohort, dict(fresh=fresh, reading=reading, passed_one=passed_one, passed_two=passed_two, removed=removed)
 
@@ -59,10 +74,21 @@ def test_each_cell_matches_what_the_learner_sees(varied, course):
         assert row.percent == own.percent, name
         for cell, mine in zip(row.cells, own.modules):
             assert (cell.status, cell.best_score, cell.pretest_score, cell.due_at, cell.overdue, cell.lessons_done) == (
-                mine.status, mine.best_score, mine.pretest_score, mine.due_at, mine.overdue, len(mine.completed_lessons)), (name, mine.module.id)
+                mine.status,
+                mine.best_score,
+                mine.pretest_score,
+                mine.due_at,
+                mine.overdue,
+                len(mine.completed_lessons),
+            ), (name, mine.module.id)
     fresh = rows[people["fresh"].username]
-    assert [c.status for c in fresh.cells] == [progress.AVAILABLE, progress.LOCKED, progress.LOCKED,
-                                              progress.AVAILABLE, progress.LOCKED]  # the safety module is always open
+    assert [c.status for c in fresh.cells] == [
+        progress.AVAILABLE,
+        progress.LOCKED,
+        progress.LOCKED,
+        progress.AVAILABLE,
+        progress.LOCKED,
+    ]  # the safety module is always open
     assert fresh.cells[0].overdue  # the cohort's module 1 was due yesterday
     assert rows[people["passed_two"].username].cells[2].overdue
     assert not rows[people["passed_two"].username].cells[0].overdue  # passed: never overdue
@@ -84,7 +110,7 @@ def test_the_cohort_page_shows_the_table_totals_and_gain(signed_in, varied, cour
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert "<title>Cohort · Pathways</title>" in text
-    assert "<caption id=\"progress-caption\">Progress by learner and module, sorted by username" in text
+    assert '<caption id="progress-caption">Progress by learner and module, sorted by username' in text
     assert '<th scope="col" aria-sort="ascending">' in text
     assert "Overdue" in text and "Best 90%" in text and "In progress" in text and "Not started" in text
     assert "Passed (whole cohort)" in text and "2 of 4" in text
@@ -102,19 +128,39 @@ def test_sorting_by_name_progress_and_module_score(signed_in, varied, course):
     cohort, people = varied
     url = f"/facilitate/cohorts/{cohort.id}"
     names = {p.username: n for n, p in people.items()}
-    assert [names[u] for u in order(signed_in.get(url).get_data(as_text=True))] == ["fresh", "reading", "passed_one", "passed_two"]
-    assert [names[u] for u in order(signed_in.get(f"{url}?sort=-name").get_data(as_text=True))] == ["passed_two", "passed_one", "reading", "fresh"]
+    assert [names[u] for u in order(signed_in.get(url).get_data(as_text=True))] == [
+        "fresh",
+        "reading",
+        "passed_one",
+        "passed_two",
+    ]
+    assert [names[u] for u in order(signed_in.get(f"{url}?sort=-name").get_data(as_text=True))] == [
+        "passed_two",
+        "passed_one",
+        "reading",
+        "fresh",
+    ]
     # Progress counts steps, as the learner's "% done": two lessons read equal two modules passed (ties by name).
     assert [names[u] for u in order(signed_in.get(f"{url}?sort=-progress").get_data(as_text=True))] == [
-        "reading", "passed_two", "passed_one", "fresh"]
+        "reading",
+        "passed_two",
+        "passed_one",
+        "fresh",
+    ]
     assert [names[u] for u in order(signed_in.get(f"{url}?sort=progress").get_data(as_text=True))] == [
-        "fresh", "passed_one", "reading", "passed_two"]
+        "fresh",
+        "passed_one",
+        "reading",
+        "passed_two",
+    ]
     by_m2 = signed_in.get(f"{url}?sort=-module:{course.modules[1].id}").get_data(as_text=True)
     assert [names[u] for u in order(by_m2)][:2] == ["passed_two", "passed_one"]  # 85 then 50; no score last
     assert '<th scope="col" aria-sort="descending">' in by_m2
 
 
-@pytest.mark.parametrize("sort", ["password", "module:no-such", "-", "--name", "name; DROP TABLE user", "module:", "username"])
+@pytest.mark.parametrize(
+    "sort", ["password", "module:no-such", "-", "--name", "name; DROP TABLE user", "module:", "username"]
+)
 def test_an_unknown_sort_falls_back_to_the_name(signed_in, varied, sort):
     cohort, _ = varied
     response = signed_in.get(f"/facilitate/cohorts/{cohort.id}", query_string={"sort": sort})
@@ -151,6 +197,7 @@ def test_sorting_by_a_module_score_orders_the_whole_cohort_not_just_a_page(facil
 
 # Item analysis --------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def answered(facilitator, course):
     module = course.modules[0]
@@ -165,8 +212,10 @@ def answered(facilitator, course):
     add_attempt(b, module, answers=right)  # a later attempt after the feedback does not count
     add_attempt(c, module, answers={**right, question.id: frozenset({myth_choice.id})})
     add_attempt(d, module, answers={**right, question.id: frozenset({other_wrong.id})})
-    pretest = {qid: frozenset({next(ch.id for ch in module.question(qid).choices if not ch.correct)})
-               for qid in [q.id for q in module.pretest.questions]}
+    pretest = {
+        qid: frozenset({next(ch.id for ch in module.question(qid).choices if not ch.correct)})
+        for qid in [q.id for q in module.pretest.questions]
+    }
     add_attempt(a, module, PRETEST, answers=pretest)
     add_attempt(b, module, PRETEST, answers={**pretest, question.id: question.correct_ids})
     return cohort, module, question, myth_choice

@@ -8,6 +8,7 @@ process holding a lock, or their own redis-server; all are stopped in `finally` 
 Redis down from the start is tests/test_rate_limit_redis.py's
 test_with_redis_down_the_site_serves_and_still_limits_per_process; here Redis dies mid-burst.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -24,6 +25,7 @@ import redis
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
+from bench.common import free_port, http_request
 from course.content import get_course
 from course.extensions import db, limiter
 from course.models import QUIZ, AttemptAnswer, QuizAttempt
@@ -32,10 +34,14 @@ from course.services import attempts
 from . import quiz_helpers
 from .conftest import TEST_DATABASE_URL, Browser, make_app
 from .factories import make_user
-from bench.common import free_port, http_request
-
 from .fault_helpers import (
-    LiveServer, LockHolder, before_submit_commits, checked_choices, form_body, remove_listeners, sign_in,
+    LiveServer,
+    LockHolder,
+    before_submit_commits,
+    checked_choices,
+    form_body,
+    remove_listeners,
+    sign_in,
 )
 
 ON_POSTGRES = TEST_DATABASE_URL is not None
@@ -53,12 +59,16 @@ def _submit_path(attempt) -> str:
 def _assert_submitted_once(learner, attempt, module, score: float = 100.0) -> None:
     """Exactly one submitted attempt for the learner: this one, graded, with an answer to every question."""
     db.session.rollback()  # a fresh snapshot: what the server committed since
-    submitted = db.session.scalars(select(QuizAttempt).where(
-        QuizAttempt.learner_id == learner.id, QuizAttempt.submitted_at.is_not(None))).all()
+    submitted = db.session.scalars(
+        select(QuizAttempt).where(QuizAttempt.learner_id == learner.id, QuizAttempt.submitted_at.is_not(None))
+    ).all()
     assert [a.id for a in submitted] == [attempt.id]
     assert submitted[0].score == score
-    graded = db.session.scalar(select(func.count()).select_from(AttemptAnswer).where(
-        AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.correct.is_not(None)))
+    graded = db.session.scalar(
+        select(func.count())
+        .select_from(AttemptAnswer)
+        .where(AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.correct.is_not(None))
+    )
     assert graded == len(module.quiz.questions)
 
 
@@ -75,6 +85,7 @@ def _assert_untouched(attempt, draft: dict | None = None) -> None:
 
 # --- F1: two processes writing at once ------------------------------------------------------------
 
+
 def test_a_submit_waits_for_another_process_writing_and_then_goes_through(app, browser, learner):
     """On SQLite the other process holds the database's write lock; on PostgreSQL the attempt's row lock."""
     module, attempt = _open_quiz(learner)
@@ -85,8 +96,9 @@ def test_a_submit_waits_for_another_process_writing_and_then_goes_through(app, b
     letting_go = threading.Timer(0.5, holder.release)  # the other process commits half a second later
     try:
         letting_go.start()
-        response = browser.client.post(_submit_path(attempt),
-                                       data={**quiz_helpers.form(answers, attempt.sequence), "csrf_token": token})
+        response = browser.client.post(
+            _submit_path(attempt), data={**quiz_helpers.form(answers, attempt.sequence), "csrf_token": token}
+        )
     finally:
         letting_go.join()
         holder.close()
@@ -95,8 +107,9 @@ def test_a_submit_waits_for_another_process_writing_and_then_goes_through(app, b
     _assert_submitted_once(learner, attempt, module)
 
 
-@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's busy timeout; on PostgreSQL a submit waits for the row lock "
-                                        "(the test above)")
+@pytest.mark.skipif(
+    ON_POSTGRES, reason="SQLite's busy timeout; on PostgreSQL a submit waits for the row lock (the test above)"
+)
 def test_when_the_write_lock_outlasts_the_busy_timeout_the_learner_gets_503_with_their_answers(tmp_path):
     app = make_app(tmp_path, SQLITE_BUSY_TIMEOUT_MS=300)
     try:
@@ -131,6 +144,7 @@ def test_when_the_write_lock_outlasts_the_busy_timeout_the_learner_gets_503_with
 
 
 # --- F2: a worker dies in the middle of a submit --------------------------------------------------
+
 
 def test_an_error_inside_the_submit_transaction_writes_nothing_and_the_retry_submits_once(app, browser, learner):
     module, attempt = _open_quiz(learner)
@@ -182,7 +196,9 @@ def test_a_worker_killed_mid_submit_loses_nothing_and_the_resent_form_submits_on
         deadline = time.monotonic() + 15
         while not pid_file.exists() and time.monotonic() < deadline:
             time.sleep(0.02)
-        assert pid_file.exists(), "the submit never reached its transaction: " + live_server.log_path.read_text()[-1500:]
+        assert pid_file.exists(), (
+            "the submit never reached its transaction: " + live_server.log_path.read_text()[-1500:]
+        )
         worker = int(pid_file.read_text())
         assert worker in live_server.workers()
         os.kill(worker, signal.SIGKILL)
@@ -200,6 +216,7 @@ def test_a_worker_killed_mid_submit_loses_nothing_and_the_resent_form_submits_on
 
 
 # --- F3: the same submit many times at once -------------------------------------------------------
+
 
 def test_the_same_submit_posted_30_times_at_once_makes_one_attempt(app, learner, live_server):
     module, attempt = _open_quiz(learner)
@@ -228,6 +245,7 @@ def test_the_same_submit_posted_30_times_at_once_makes_one_attempt(app, learner,
 
 # --- PostgreSQL restarted between two requests ----------------------------------------------------
 
+
 def _postgres_cluster() -> tuple[str, str]:
     """The local cluster TEST_DATABASE_URL points at, as (version, name); skips when there is none to restart."""
     if not ON_POSTGRES:
@@ -246,8 +264,12 @@ def _postgres_cluster() -> tuple[str, str]:
 
 
 def _pg_ctl(version: str, name: str, action: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, name, action],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, action],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _ensure_running(version: str, name: str) -> None:
@@ -276,13 +298,17 @@ def test_after_postgresql_restarts_the_next_request_succeeds(app, browser, learn
 
 # --- F11: Redis dies in the middle of a login burst -----------------------------------------------
 
+
 def test_when_redis_dies_mid_burst_logins_stay_limited_and_pages_keep_serving(tmp_path):
     server_binary = shutil.which("redis-server")
     if server_binary is None:
         pytest.skip("redis-server is not installed (the suite starts its own, to stop it)")
     port = free_port()
-    redis_process = subprocess.Popen([server_binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                      "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    redis_process = subprocess.Popen(
+        [server_binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
     app = None
     try:
@@ -305,8 +331,10 @@ def test_when_redis_dies_mid_burst_logins_stay_limited_and_pages_keep_serving(tm
 
             def fail_login() -> int:
                 token = guesser.token("/auth/login")
-                return guesser.client.post("/auth/login", data={
-                    "username": target.username, "password": "not the password at all", "csrf_token": token}).status_code
+                return guesser.client.post(
+                    "/auth/login",
+                    data={"username": target.username, "password": "not the password at all", "csrf_token": token},
+                ).status_code
 
             assert [fail_login() for _ in range(5)] == [200] * 5
             assert client.keys("*"), "the counters were not in Redis"

@@ -1,4 +1,5 @@
 """Grading through the registry of question types, including partly right multiple select."""
+
 import pytest
 
 from course.content import Choice, Question
@@ -8,7 +9,8 @@ from course.services.grading import QUESTION_TYPES, AnswerError, grade, score
 def q(type_, correct, wrong=("x", "y"), myths=None):
     myths = myths or {}
     choices = tuple(Choice(c, c, True, "fb") for c in correct) + tuple(
-        Choice(c, c, False, "fb", myths.get(c)) for c in wrong)
+        Choice(c, c, False, "fb", myths.get(c)) for c in wrong
+    )
     return Question("q", "m", type_, "prompt", choices, "because", "source")
 
 
@@ -30,19 +32,30 @@ def test_single_choice_refuses_two_answers_and_unknown_ids():
 
 
 def test_true_false():
-    question = Question("q", "m", "true_false", "p", (Choice("true", "True", False, "fb"), Choice("false", "False", True, "fb")), "e", "s")
+    question = Question(
+        "q",
+        "m",
+        "true_false",
+        "p",
+        (Choice("true", "True", False, "fb"), Choice("false", "False", True, "fb")),
+        "e",
+        "s",
+    )
     assert grade(question, frozenset({"false"})).correct
     assert grade(question, frozenset({"true"})).credit == 0
 
 
-@pytest.mark.parametrize("chosen, credit", [
-    ({"a", "b", "c"}, 1.0),          # all right
-    ({"a", "b"}, 0.6667),            # two of three right
-    ({"a"}, 0.3333),                 # one of three
-    ({"a", "b", "x"}, 0.3333),       # two right, one wrong: one step back
-    ({"a", "x", "y"}, 0.0),          # never below zero
-    ({"a", "b", "c", "x", "y"}, 0.3333),  # ticking every box earns little
-])
+@pytest.mark.parametrize(
+    "chosen, credit",
+    [
+        ({"a", "b", "c"}, 1.0),  # all right
+        ({"a", "b"}, 0.6667),  # two of three right
+        ({"a"}, 0.3333),  # one of three
+        ({"a", "b", "x"}, 0.3333),  # two right, one wrong: one step back
+        ({"a", "x", "y"}, 0.0),  # never below zero
+        ({"a", "b", "c", "x", "y"}, 0.3333),  # ticking every box earns little
+    ],
+)
 def test_multiple_select_gives_partial_credit(chosen, credit):
     result = grade(q("multiple", ["a", "b", "c"]), frozenset(chosen))
     assert result.credit == credit

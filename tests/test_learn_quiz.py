@@ -1,4 +1,5 @@
 """The quiz: layout per attempt, drafts that survive everything, submits that happen exactly once."""
+
 import random
 import re
 from datetime import timedelta
@@ -102,9 +103,13 @@ def test_the_autosave_answers_json_with_the_new_sequence(signed_in, module):
     attempt = start_quiz(signed_in, module)
     url = f"/learn/attempts/{attempt.id}"
     one = dict(list(quiz_helpers.answers(attempt, module).items())[:1])
-    response = signed_in.post(f"{url}/draft", quiz_helpers.form(one, 0), form_page=url, headers={"Accept": "application/json"})
+    response = signed_in.post(
+        f"{url}/draft", quiz_helpers.form(one, 0), form_page=url, headers={"Accept": "application/json"}
+    )
     assert response.status_code == 200 and response.get_json() == {"saved": True, "sequence": 1}
-    response = signed_in.post(f"{url}/draft", quiz_helpers.form(one, 1), form_page=url, headers={"Accept": "application/json"})
+    response = signed_in.post(
+        f"{url}/draft", quiz_helpers.form(one, 1), form_page=url, headers={"Accept": "application/json"}
+    )
     assert response.get_json()["sequence"] == 2
 
 
@@ -116,8 +121,11 @@ def test_answers_sent_after_the_session_expired_are_kept_through_sign_in(signed_
     with time_machine.travel(utcnow() + timedelta(minutes=45)):
         response = signed_in.client.post(f"{url}/submit", data={**quiz_helpers.form(chosen, 0), "csrf_token": token})
         assert response.status_code == 302 and response.headers["Location"].startswith("/auth/login")
-        login = signed_in.post(f"/auth/login?next={url}", {"username": learner.username, "password": "correct horse battery staple"},
-                               form_page="/auth/login")
+        login = signed_in.post(
+            f"/auth/login?next={url}",
+            {"username": learner.username, "password": "correct horse battery staple"},
+            form_page="/auth/login",
+        )
         assert login.headers["Location"] == url
         page = signed_in.get(url).get_data(as_text=True)
     assert "the answers you sent then are saved" in page

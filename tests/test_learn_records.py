@@ -1,4 +1,5 @@
 """The learner's own record: the progress page and chart, who can see it, export, and deleting the account."""
+
 import csv
 import io
 import json
@@ -12,8 +13,20 @@ from course.access import can_view_learner
 from course.content import get_course
 from course.extensions import db
 from course.learn import charts
-from course.models import (PRETEST, QUIZ, Assignment, AttemptAnswer, AuditEvent, Caseload, CohortMember,
-                           LessonProgress, QuizAttempt, User, UserSession, utcnow)
+from course.models import (
+    PRETEST,
+    QUIZ,
+    Assignment,
+    AttemptAnswer,
+    AuditEvent,
+    Caseload,
+    CohortMember,
+    LessonProgress,
+    QuizAttempt,
+    User,
+    UserSession,
+    utcnow,
+)
 from course.services import attempts, audit, data_export, progress, records
 
 from .factories import PASSWORD, attach_counselor, make_cohort, make_user
@@ -53,10 +66,13 @@ def facts_of(page: str, title: str) -> dict[str, str]:
     """The facts listed on a module's card."""
     card = re.search(r"<h3>" + re.escape(str(escape(title))) + r"</h3>\s*<dl class=\"facts\">(.*?)</dl>", page, re.S)
     assert card, title
-    return {dt: re.sub(r"<[^>]+>", "", dd).strip() for dt, dd in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", card.group(1))}
+    return {
+        dt: re.sub(r"<[^>]+>", "", dd).strip() for dt, dd in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", card.group(1))
+    }
 
 
 # --- My progress -------------------------------------------------------------------------------
+
 
 def test_the_progress_page_shows_lessons_attempts_scores_and_knowledge_gain(browser, learner, module):
     progress.complete_lesson(learner, module, module.lessons[0])
@@ -73,11 +89,19 @@ def test_the_progress_page_shows_lessons_attempts_scores_and_knowledge_gain(brow
 
     before = round(pretest.score)
     assert facts_of(page, module.title) == {
-        "Lessons done": f"2 of {len(module.lessons)}", "Quiz attempts": "2", "Best quiz score": "100%",
-        "Pre-test score": f"{before}%", "Knowledge gain": f"+{100 - before} points"}
+        "Lessons done": f"2 of {len(module.lessons)}",
+        "Quiz attempts": "2",
+        "Best quiz score": "100%",
+        "Pre-test score": f"{before}%",
+        "Knowledge gain": f"+{100 - before} points",
+    }
     assert facts_of(page, second.title) == {
-        "Lessons done": f"0 of {len(second.lessons)}", "Quiz attempts": "0", "Best quiz score": "not taken",
-        "Pre-test score": "skipped", "Knowledge gain": "—no comparison yet"}
+        "Lessons done": f"0 of {len(second.lessons)}",
+        "Quiz attempts": "0",
+        "Best quiz score": "not taken",
+        "Pre-test score": "skipped",
+        "Knowledge gain": "—no comparison yet",
+    }
     assert row_of(page, module.title) == [f"{before}%", "100%", f"+{100 - before} points"]
     assert row_of(page, second.title) == ["skipped", "not taken", "—no comparison yet"]
     assert "Pre-test and best quiz score by module</caption>" in page
@@ -109,8 +133,11 @@ def test_the_chart_is_an_accessible_inline_svg_with_the_same_numbers(browser, le
 
 
 def test_the_chart_wraps_long_titles_and_never_overlaps():
-    rows = [records.ModuleReport("m", "A title long enough to need a second line in the chart", 0, 1, 1, 55.0,
-                                 None, records.SKIPPED)] * 2
+    rows = [
+        records.ModuleReport(
+            "m", "A title long enough to need a second line in the chart", 0, 1, 1, 55.0, None, records.SKIPPED
+        )
+    ] * 2
     chart = charts.score_chart(rows)
     first, second = chart.groups
     assert len(first.title) == 2 and all(len(text) <= charts.TITLE_CHARS for _, text in first.title)
@@ -130,12 +157,21 @@ def test_the_progress_page_is_in_the_learner_nav_with_a_discreet_title(browser, 
 
 # --- Who can see the record --------------------------------------------------------------------
 
+
 @pytest.fixture
 def circle(app, learner):
     """A learner with a facilitator, a counselor through the cohort and one directly, and staff who may not see."""
-    people = {name: make_user(role, display_name=name.replace("_", " ").title()) for name, role in [
-        ("group_lead", "facilitator"), ("cohort_counselor", "counselor"), ("direct_counselor", "counselor"),
-        ("other_counselor", "counselor"), ("former_lead", "facilitator"), ("former_counselor", "counselor")]}
+    people = {
+        name: make_user(role, display_name=name.replace("_", " ").title())
+        for name, role in [
+            ("group_lead", "facilitator"),
+            ("cohort_counselor", "counselor"),
+            ("direct_counselor", "counselor"),
+            ("other_counselor", "counselor"),
+            ("former_lead", "facilitator"),
+            ("former_counselor", "counselor"),
+        ]
+    }
     cohort = make_cohort(people["group_lead"], members=(learner,), name="Tuesday group")
     attach_counselor(people["cohort_counselor"], cohort=cohort)
     attach_counselor(people["direct_counselor"], learner=learner)
@@ -144,7 +180,9 @@ def circle(app, learner):
     attach_counselor(people["other_counselor"], cohort=make_cohort(members=(someone_else,)))
     old = make_cohort(people["former_lead"], members=(learner,), name="Old group")
     attach_counselor(people["former_counselor"], cohort=old)
-    db.session.execute(CohortMember.__table__.update().where(CohortMember.cohort_id == old.id).values(removed_at=utcnow()))
+    db.session.execute(
+        CohortMember.__table__.update().where(CohortMember.cohort_id == old.id).values(removed_at=utcnow())
+    )
     db.session.commit()
     return people
 
@@ -181,11 +219,14 @@ def test_the_data_page_shows_who_looked_at_the_record(app, browser, learner, cir
 
 # --- Export ------------------------------------------------------------------------------------
 
+
 def export(browser, fmt):
     return browser.post(f"/learn/data/export.{fmt}", form_page="/learn/data")
 
 
-def test_the_json_export_holds_the_learners_attempts_and_answers_and_nothing_of_anyone_else(browser, learner, module, circle):
+def test_the_json_export_holds_the_learners_attempts_and_answers_and_nothing_of_anyone_else(
+    browser, learner, module, circle
+):
     progress.complete_lesson(learner, module, module.lessons[0])
     mine = take(learner, module, QUIZ, right=1)
     other = make_user("learner", display_name="Somebody Else")
@@ -207,7 +248,8 @@ def test_the_json_export_holds_the_learners_attempts_and_answers_and_nothing_of_
     assert attempt["kind"] == QUIZ and attempt["score"] == mine.score
     assert [a["question_id"] for a in attempt["answers"]] == [a.question_id for a in mine.answers]
     assert {a["question_id"]: a["choices"] for a in attempt["answers"]} == {
-        a.question_id: a.choice_ids.split(",") for a in mine.answers}
+        a.question_id: a.choice_ids.split(",") for a in mine.answers
+    }
     assert all({"correct", "credit", "misconceptions"} <= set(a) for a in attempt["answers"])
     assert {v["name"] for v in data["who_can_see"]} == {"Group Lead", "Cohort Counselor", "Direct Counselor"}
     assert [e["action"] for e in data["audit_events"]] == [audit.LOGIN]
@@ -243,8 +285,11 @@ def test_each_export_is_audited(browser, learner):
     browser.login(learner.username)
     export(browser, "json")
     export(browser, "csv")
-    events = db.session.execute(select(AuditEvent.actor_id, AuditEvent.subject_id, AuditEvent.detail)
-                                .where(AuditEvent.action == audit.RECORD_EXPORTED).order_by(AuditEvent.id)).all()
+    events = db.session.execute(
+        select(AuditEvent.actor_id, AuditEvent.subject_id, AuditEvent.detail)
+        .where(AuditEvent.action == audit.RECORD_EXPORTED)
+        .order_by(AuditEvent.id)
+    ).all()
     assert events == [(learner.id, learner.id, "json"), (learner.id, learner.id, "csv")]
 
 
@@ -257,6 +302,7 @@ def test_export_is_a_post_with_a_csrf_token(browser, learner):
 
 
 # --- Deleting the account ----------------------------------------------------------------------
+
 
 @pytest.fixture
 def full_record(app, learner, module, circle):
@@ -294,9 +340,13 @@ def delete(browser, username, password):
     return browser.post("/learn/data/delete", {"username": username, "password": password})
 
 
-@pytest.mark.parametrize("field, message", [
-    ("username", "That is not your username."), ("password", "That password is not right."),
-])
+@pytest.mark.parametrize(
+    "field, message",
+    [
+        ("username", "That is not your username."),
+        ("password", "That password is not right."),
+    ],
+)
 def test_a_wrong_username_or_password_changes_nothing(browser, learner, full_record, field, message):
     browser.login(learner.username)
     before = rows_of(learner.id), count(AuditEvent)
@@ -317,7 +367,9 @@ def test_empty_fields_are_refused_with_a_message(browser, learner):
     assert count(User, User.id == learner.id) == 1
 
 
-def test_deleting_removes_every_row_of_the_learner_and_keeps_the_audit_trail(app, browser, new_browser, learner, full_record):
+def test_deleting_removes_every_row_of_the_learner_and_keeps_the_audit_trail(
+    app, browser, new_browser, learner, full_record
+):
     other = full_record
     learner_id, username = learner.id, learner.username
     browser.login(username)
@@ -335,7 +387,9 @@ def test_deleting_removes_every_row_of_the_learner_and_keeps_the_audit_trail(app
     assert rows_of(other.id) == other_before
     kept = db.session.scalars(select(AuditEvent.action).where(AuditEvent.subject_id == learner_id)).all()
     assert audit.ACCOUNT_DELETED in kept and audit.LOGIN in kept
-    assert db.session.scalar(select(AuditEvent.actor_id).where(AuditEvent.action == audit.ACCOUNT_DELETED)) == learner_id
+    assert (
+        db.session.scalar(select(AuditEvent.actor_id).where(AuditEvent.action == audit.ACCOUNT_DELETED)) == learner_id
+    )
     replay = app.test_client()
     replay.set_cookie("course_session", cookie)
     assert replay.get("/learn/").status_code == 302
@@ -344,6 +398,7 @@ def test_deleting_removes_every_row_of_the_learner_and_keeps_the_audit_trail(app
 
 
 # --- Access ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", ["facilitator", "counselor", "admin"])
 def test_staff_cannot_use_the_learner_record_pages(browser, role):

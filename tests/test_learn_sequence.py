@@ -2,6 +2,7 @@
 
 The overdose and safety module is `always_open`: open to every learner from the start.
 """
+
 from datetime import timedelta
 
 import time_machine
@@ -49,7 +50,9 @@ def test_the_lesson_pages_lock_check_agrees_with_the_course_progress(app, course
     def both_agree():
         summary = progress.course_progress(learner, course)
         for module in course.modules:
-            assert progress.missing_prerequisites(learner, module, course) == summary.of(module.id).missing_prerequisites
+            assert (
+                progress.missing_prerequisites(learner, module, course) == summary.of(module.id).missing_prerequisites
+            )
 
     both_agree()
     take_quiz(learner, course.modules[0], right=2)  # failed: still locked
@@ -80,8 +83,11 @@ def test_a_locked_modules_pages_say_why_and_show_none_of_its_content(browser, co
     second = course.modules[1]
     lesson = second.lessons[0]
     browser.login(learner.username)
-    for url in (f"/learn/modules/{second.id}", f"/learn/modules/{second.id}/lessons/{lesson.id}",
-                f"/learn/modules/{second.id}/quiz"):
+    for url in (
+        f"/learn/modules/{second.id}",
+        f"/learn/modules/{second.id}/lessons/{lesson.id}",
+        f"/learn/modules/{second.id}/quiz",
+    ):
         response = browser.get(url)
         page = response.get_data(as_text=True)
         assert response.status_code == 403, url
@@ -108,15 +114,23 @@ def test_reading_a_lesson_records_progress_and_complete_moves_on(browser, course
     one, two = first.lessons[0], first.lessons[1]
     browser.login(learner.username)
     page = browser.get(f"/learn/modules/{first.id}/lessons/{one.id}").get_data(as_text=True)
-    assert one.main_message.replace("'", "&#39;") in page and "Sources" in page and f"Next: {two.title}".replace("'", "&#39;") in page
+    assert (
+        one.main_message.replace("'", "&#39;") in page
+        and "Sources" in page
+        and f"Next: {two.title}".replace("'", "&#39;") in page
+    )
     row = db.session.scalar(select(LessonProgress))
     assert row.lesson_id == one.id and row.completed_at is None and row.content_version == first.version
     response = browser.post(f"/learn/modules/{first.id}/lessons/{one.id}/complete", form_page="/learn/")
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/lessons/{two.id}")
     row = db.session.scalar(select(LessonProgress))
     assert row.completed_at is not None and row.first_viewed_at <= row.completed_at
-    assert '<span class="done">Done</span>' in browser.get(f"/learn/modules/{first.id}/lessons/{one.id}").get_data(as_text=True)
-    assert '<span class="done">Done</span>' not in browser.get(f"/learn/modules/{first.id}/lessons/{two.id}").get_data(as_text=True)
+    assert '<span class="done">Done</span>' in browser.get(f"/learn/modules/{first.id}/lessons/{one.id}").get_data(
+        as_text=True
+    )
+    assert '<span class="done">Done</span>' not in browser.get(f"/learn/modules/{first.id}/lessons/{two.id}").get_data(
+        as_text=True
+    )
     last = first.lessons[-1]
     response = browser.post(f"/learn/modules/{first.id}/lessons/{last.id}/complete", form_page="/learn/")
     assert response.headers["Location"].endswith(f"/learn/modules/{first.id}/quiz")
@@ -153,7 +167,10 @@ def test_opening_a_lesson_again_keeps_one_row_and_its_first_view(app, course, le
 def test_resume_points_at_the_exact_next_step(app, course, learner):
     first = course.modules[0]
     attempts.skip_pretest(learner, first)
-    assert progress.course_progress(learner, course).resume.values == {"module_id": first.id, "lesson_id": first.lessons[0].id}
+    assert progress.course_progress(learner, course).resume.values == {
+        "module_id": first.id,
+        "lesson_id": first.lessons[0].id,
+    }
     for lesson in first.lessons[:2]:
         progress.complete_lesson(learner, first, lesson)
     assert progress.course_progress(learner, course).resume.values["lesson_id"] == first.lessons[2].id
@@ -164,11 +181,25 @@ def test_resume_points_at_the_exact_next_step(app, course, learner):
 def test_due_dates_from_assignments_and_overdue(app, course, learner, facilitator):
     cohort = make_cohort(facilitator, members=(learner,))
     first, second = course.modules[0], course.modules[1]
-    db.session.add_all([
-        Assignment(module_id=first.id, cohort_id=cohort.id, due_at=utcnow() - timedelta(days=1), assigned_by_id=facilitator.id),
-        Assignment(module_id=second.id, learner_id=learner.id, due_at=utcnow() + timedelta(days=7), assigned_by_id=facilitator.id),
-        Assignment(module_id=second.id, cohort_id=cohort.id, due_at=utcnow() + timedelta(days=3), withdrawn_at=utcnow()),
-    ])
+    db.session.add_all(
+        [
+            Assignment(
+                module_id=first.id,
+                cohort_id=cohort.id,
+                due_at=utcnow() - timedelta(days=1),
+                assigned_by_id=facilitator.id,
+            ),
+            Assignment(
+                module_id=second.id,
+                learner_id=learner.id,
+                due_at=utcnow() + timedelta(days=7),
+                assigned_by_id=facilitator.id,
+            ),
+            Assignment(
+                module_id=second.id, cohort_id=cohort.id, due_at=utcnow() + timedelta(days=3), withdrawn_at=utcnow()
+            ),
+        ]
+    )
     db.session.commit()
     summary = progress.course_progress(learner, course)
     assert summary.modules[0].overdue and summary.modules[0].due_at < utcnow()
@@ -194,8 +225,11 @@ def test_the_safety_module_is_open_from_the_start_on_every_page(browser, course,
     browser.login(learner.username)
     home = browser.get("/learn/").get_data(as_text=True)
     assert f'href="/learn/modules/{safety.id}"' in home
-    for url in (f"/learn/modules/{safety.id}", f"/learn/modules/{safety.id}/lessons/{lesson.id}",
-                f"/learn/modules/{safety.id}/quiz"):
+    for url in (
+        f"/learn/modules/{safety.id}",
+        f"/learn/modules/{safety.id}/lessons/{lesson.id}",
+        f"/learn/modules/{safety.id}/quiz",
+    ):
         assert browser.get(url).status_code == 200, url
     page = browser.get(f"/learn/modules/{safety.id}/lessons/{lesson.id}").get_data(as_text=True)
     assert lesson.main_message[:40].replace("'", "&#39;") in page

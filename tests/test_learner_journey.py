@@ -1,4 +1,5 @@
 """The whole learner journey through the pages: join, read, pre-test, fail, review, pass, next module."""
+
 import re
 
 from markupsafe import escape
@@ -29,10 +30,16 @@ def test_join_read_pretest_fail_review_retake_pass_and_open_module_two(browser):
     course = get_course()
     first, second = course.modules[0], course.modules[1]
     cohort = make_cohort(name="Thursday group")
-    joined = browser.post("/auth/join", {"code": cohort.join_code, "username": "river-stone",
-                                                             "password": "quiet morning by the lake",
-                                                             "confirm": "quiet morning by the lake"},
-                          form_page=f"/auth/join/{cohort.join_code}")
+    joined = browser.post(
+        "/auth/join",
+        {
+            "code": cohort.join_code,
+            "username": "river-stone",
+            "password": "quiet morning by the lake",
+            "confirm": "quiet morning by the lake",
+        },
+        form_page=f"/auth/join/{cohort.join_code}",
+    )
     assert joined.headers["Location"] == "/learn/"
     home = browser.get("/learn/").get_data(as_text=True)
     assert "Thursday group" in home and f'href="/learn/modules/{first.id}"' in home

@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models describe."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -61,13 +62,24 @@ def test_the_upgrade_to_0004_keeps_every_row_and_every_link(tmp_path):
         connection.exec_driver_sql(
             "INSERT INTO user (id, username, display_name, password_hash, role, active, must_change_password,"
             f" created_at, updated_at) VALUES (1, 'ana', '', 'h', 'learner', 1, 0, '{when}', '{when}'),"
-            f" (3, 'fay', '', 'h', 'facilitator', 1, 0, '{when}', '{when}')")
-        connection.exec_driver_sql(f"INSERT INTO user_session (token_hash, user_id, created_at, last_seen_at) VALUES ('t', 1, '{when}', '{when}')")
-        connection.exec_driver_sql(f"INSERT INTO cohort (id, name, facilitator_id, created_at) VALUES (1, 'c', 3, '{when}')")
-        connection.exec_driver_sql(f"INSERT INTO cohort_member (cohort_id, learner_id, joined_at) VALUES (1, 1, '{when}')")
-        connection.exec_driver_sql("INSERT INTO quiz_attempt (id, learner_id, module_id, kind, content_version, layout, sequence,"
-                                   f" started_at) VALUES (7, 1, 'm', 'quiz', 'v', '[]', 0, '{when}')")
-        connection.exec_driver_sql(f"INSERT INTO attempt_answer (attempt_id, question_id, choice_ids, misconception_ids, saved_at) VALUES (7, 'q', 'a', '', '{when}')")
+            f" (3, 'fay', '', 'h', 'facilitator', 1, 0, '{when}', '{when}')"
+        )
+        connection.exec_driver_sql(
+            f"INSERT INTO user_session (token_hash, user_id, created_at, last_seen_at) VALUES ('t', 1, '{when}', '{when}')"
+        )
+        connection.exec_driver_sql(
+            f"INSERT INTO cohort (id, name, facilitator_id, created_at) VALUES (1, 'c', 3, '{when}')"
+        )
+        connection.exec_driver_sql(
+            f"INSERT INTO cohort_member (cohort_id, learner_id, joined_at) VALUES (1, 1, '{when}')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO quiz_attempt (id, learner_id, module_id, kind, content_version, layout, sequence,"
+            f" started_at) VALUES (7, 1, 'm', 'quiz', 'v', '[]', 0, '{when}')"
+        )
+        connection.exec_driver_sql(
+            f"INSERT INTO attempt_answer (attempt_id, question_id, choice_ids, misconception_ids, saved_at) VALUES (7, 'q', 'a', '', '{when}')"
+        )
     before = _counts(engine)
     engine.dispose()
     with app.app_context():
@@ -81,13 +93,17 @@ def test_the_upgrade_to_0004_keeps_every_row_and_every_link(tmp_path):
         # The highest id is not given again once deleted (it was, before 0004).
         connection.exec_driver_sql("DELETE FROM cohort")
         connection.exec_driver_sql("DELETE FROM user WHERE id = 3")
-        connection.exec_driver_sql(f"INSERT INTO user (username, display_name, password_hash, role, active, must_change_password,"
-                                   f" created_at, updated_at) VALUES ('new', '', 'h', 'learner', 1, 0, '{when}', '{when}')")
+        connection.exec_driver_sql(
+            f"INSERT INTO user (username, display_name, password_hash, role, active, must_change_password,"
+            f" created_at, updated_at) VALUES ('new', '', 'h', 'learner', 1, 0, '{when}', '{when}')"
+        )
         assert connection.exec_driver_sql("SELECT id FROM user WHERE username = 'new'").scalar() == 4
     engine.dispose()
 
 
 def _counts(engine) -> dict[str, int]:
     with engine.connect() as connection:
-        return {table: connection.exec_driver_sql(f'SELECT count(*) FROM "{table}"').scalar()
-                for table in ("user", "user_session", "cohort", "cohort_member", "quiz_attempt", "attempt_answer")}
+        return {
+            table: connection.exec_driver_sql(f'SELECT count(*) FROM "{table}"').scalar()
+            for table in ("user", "user_session", "cohort", "cohort_member", "quiz_attempt", "attempt_answer")
+        }

@@ -4,6 +4,7 @@ Each route gets a bounded, seeded number of examples (the "ci" profile: derandom
 `FUZZ_PROFILE=thorough` runs many more. Every request must answer below 500, and a refused one must
 change no data (what may change is listed in tests/fuzz_world.py).
 """
+
 from __future__ import annotations
 
 import os
@@ -19,16 +20,33 @@ from course.extensions import db
 from course.models import Cohort
 
 from .factories import PASSWORD
-from .fuzz_support import (ANONYMOUS, USERNAMES, FilePart, Probe, Ref, Route, any_probe, every_quiz_question_answered,
-                           probes, routes)
+from .fuzz_support import (
+    ANONYMOUS,
+    USERNAMES,
+    FilePart,
+    Probe,
+    Ref,
+    Route,
+    any_probe,
+    every_quiz_question_answered,
+    probes,
+    routes,
+)
 from .fuzz_world import World
 
 # "ci": 20 examples a route, the same ones on every run; about 20 s of CPU a database on the 2-core machine.
 settings.register_profile(
-    "ci", max_examples=20, derandomize=True, deadline=None, database=None, print_blob=False,
+    "ci",
+    max_examples=20,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=False,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-settings.register_profile("thorough", settings.get_profile("ci"), max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")))
+settings.register_profile(
+    "thorough", settings.get_profile("ci"), max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300"))
+)
 FUZZ = settings.get_profile(os.environ.get("FUZZ_PROFILE", "ci"))
 
 _app = create_app(TestConfig)  # for its URL map and content; it never opens its database
@@ -37,16 +55,26 @@ with _app.app_context():
     QUIZ_ANSWERS = every_quiz_question_answered()
 
 # Inputs that gave a 500 before (issue 12 and this fuzzing), kept as explicit examples.
-SIGN_IN_WITH_A_FILE = Probe("/auth/login", "POST", ANONYMOUS, form=(("username", FilePart()), ("password", "x")),
-                            multipart=True)
+SIGN_IN_WITH_A_FILE = Probe(
+    "/auth/login", "POST", ANONYMOUS, form=(("username", FilePart()), ("password", "x")), multipart=True
+)
 HUGE_PAGE_NUMBER = Probe("/admin/", "GET", "admin", query=(("page", "99999999999999999999"),))
 BLANK_FILTER = Probe("/counsel/", "GET", "counselor", query=(("inactive", " "),))
 LAST_DAY_OF_TIME = Probe("/admin/audit", "GET", "admin", query=(("until", "9999-12-31"),))
-SIGN_IN_TO_A_HEADER_BREAK = Probe("/auth/login", "POST", ANONYMOUS, query=(("next", "/\r\nSet-Cookie: x=1"),),
-                                  form=(("username", USERNAMES["learner"]), ("password", PASSWORD)))
-SUBMIT_AT_A_HUGE_SEQUENCE = Probe("/learn/attempts/<int:attempt_id>/submit", "POST", "learner",
-                                  path=(("attempt_id", Ref("open_attempt")),),
-                                  form=QUIZ_ANSWERS + (("sequence", "99999999999999999999"),))
+SIGN_IN_TO_A_HEADER_BREAK = Probe(
+    "/auth/login",
+    "POST",
+    ANONYMOUS,
+    query=(("next", "/\r\nSet-Cookie: x=1"),),
+    form=(("username", USERNAMES["learner"]), ("password", PASSWORD)),
+)
+SUBMIT_AT_A_HUGE_SEQUENCE = Probe(
+    "/learn/attempts/<int:attempt_id>/submit",
+    "POST",
+    "learner",
+    path=(("attempt_id", Ref("open_attempt")),),
+    form=QUIZ_ANSWERS + (("sequence", "99999999999999999999"),),
+)
 # Not a 500 here, but a form parser that decodes the body itself would make it one.
 NOT_UTF8_BODY = Probe("/auth/login", "POST", ANONYMOUS, raw_body=b"username=\xff\xfe&password=x")
 
@@ -103,7 +131,9 @@ def test_the_walk_finds_every_route_and_each_views_fields():
     assert {"page", "role"} <= fields["GET /admin/"]
     assert {"action", "actor", "subject", "since", "until", "page"} <= fields["GET /admin/audit"]
     assert {"behind", "failed_twice", "inactive", "page"} <= fields["GET /counsel/"]
-    assert {"modules", "who", "learners", "usernames", "due"} <= fields["POST /facilitate/cohorts/<int:cohort_id>/assignments"]
+    assert {"modules", "who", "learners", "usernames", "due"} <= fields[
+        "POST /facilitate/cohorts/<int:cohort_id>/assignments"
+    ]
     submit = fields["POST /learn/attempts/<int:attempt_id>/submit"]
     assert "sequence" in submit and any(name.startswith("q-") for name in submit)
 

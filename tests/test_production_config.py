@@ -1,4 +1,5 @@
 """The production server's settings: request logs without personal data, a health check."""
+
 import os
 import runpy
 from pathlib import Path
@@ -67,9 +68,23 @@ def test_gunicorn_refuses_production_with_per_worker_login_limits(tmp_path):
     import sys
 
     env = {key: value for key, value in os.environ.items() if key not in ("WEB_CONCURRENCY", "RATELIMIT_STORAGE_URI")}
-    env.update({"APP_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "WEB_CONCURRENCY": "2",
-                "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "BIND": "127.0.0.1:0"})
-    result = subprocess.run([sys.executable, "-m", "gunicorn", "--config", str(CONFIG), "wsgi:app"],
-                            cwd=CONFIG.parent, env=env, capture_output=True, text=True, timeout=60, check=False)
+    env.update(
+        {
+            "APP_ENV": "production",
+            "SECRET_KEY": secrets.token_hex(32),
+            "WEB_CONCURRENCY": "2",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "BIND": "127.0.0.1:0",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--config", str(CONFIG), "wsgi:app"],
+        cwd=CONFIG.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode != 0
     assert "RATELIMIT_STORAGE_URI is memory:// with 2 workers" in result.stderr

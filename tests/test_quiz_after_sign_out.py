@@ -1,6 +1,7 @@
 """Quiz answers sent after the learner was signed out (in another tab, or after an idle timeout):
 the sign-in page, then every answer back; kept on the server, never in the cookie, never given to
 someone else who signs in next on the same browser."""
+
 import json
 import re
 from datetime import timedelta
@@ -55,15 +56,17 @@ def checked(page: str) -> dict:
 def test_signing_out_in_another_tab_then_submitting_gives_sign_in_then_every_answer_back(quiz, module, learner):
     browser, attempt, url, token = quiz
     chosen = quiz_helpers.answers(attempt, module)
-    saved = browser.client.post(f"{url}/draft", data={**quiz_helpers.form(first(chosen, 2), 0), "csrf_token": token},
-                                headers=JSON)
+    saved = browser.client.post(
+        f"{url}/draft", data={**quiz_helpers.form(first(chosen, 2), 0), "csrf_token": token}, headers=JSON
+    )
     assert saved.get_json() == {"saved": True, "sequence": 1}
 
     browser.logout()  # the other tab: same browser, same cookie
 
     # The quiz tab's autosave: a clear reason, not a network error, and its answers are kept.
-    autosave = browser.client.post(f"{url}/draft", data={**quiz_helpers.form(first(chosen, 3), 1), "csrf_token": token},
-                                   headers=JSON)
+    autosave = browser.client.post(
+        f"{url}/draft", data={**quiz_helpers.form(first(chosen, 3), 1), "csrf_token": token}, headers=JSON
+    )
     assert autosave.status_code == 401
     body = autosave.get_json()
     assert body["reason"] == "signed_out" and "you are signed out" in body["message"]
@@ -72,8 +75,9 @@ def test_signing_out_in_another_tab_then_submitting_gives_sign_in_then_every_ans
     submit = browser.client.post(f"{url}/submit", data={**quiz_helpers.form(chosen, 1), "csrf_token": token})
     assert submit.status_code == 302 and submit.headers["Location"] == f"/auth/login?next={url}"
     assert "Please sign in" in browser.get(submit.headers["Location"]).get_data(as_text=True)
-    login = browser.post(submit.headers["Location"], {"username": learner.username, "password": PASSWORD},
-                         form_page="/auth/login")
+    login = browser.post(
+        submit.headers["Location"], {"username": learner.username, "password": PASSWORD}, form_page="/auth/login"
+    )
     assert login.headers["Location"] == url
 
     page = browser.get(url).get_data(as_text=True)
@@ -99,8 +103,9 @@ def test_after_an_idle_timeout_the_autosaved_answers_come_back_too(quiz, module,
     browser, attempt, url, token = quiz
     chosen = first(quiz_helpers.answers(attempt, module), 4)
     with time_machine.travel(utcnow() + timedelta(minutes=45)):
-        autosave = browser.client.post(f"{url}/draft", data={**quiz_helpers.form(chosen, 0), "csrf_token": token},
-                                       headers=JSON)
+        autosave = browser.client.post(
+            f"{url}/draft", data={**quiz_helpers.form(chosen, 0), "csrf_token": token}, headers=JSON
+        )
         assert autosave.status_code == 401 and "Your answers are kept" in autosave.get_json()["message"]
         browser.login(learner.username)
         page = browser.get(url).get_data(as_text=True)
@@ -139,7 +144,10 @@ def test_answers_sent_for_someone_elses_attempt_change_nothing_of_it(app, learne
     token = stranger.token("/auth/login")
     answers = quiz_helpers.answers(owner_attempt, module)
     url = f"/learn/attempts/{owner_attempt.id}"
-    assert stranger.client.post(f"{url}/submit", data={**quiz_helpers.form(answers, 0), "csrf_token": token}).status_code == 302
+    assert (
+        stranger.client.post(f"{url}/submit", data={**quiz_helpers.form(answers, 0), "csrf_token": token}).status_code
+        == 302
+    )
     owner = new_browser()
     owner.login(learner.username)
     assert checked(owner.get(url).get_data(as_text=True)) == {}

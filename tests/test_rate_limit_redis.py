@@ -1,4 +1,5 @@
 """The scale path: login limits kept in Redis, and still enforced per process when Redis is down."""
+
 import os
 import uuid
 
@@ -25,8 +26,11 @@ def _fail_eleven_times(app, username):
     statuses = []
     for _ in range(11):
         token = browser.token("/auth/login")
-        statuses.append(browser.client.post("/auth/login", data={"username": username, "password": "wrong password here",
-                                                                 "csrf_token": token}).status_code)
+        statuses.append(
+            browser.client.post(
+                "/auth/login", data={"username": username, "password": "wrong password here", "csrf_token": token}
+            ).status_code
+        )
     return statuses
 
 

@@ -1,5 +1,6 @@
 """A record's audit trail stays with its person: ids are never given twice, and a refused look at an
 id nobody has is not written against whoever gets that id later. On SQLite and on PostgreSQL."""
+
 from sqlalchemy import func, select
 
 from course.extensions import db
@@ -11,8 +12,9 @@ from .factories import PASSWORD, attach_counselor, make_cohort, make_user
 
 def join(browser, cohort, username):
     """Sign up with the cohort's join code; the new account, signed in."""
-    response = browser.post("/auth/join", {"code": cohort.join_code, "username": username, "password": PASSWORD,
-                                           "confirm": PASSWORD})
+    response = browser.post(
+        "/auth/join", {"code": cohort.join_code, "username": username, "password": PASSWORD, "confirm": PASSWORD}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     return db.session.scalar(select(User).where(User.username == username))
 
@@ -23,7 +25,9 @@ def next_id() -> int:
 
 
 def my_data(browser) -> str:
-    return browser.get("/learn/data").get_data(as_text=True) + browser.get("/learn/data/access-log").get_data(as_text=True)
+    return browser.get("/learn/data").get_data(as_text=True) + browser.get("/learn/data/access-log").get_data(
+        as_text=True
+    )
 
 
 def test_a_deleted_learners_id_is_not_given_to_the_next_account(app, new_browser, counselor):
@@ -77,10 +81,15 @@ def test_a_refused_look_at_an_id_nobody_has_is_not_shown_to_whoever_gets_it(app,
     assert browser.get(f"/counsel/learners/{unknown}").status_code == 404
     assert browser.get(f"/counsel/learners/{unknown}/attempts/1").status_code == 404
 
-    refused = db.session.execute(select(AuditEvent.subject_id, AuditEvent.detail, AuditEvent.outcome)
-                                 .where(AuditEvent.action == audit.ACCESS_DENIED).order_by(AuditEvent.id)).all()
-    assert refused == [(None, f"record, unknown id {unknown}", "denied"),
-                       (None, f"attempt 1, unknown id {unknown}", "denied")]
+    refused = db.session.execute(
+        select(AuditEvent.subject_id, AuditEvent.detail, AuditEvent.outcome)
+        .where(AuditEvent.action == audit.ACCESS_DENIED)
+        .order_by(AuditEvent.id)
+    ).all()
+    assert refused == [
+        (None, f"record, unknown id {unknown}", "denied"),
+        (None, f"attempt 1, unknown id {unknown}", "denied"),
+    ]
 
     newcomer_browser = new_browser()
     newcomer = join(newcomer_browser, cohort, "gets-that-id")
@@ -94,5 +103,6 @@ def test_a_refused_look_at_an_id_nobody_has_is_not_shown_to_whoever_gets_it(app,
 def test_a_refused_look_at_an_existing_learner_still_names_them(app, browser, counselor, learner):
     browser.login(counselor.username)
     assert browser.get(f"/counsel/learners/{learner.id}").status_code == 404
-    assert db.session.execute(select(AuditEvent.subject_id, AuditEvent.detail)
-                              .where(AuditEvent.action == audit.ACCESS_DENIED)).all() == [(learner.id, "record")]
+    assert db.session.execute(
+        select(AuditEvent.subject_id, AuditEvent.detail).where(AuditEvent.action == audit.ACCESS_DENIED)
+    ).all() == [(learner.id, "record")]

@@ -1,4 +1,5 @@
 """Safety is never gated: the public safety sheet, linked from the help footer on every page."""
+
 from __future__ import annotations
 
 import html
@@ -10,11 +11,25 @@ from course.content.readability import reading_level
 
 # The steps the sheet must give (issue 13), as words a reader finds on it.
 MUST_SAY = [
-    "Call <a href=\"tel:911\">911</a>", "Give naloxone", "nasal spray", "second dose", "2 to 3 minutes",
-    "not breathing, or only gasping, start CPR", "hands-only CPR", "911 dispatcher will coach you",
-    "recovery position", "Stay with them", "30 to 90 minutes", "methadone and buprenorphine",
-    "alcohol, benzodiazepines", "sleeping pills", "Xylazine", "give naloxone anyway", "Focus on breathing",
-    "Good Samaritan law", "Nearly every state",
+    'Call <a href="tel:911">911</a>',
+    "Give naloxone",
+    "nasal spray",
+    "second dose",
+    "2 to 3 minutes",
+    "not breathing, or only gasping, start CPR",
+    "hands-only CPR",
+    "911 dispatcher will coach you",
+    "recovery position",
+    "Stay with them",
+    "30 to 90 minutes",
+    "methadone and buprenorphine",
+    "alcohol, benzodiazepines",
+    "sleeping pills",
+    "Xylazine",
+    "give naloxone anyway",
+    "Focus on breathing",
+    "Good Samaritan law",
+    "Nearly every state",
 ]
 
 

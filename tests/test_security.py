@@ -1,4 +1,5 @@
 """Headers, CSRF, size limits, error pages, and no state change on GET."""
+
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -16,8 +17,14 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 def test_every_response_carries_the_security_headers(client):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
-    for directive in ("default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'",
-                      "frame-ancestors 'none'", "form-action 'self'"):
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ):
         assert directive in csp
     assert "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -47,8 +54,10 @@ def test_signed_in_pages_are_not_cached_but_public_ones_may_be(browser, learner)
 
 def test_a_post_without_a_csrf_token_is_refused_and_changes_nothing(browser, learner):
     browser.login(learner.username)
-    response = browser.client.post("/auth/password", data={"current": PASSWORD, "password": "a brand new passphrase",
-                                                            "confirm": "a brand new passphrase"})
+    response = browser.client.post(
+        "/auth/password",
+        data={"current": PASSWORD, "password": "a brand new passphrase", "confirm": "a brand new passphrase"},
+    )
     assert response.status_code == 400
     assert "expired or was sent twice" in response.get_data(as_text=True)
     browser.logout()
@@ -58,8 +67,9 @@ def test_a_post_without_a_csrf_token_is_refused_and_changes_nothing(browser, lea
 def test_a_csrf_token_from_another_session_is_refused(browser, new_browser, learner):
     other = new_browser()
     foreign_token = other.token("/auth/login")
-    response = browser.client.post("/auth/login", data={"username": learner.username, "password": PASSWORD,
-                                                        "csrf_token": foreign_token})
+    response = browser.client.post(
+        "/auth/login", data={"username": learner.username, "password": PASSWORD, "csrf_token": foreign_token}
+    )
     assert response.status_code == 400
 
 
@@ -84,8 +94,9 @@ def test_a_form_with_more_parts_than_the_limit_gets_413_in_either_encoding(brows
 
 
 def test_a_form_body_that_is_not_utf8_is_a_bad_request_not_too_large(browser):
-    response = browser.client.post("/auth/login", data=b"username=\xff\xfe&password=x",
-                                   content_type="application/x-www-form-urlencoded")
+    response = browser.client.post(
+        "/auth/login", data=b"username=\xff\xfe&password=x", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 400
 
 
@@ -118,8 +129,10 @@ def test_an_unexpected_error_gets_a_500_page_without_a_traceback(app, client):
 def test_no_get_request_changes_the_database(app, browser, role):
     user = make_user(role)
     browser.login(user.username)
-    counts = lambda: (db.session.scalar(select(func.count()).select_from(AuditEvent)),
-                      db.session.scalar(select(func.count()).select_from(User)))
+    counts = lambda: (
+        db.session.scalar(select(func.count()).select_from(AuditEvent)),
+        db.session.scalar(select(func.count()).select_from(User)),
+    )
     before = counts()
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and not rule.arguments:
@@ -142,6 +155,9 @@ def test_every_table_sits_in_a_keyboard_scrollable_region():
     """A table wider than a phone scrolls sideways; its region must take keyboard focus (axe
     scrollable-region-focusable), so every template writes tables through the scroll_table macro."""
     macro = TEMPLATES / "_macros" / "table.html"
-    raw_tables = [str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html")
-                  if path != macro and "<table" in path.read_text()]
+    raw_tables = [
+        str(path.relative_to(TEMPLATES))
+        for path in TEMPLATES.rglob("*.html")
+        if path != macro and "<table" in path.read_text()
+    ]
     assert raw_tables == []

@@ -1,4 +1,5 @@
 """Server-side sessions: timeouts, revocation on deactivation and role change, cookie flags."""
+
 from datetime import timedelta
 
 import time_machine

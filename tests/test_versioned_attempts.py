@@ -1,5 +1,6 @@
 """Versioned content: an attempt made on one edition of a quiz is shown, after the content has
 changed, with the questions, choices and feedback the learner saw and the grading stored then."""
+
 from __future__ import annotations
 
 import json
@@ -76,8 +77,11 @@ def login(app, username: str):
 
 def single_question(module: Module, attempt: QuizAttempt):
     """The first single-answer question of the attempt."""
-    return next(module.question(item["question"]) for item in attempt.layout
-                if module.question(item["question"]).type == "single")
+    return next(
+        module.question(item["question"])
+        for item in attempt.layout
+        if module.question(item["question"]).type == "single"
+    )
 
 
 @pytest.fixture
@@ -86,7 +90,8 @@ def module(app):
 
 
 def test_a_past_attempt_shows_what_the_learner_saw_and_its_stored_result_after_the_content_changes(
-        app_on, module, learner, counselor, tmp_path):
+    app_on, module, learner, counselor, tmp_path
+):
     attempt = attempts.start_attempt(learner, module, QUIZ)
     edited = single_question(module, attempt)
     old_key = next(c for c in edited.choices if c.correct)
@@ -123,8 +128,11 @@ def test_an_attempt_left_open_across_the_change_is_shown_and_graded_as_it_starte
     page = browser.get(f"/learn/attempts/{attempt.id}").get_data(as_text=True)
     assert str(escape(edited.prompt)) in page and NEW_STEM not in page
     sequence = db.session.scalar(select(QuizAttempt.sequence).where(QuizAttempt.id == attempt.id))
-    response = browser.post(f"/learn/attempts/{attempt.id}/submit", quiz_helpers.form(answers, sequence),
-                            form_page=f"/learn/attempts/{attempt.id}")
+    response = browser.post(
+        f"/learn/attempts/{attempt.id}/submit",
+        quiz_helpers.form(answers, sequence),
+        form_page=f"/learn/attempts/{attempt.id}",
+    )
     assert response.status_code == 303
     assert db.session.scalar(select(QuizAttempt.score).where(QuizAttempt.id == attempt.id)) == 100.0
 
@@ -136,7 +144,8 @@ def test_one_snapshot_is_stored_per_module_version(app_on, module, learner, tmp_
     rows = db.session.execute(select(QuizSnapshot.module_id, QuizSnapshot.content_version)).all()
     assert rows == [(module.id, module.version)]
     assert db.session.get(QuizSnapshot, (module.id, module.version)).content == json.loads(
-        json.dumps(quiz_snapshot(module)))
+        json.dumps(quiz_snapshot(module))
+    )
     later = app_on(edited_copy(tmp_path, module, single_question(module, first).id))
     with later.app_context():
         changed = get_course().module(module.id)
@@ -178,16 +187,23 @@ def test_the_migration_backfills_first_edition_snapshots_for_existing_attempts(t
         engine = db.engine
         with engine.begin() as connection:
             for version in (first_version, "0123456789abcdef"):  # the first edition, and a version it has no copy of
-                connection.execute(text(
-                    "INSERT INTO quiz_attempt (learner_id, module_id, kind, content_version, layout, sequence, "
-                    "started_at, submitted_at, score, passed) VALUES (:learner, 'reward-system', 'quiz', :version, "
-                    ":layout, 1, '2026-11-30 10:00:00.000000', '2026-11-30 10:05:00.000000', 100.0, 1)"),
-                    {"learner": learner.id, "version": version, "layout": json.dumps(layout)})
+                connection.execute(
+                    text(
+                        "INSERT INTO quiz_attempt (learner_id, module_id, kind, content_version, layout, sequence, "
+                        "started_at, submitted_at, score, passed) VALUES (:learner, 'reward-system', 'quiz', :version, "
+                        ":layout, 1, '2026-11-30 10:00:00.000000', '2026-11-30 10:05:00.000000', 100.0, 1)"
+                    ),
+                    {"learner": learner.id, "version": version, "layout": json.dumps(layout)},
+                )
                 attempt_id = connection.execute(text("SELECT max(id) FROM quiz_attempt")).scalar()
-                connection.execute(text(
-                    "INSERT INTO attempt_answer (attempt_id, question_id, choice_ids, correct, credit, "
-                    "misconception_ids, saved_at) VALUES (:attempt, :question, :key, 1, 1.0, '', "
-                    "'2026-11-30 10:05:00.000000')"), {"attempt": attempt_id, "question": old_question["id"], "key": key})
+                connection.execute(
+                    text(
+                        "INSERT INTO attempt_answer (attempt_id, question_id, choice_ids, correct, credit, "
+                        "misconception_ids, saved_at) VALUES (:attempt, :question, :key, 1, 1.0, '', "
+                        "'2026-11-30 10:05:00.000000')"
+                    ),
+                    {"attempt": attempt_id, "question": old_question["id"], "key": key},
+                )
         upgrade(directory=directory)
         rows = db.session.execute(select(QuizSnapshot.module_id, QuizSnapshot.content_version)).all()
         assert rows == [("reward-system", first_version)]

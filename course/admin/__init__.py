@@ -1,4 +1,5 @@
 """The admin area: accounts, caseloads, the audit log."""
+
 from . import audit, caseload  # noqa: F401  register their routes on bp
 from .views import bp
 

@@ -1,4 +1,5 @@
 """The admin's audit log page: every event, filtered and paged, newest first, in UTC."""
+
 from __future__ import annotations
 
 from flask import render_template, request
@@ -19,7 +20,13 @@ def audit_log():
     """List audit events by action, actor, subject and date range; paged, newest first."""
     form = AuditFilterForm(formdata=request.args)
     form.validate()
-    page = db.paginate(audit.events_query(form.to_filter()), page=requested_page(),
-                       per_page=PER_PAGE, error_out=False)
-    return render_template("admin/audit.html", form=form, page=page, people=audit.people(page.items),
-                           pager_args=form.query_args(), action_label=action_label, roles=ROLE_LABELS)
+    page = db.paginate(audit.events_query(form.to_filter()), page=requested_page(), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        page=page,
+        people=audit.people(page.items),
+        pager_args=form.query_args(),
+        action_label=action_label,
+        roles=ROLE_LABELS,
+    )

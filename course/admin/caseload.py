@@ -1,4 +1,5 @@
 """The admin's caseload pages: attach a cohort or a learner to a counselor, or detach one."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for

@@ -1,4 +1,5 @@
 """Forms of the admin area: accounts, caseloads, the audit log's filters."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -8,6 +9,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from ..access import ROLE_LABELS, STAFF_ROLES
 from ..forms import date_field
 from ..services import audit, caseload
+
 
 def action_label(action: str) -> str:
     """How the audit log names an action: "record_viewed" reads "Record viewed"."""
@@ -20,10 +22,17 @@ STAFF_ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_RO
 class CreateStaffForm(FlaskForm):
     """Create a facilitator, counselor or admin account; a one-time password is shown once."""
 
-    username = StringField("Username", validators=[DataRequired("Enter a username."), Length(max=40, message="Use at most 40 characters.")],
-                           render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"})
-    display_name = StringField("Name shown to others", validators=[Optional(), Length(max=80, message="Use at most 80 characters.")])
-    email = EmailField("Email (optional)", validators=[Optional(), Email("Enter a valid email address."), Length(max=254)])
+    username = StringField(
+        "Username",
+        validators=[DataRequired("Enter a username."), Length(max=40, message="Use at most 40 characters.")],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    display_name = StringField(
+        "Name shown to others", validators=[Optional(), Length(max=80, message="Use at most 80 characters.")]
+    )
+    email = EmailField(
+        "Email (optional)", validators=[Optional(), Email("Enter a valid email address."), Length(max=254)]
+    )
     role = SelectField("Role", choices=STAFF_ROLE_CHOICES, validators=[DataRequired("Choose a role.")])
 
 
@@ -40,8 +49,7 @@ class ConfirmForm(FlaskForm):
 class AttachCohortForm(FlaskForm):
     """Put a whole cohort on a counselor's caseload; the view fills in the cohorts to choose from."""
 
-    cohort = SelectField("Cohort", coerce=int, validators=[DataRequired("Choose a cohort.")],
-                         validate_choice=True)
+    cohort = SelectField("Cohort", coerce=int, validators=[DataRequired("Choose a cohort.")], validate_choice=True)
 
 
 def cohort_form(**kwargs) -> AttachCohortForm:
@@ -54,9 +62,14 @@ def cohort_form(**kwargs) -> AttachCohortForm:
 class AttachLearnerForm(FlaskForm):
     """Put one learner, found by username, on a counselor's caseload."""
 
-    username = StringField("Learner's username", validators=[DataRequired("Enter the learner's username."),
-                                                             Length(max=40, message="Use at most 40 characters.")],
-                           render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"})
+    username = StringField(
+        "Learner's username",
+        validators=[
+            DataRequired("Enter the learner's username."),
+            Length(max=40, message="Use at most 40 characters."),
+        ],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
 
 
 class AuditFilterForm(FlaskForm):
@@ -66,10 +79,19 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     # The empty choice means "any"; no Optional(): it would clear the "Not a valid choice" error of a blank " ".
-    action = SelectField("Action", default="",
-                         choices=[SelectChoice("", "Any action")] + [SelectChoice(a, action_label(a)) for a in audit.ACTIONS])
-    actor = StringField("Done by (username or account number)", validators=[Optional(), Length(max=40, message="Use at most 40 characters.")])
-    subject = StringField("About (username or account number)", validators=[Optional(), Length(max=40, message="Use at most 40 characters.")])
+    action = SelectField(
+        "Action",
+        default="",
+        choices=[SelectChoice("", "Any action")] + [SelectChoice(a, action_label(a)) for a in audit.ACTIONS],
+    )
+    actor = StringField(
+        "Done by (username or account number)",
+        validators=[Optional(), Length(max=40, message="Use at most 40 characters.")],
+    )
+    subject = StringField(
+        "About (username or account number)",
+        validators=[Optional(), Length(max=40, message="Use at most 40 characters.")],
+    )
     since = date_field("From (a date, UTC)")
     until = date_field("To (a date, UTC, included)")
 
@@ -79,17 +101,26 @@ class AuditFilterForm(FlaskForm):
 
     def to_filter(self) -> audit.EventFilter:
         """The filter these fields ask for, leaving out any field that is not valid."""
+
         def ok(field):
             return field.data if field.data and not field.errors else None
 
-        return audit.EventFilter(action=ok(self.action), actor=(ok(self.actor) or "").strip() or None,
-                                 subject=(ok(self.subject) or "").strip() or None,
-                                 since=ok(self.since), until=ok(self.until))
+        return audit.EventFilter(
+            action=ok(self.action),
+            actor=(ok(self.actor) or "").strip() or None,
+            subject=(ok(self.subject) or "").strip() or None,
+            since=ok(self.since),
+            until=ok(self.until),
+        )
 
     def query_args(self) -> dict:
         """The valid filters as query-string values, for the pager's links."""
         flt = self.to_filter()
-        args = {"action": flt.action, "actor": flt.actor, "subject": flt.subject,
-                "since": flt.since.isoformat() if flt.since else None,
-                "until": flt.until.isoformat() if flt.until else None}
+        args = {
+            "action": flt.action,
+            "actor": flt.actor,
+            "subject": flt.subject,
+            "since": flt.since.isoformat() if flt.since else None,
+            "until": flt.until.isoformat() if flt.until else None,
+        }
         return {key: value for key, value in args.items() if value}

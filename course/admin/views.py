@@ -1,4 +1,5 @@
 """The admin's pages: accounts (caseload.py: caseload links; audit.py: the audit log)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -26,8 +27,14 @@ def home():
     if role in ROLES:
         stmt = stmt.where(User.role == role)
     page = db.paginate(stmt, page=requested_page(), per_page=50, error_out=False)
-    return render_template("admin/home.html", page=page, role=role, roles=ROLE_LABELS,
-                           create_form=CreateStaffForm(), confirm_form=ConfirmForm())
+    return render_template(
+        "admin/home.html",
+        page=page,
+        role=role,
+        roles=ROLE_LABELS,
+        create_form=CreateStaffForm(),
+        confirm_form=ConfirmForm(),
+    )
 
 
 @bp.route("/users", methods=["POST"])
@@ -39,8 +46,14 @@ def create_user():
         password = one_time_password()
         try:
             with write_transaction():
-                user = accounts.create_user(form.username.data, password, form.role.data, form.display_name.data or "",
-                                            form.email.data or None, created_by=current_user)
+                user = accounts.create_user(
+                    form.username.data,
+                    password,
+                    form.role.data,
+                    form.display_name.data or "",
+                    form.email.data or None,
+                    created_by=current_user,
+                )
                 user.must_change_password = True
         except accounts.AccountError as error:
             flash(str(error), "error")
@@ -64,10 +77,12 @@ def render_user_page(account: User, status: int = 200, **forms):
     """The account page, with fresh forms unless `forms` passes ones carrying errors."""
     context = {"role_form": RoleForm(role=account.role), "confirm_form": ConfirmForm()}
     if account.role == COUNSELOR:
-        context.update(links=caseload.links(account), cohort_form=forms.get("cohort_form") or cohort_form(formdata=None),
-                       learner_form=forms.get("learner_form") or AttachLearnerForm(formdata=None))
-    return render_template("admin/user.html", account=account, is_learner=account.role == LEARNER,
-                           **context), status
+        context.update(
+            links=caseload.links(account),
+            cohort_form=forms.get("cohort_form") or cohort_form(formdata=None),
+            learner_form=forms.get("learner_form") or AttachLearnerForm(formdata=None),
+        )
+    return render_template("admin/user.html", account=account, is_learner=account.role == LEARNER, **context), status
 
 
 def _account_action(user_id: int, action, done_message: str):
@@ -87,16 +102,20 @@ def _account_action(user_id: int, action, done_message: str):
 @role_required(ADMIN)
 def deactivate(user_id: int):
     """Deactivate an account; its sessions end at once."""
-    return _account_action(user_id, lambda account: accounts.set_active(account, False, current_user),
-                           "The account is deactivated and signed out everywhere.")
+    return _account_action(
+        user_id,
+        lambda account: accounts.set_active(account, False, current_user),
+        "The account is deactivated and signed out everywhere.",
+    )
 
 
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
 @role_required(ADMIN)
 def reactivate(user_id: int):
     """Let a deactivated account sign in again."""
-    return _account_action(user_id, lambda account: accounts.set_active(account, True, current_user),
-                           "The account can sign in again.")
+    return _account_action(
+        user_id, lambda account: accounts.set_active(account, True, current_user), "The account can sign in again."
+    )
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
@@ -108,8 +127,11 @@ def change_role(user_id: int):
         db.get_or_404(User, user_id)
         flash("Choose one of the roles listed.", "error")
         return redirect(url_for("admin.user", user_id=user_id))
-    return _account_action(user_id, lambda account: accounts.change_role(account, form.role.data, current_user),
-                           f"The role is now {ROLE_LABELS[form.role.data]}. The account was signed out everywhere.")
+    return _account_action(
+        user_id,
+        lambda account: accounts.change_role(account, form.role.data, current_user),
+        f"The role is now {ROLE_LABELS[form.role.data]}. The account was signed out everywhere.",
+    )
 
 
 @bp.route("/users/<int:user_id>/reset-password", methods=["POST"])

@@ -1,4 +1,5 @@
 """Signing in and out, joining with a code, changing a password."""
+
 from .views import bp
 
 __all__ = ["bp"]

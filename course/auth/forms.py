@@ -1,4 +1,5 @@
 """Forms for signing in, joining with a code and changing a password."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -11,34 +12,54 @@ from ..forms import new_password_field
 class LoginForm(FlaskForm):
     """Sign in with username and password."""
 
-    username = StringField("Username", validators=[DataRequired("Enter your username."), Length(max=40)],
-                           render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
-    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=128)],
-                             render_kw={"autocomplete": "current-password"})
+    username = StringField(
+        "Username",
+        validators=[DataRequired("Enter your username."), Length(max=40)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter your password."), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class JoinForm(FlaskForm):
     """Create a learner account with a cohort's join code: no email, no real name."""
 
-    code = StringField("Join code", validators=[DataRequired("Enter the join code from your group."), Length(max=32)],
-                       render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
+    code = StringField(
+        "Join code",
+        validators=[DataRequired("Enter the join code from your group."), Length(max=32)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
     username = StringField(
-        "Choose a username", validators=[DataRequired("Choose a username."), Length(max=40, message="Use at most 40 characters.")],
+        "Choose a username",
+        validators=[DataRequired("Choose a username."), Length(max=40, message="Use at most 40 characters.")],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
         description="It does not need to be your real name. Others in your group may see it.",
     )
     password = new_password_field("Choose a password")
-    confirm = PasswordField("Type the password again",
-                            validators=[DataRequired("Type the password again."), EqualTo("password", "The two passwords do not match.")],
-                            render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(
+        "Type the password again",
+        validators=[DataRequired("Type the password again."), EqualTo("password", "The two passwords do not match.")],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class ChangePasswordForm(FlaskForm):
     """Change a password; the current one is required."""
 
-    current = PasswordField("Current password", validators=[DataRequired("Enter your current password."), Length(max=128)],
-                            render_kw={"autocomplete": "current-password"})
+    current = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password."), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
     password = new_password_field()
-    confirm = PasswordField("Type the new password again",
-                            validators=[DataRequired("Type the new password again."), EqualTo("password", "The two passwords do not match.")],
-                            render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(
+        "Type the new password again",
+        validators=[
+            DataRequired("Type the new password again."),
+            EqualTo("password", "The two passwords do not match."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -1,4 +1,5 @@
 """Flask-Login wiring: the cookie holds a session token, looked up in the database on each request."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, g, redirect, request, url_for
@@ -13,9 +14,13 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = None
 
 # What a JSON caller (the quiz autosave) is told when the session has ended.
-SIGNED_OUT_MESSAGE = "You are signed out (perhaps in another tab, or after a while without activity). Sign in again to go on."
-KEPT_MESSAGE = ("Not saved: you are signed out (perhaps in another tab, or after a while without activity). "
-                "Your answers are kept: press Submit or Save my answers, sign in, and they come back.")
+SIGNED_OUT_MESSAGE = (
+    "You are signed out (perhaps in another tab, or after a while without activity). Sign in again to go on."
+)
+KEPT_MESSAGE = (
+    "Not saved: you are signed out (perhaps in another tab, or after a while without activity). "
+    "Your answers are kept: press Submit or Save my answers, sign in, and they come back."
+)
 
 
 @login_manager.user_loader
@@ -32,12 +37,18 @@ def unauthorized():
     """
     back = _keep_unsent_work()
     if request.accept_mimetypes.best == "application/json":
-        return {"error": "authentication required", "reason": "signed_out",
-                "message": KEPT_MESSAGE if back else SIGNED_OUT_MESSAGE}, 401
+        return {
+            "error": "authentication required",
+            "reason": "signed_out",
+            "message": KEPT_MESSAGE if back else SIGNED_OUT_MESSAGE,
+        }, 401
     reason = g.get("session_timed_out")
     if reason == sessions.IDLE:
         minutes = current_app.config["SESSION_IDLE_MINUTES"]
-        flash(f"You were signed out after {minutes} minutes without activity. Sign in to go on; your saved work is kept.", "info")
+        flash(
+            f"You were signed out after {minutes} minutes without activity. Sign in to go on; your saved work is kept.",
+            "info",
+        )
     elif reason == sessions.EXPIRED:
         flash("Your session ended. Please sign in again; your saved work is kept.", "info")
     else:

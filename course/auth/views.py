@@ -1,4 +1,5 @@
 """Routes for signing in and out, joining a cohort, and changing a password."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -45,8 +46,12 @@ def _signed_in_user() -> str:
 # Forms that check a signed-in person's password: limited per account, so a borrowed session
 # cannot be used to guess the password behind it.
 password_check_limit = limiter.shared_limit(
-    "10/minute;50/hour", scope="password-check", key_func=_signed_in_user, methods=["POST"],
-    deduct_when=lambda response: response.status_code != 302 and response.status_code != 303)
+    "10/minute;50/hour",
+    scope="password-check",
+    key_func=_signed_in_user,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302 and response.status_code != 303,
+)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -81,8 +86,11 @@ def _sign_in(user) -> None:
 @bp.before_app_request
 def require_password_change():
     """Someone given a one-time password must choose their own before anything else."""
-    if (current_user.is_authenticated and current_user.must_change_password
-            and request.endpoint not in ("auth.change_password", "auth.logout", "static")):
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in ("auth.change_password", "auth.logout", "static")
+    ):
         flash("Please choose a new password before you go on.", "info")
         return redirect(url_for("auth.change_password"))
     return None

@@ -3,6 +3,7 @@
 `init_app` loads CONTENT_DIR and refuses to start on structural problems;
 views call `get_course()`. `flask content check` (cli.py) runs every check.
 """
+
 from __future__ import annotations
 
 from flask import Flask, current_app
@@ -12,8 +13,20 @@ from .fields import ContentError, Problem
 from .model import Choice, Course, Lesson, Misconception, Module, Question, Quiz
 
 __all__ = [
-    "CheckReport", "Choice", "ContentError", "Course", "Lesson", "Misconception", "Module", "Problem",
-    "Question", "Quiz", "check_course", "get_course", "init_app", "load_course",
+    "CheckReport",
+    "Choice",
+    "ContentError",
+    "Course",
+    "Lesson",
+    "Misconception",
+    "Module",
+    "Problem",
+    "Question",
+    "Quiz",
+    "check_course",
+    "get_course",
+    "init_app",
+    "load_course",
 ]
 
 

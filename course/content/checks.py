@@ -6,6 +6,7 @@ level, minutes, words, quiz sizes, corrections taught, the quiz rules of
 quiz_rules.py) fail `check_course`, which
 the tests and `flask content check` run, but not start-up.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -42,8 +43,9 @@ def check_course(content_dir: str | Path) -> CheckReport:
     quiz_errors, quiz_levels = quiz_problems(course)
     # A stable sort by file groups each file's problems and keeps them in reading order.
     by_file = attrgetter("file")
-    return CheckReport(sorted(errors + more_errors + quiz_errors, key=by_file), sorted(warnings, key=by_file),
-                       levels, quiz_levels)
+    return CheckReport(
+        sorted(errors + more_errors + quiz_errors, key=by_file), sorted(warnings, key=by_file), levels, quiz_levels
+    )
 
 
 def load_course(content_dir: str | Path) -> Course:
@@ -60,8 +62,11 @@ def structural_problems(course: Course) -> list[Problem]:
     problems = _duplicate_ids(course) + _prerequisite_problems(course)
     for module in course.modules:
         for lesson in module.lessons:
-            problems += [lesson.origin.problem(f'unknown misconception "{myth}"', f"corrects[{i}]")
-                         for i, myth in enumerate(lesson.corrects) if myth not in course.misconceptions]
+            problems += [
+                lesson.origin.problem(f'unknown misconception "{myth}"', f"corrects[{i}]")
+                for i, myth in enumerate(lesson.corrects)
+                if myth not in course.misconceptions
+            ]
         for question in module.quiz.questions:
             problems += question_problems(question, course)
     return problems
@@ -72,8 +77,9 @@ def _duplicate_ids(course: Course) -> list[Problem]:
     problems = []
     places = [("module", m.id, f"{m.folder}/module.yaml", "id") for m in course.modules]
     places += [("lesson", l.id, l.origin.file, "id") for m in course.modules for l in m.lessons]
-    places += [("question", q.id, q.origin.file, f"{q.origin.field}.id")
-               for m in course.modules for q in m.quiz.questions]
+    places += [
+        ("question", q.id, q.origin.file, f"{q.origin.field}.id") for m in course.modules for q in m.quiz.questions
+    ]
     for kind, item_id, file, where in places:
         if not item_id:
             continue  # the loader has reported it missing
@@ -90,8 +96,9 @@ def _prerequisite_problems(course: Course) -> list[Problem]:
     for module in course.modules:
         for i, prerequisite in enumerate(module.prerequisites):
             if course.module(prerequisite) is None:
-                problems.append(Problem(f"{module.folder}/module.yaml", f"prerequisites[{i}]",
-                                        f'unknown module "{prerequisite}"'))
+                problems.append(
+                    Problem(f"{module.folder}/module.yaml", f"prerequisites[{i}]", f'unknown module "{prerequisite}"')
+                )
     reported: set[frozenset[str]] = set()
     for cycle in _cycles(course):
         if frozenset(cycle) not in reported:
@@ -107,7 +114,7 @@ def _cycles(course: Course) -> list[list[str]]:
 
     def visit(module_id: str, path: list[str]) -> None:
         if module_id in path:
-            cycles.append(path[path.index(module_id):] + [module_id])
+            cycles.append(path[path.index(module_id) :] + [module_id])
             return
         if module_id in done or course.module(module_id) is None:
             return
@@ -124,16 +131,22 @@ def question_problems(question: Question, course: Course) -> list[Problem]:
     """The answer-key rules for one question's type, and its choices' misconceptions."""
     at, choices = question.origin.problem, question.choices
     ids = [c.id for c in choices]
-    problems = [at(f'duplicate choice id "{cid}"', f"choices[{j}].id")
-                for j, cid in enumerate(ids) if cid and cid in ids[:j]]
+    problems = [
+        at(f'duplicate choice id "{cid}"', f"choices[{j}].id") for j, cid in enumerate(ids) if cid and cid in ids[:j]
+    ]
     right = sum(c.correct for c in choices)
     if question.type == "single" and right != 1:
         problems.append(at(f"a single question needs exactly 1 correct choice, not {right}", "choices"))
     if question.type == "single" and not 3 <= len(choices) <= 5:
         problems.append(at(f"a single question needs 3–5 choices, not {len(choices)}", "choices"))
     if question.type == "multiple" and (right < 2 or right == len(choices)):
-        problems.append(at(f"a multiple question needs 2 or more correct choices and at least 1 wrong one "
-                           f"({right} of {len(choices)} are correct)", "choices"))
+        problems.append(
+            at(
+                f"a multiple question needs 2 or more correct choices and at least 1 wrong one "
+                f"({right} of {len(choices)} are correct)",
+                "choices",
+            )
+        )
     if question.type == "multiple" and "choose all that apply" not in question.prompt.lower():
         problems.append(at('a multiple question\'s prompt must say "Choose all that apply."', "prompt"))
     if question.type == "true_false" and sorted(c.id for c in choices) != ["false", "true"]:

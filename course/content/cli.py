@@ -1,4 +1,5 @@
 """`flask content check`: every content problem at once, each lesson's reading level, each quiz's test-wise scores."""
+
 from __future__ import annotations
 
 import sys
@@ -30,18 +31,34 @@ def check_command() -> None:
 def _table(rows: list[tuple[str, ...]], left: int) -> list[str]:
     """Rows as aligned text: the first `left` columns to the left, the others to the right."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) if i < left else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
-            for row in rows]
+    return [
+        "  ".join(cell.ljust(w) if i < left else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        for row in rows
+    ]
 
 
 def _quiz_row(level: QuizLevel) -> tuple[str, ...]:
     s = level.scores
     if s is None:
-        return (level.module_id, "0", "-", *("-" for _ in STRATEGIES), "-", f"{level.flesch_kincaid:.1f}",
-                f"{level.smog:.1f}")
+        return (
+            level.module_id,
+            "0",
+            "-",
+            *("-" for _ in STRATEGIES),
+            "-",
+            f"{level.flesch_kincaid:.1f}",
+            f"{level.smog:.1f}",
+        )
     items = f"{s.items}" + (f" (+{s.skipped} multi)" if s.skipped else "")
-    return (level.module_id, items, f"{s.chance:.2f}", *(f"{s.scores[name]:.2f}" for name in STRATEGIES),
-            f"{s.key_longest} ({s.key_longest_by_chance:.1f})", f"{level.flesch_kincaid:.1f}", f"{level.smog:.1f}")
+    return (
+        level.module_id,
+        items,
+        f"{s.chance:.2f}",
+        *(f"{s.scores[name]:.2f}" for name in STRATEGIES),
+        f"{s.key_longest} ({s.key_longest_by_chance:.1f})",
+        f"{level.flesch_kincaid:.1f}",
+        f"{level.smog:.1f}",
+    )
 
 
 def format_report(report: CheckReport) -> str:
@@ -52,15 +69,21 @@ def format_report(report: CheckReport) -> str:
     ]
     lines = _table(rows, 2)
     if report.quiz_levels:
-        lines += ["", f"Quizzes: test-wise scores over single-answer and true/false items (multiple-select items "
-                      f"skipped); each must be at most chance + {MARGIN:.2f}. Key longest: how often the key is "
-                      "the longest choice (expected by chance)."]
+        lines += [
+            "",
+            f"Quizzes: test-wise scores over single-answer and true/false items (multiple-select items "
+            f"skipped); each must be at most chance + {MARGIN:.2f}. Key longest: how often the key is "
+            "the longest choice (expected by chance).",
+        ]
         lines += _table([_QUIZ_HEADER] + [_quiz_row(level) for level in report.quiz_levels], 1)
     for label, problems in (("ERROR", report.errors), ("warning", report.warnings)):
         if problems:
             lines += ["", *(f"{label}: {p}" for p in problems)]
-    lines += ["", f"{len(report.errors)} errors, {len(report.warnings)} warnings, "
-                  f"{len(report.lesson_levels)} lessons, {len(report.quiz_levels)} quizzes"]
+    lines += [
+        "",
+        f"{len(report.errors)} errors, {len(report.warnings)} warnings, "
+        f"{len(report.lesson_levels)} lessons, {len(report.quiz_levels)} quizzes",
+    ]
     return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ The thresholds are calibrated on the course's first edition
 (tests/fixtures/first-edition): they flag the five near-duplicate pairs the
 content review named (finding Q2) and leave ordinary pairs alone.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,13 +23,9 @@ from itertools import combinations
 from .model import Course, Question
 
 STEM_SIMILARITY, KEY_SIMILARITY, STATEMENT_SIMILARITY = 0.35, 0.50, 0.50
-STOP_WORDS = frozenset("""
-a about after also an and are as at be been before being but by can could did do does each for from
-had has have he her here him his how i if in into is it it's its just may me might more most my no
-not of on or other our she should so some such than that the their them then there these they this
-those to very was we were what when where which who whom whose why will with would you your
-true false
-""".split())
+STOP_WORDS = frozenset(
+    ["a", "about", "after", "also", "an", "and", "are", "as", "at", "be", "been", "before", "being", "but", "by", "can", "could", "did", "do", "does", "each", "for", "from", "had", "has", "have", "he", "her", "here", "him", "his", "how", "i", "if", "in", "into", "is", "it", "it's", "its", "just", "may", "me", "might", "more", "most", "my", "no", "not", "of", "on", "or", "other", "our", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "very", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "whose", "why", "will", "with", "would", "you", "your", "true", "false"]
+)
 _WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
 _TRUE_OR_FALSE = re.compile(r"^\s*true or false\s*[:?]\s*", re.IGNORECASE)
 
@@ -74,8 +71,10 @@ class NearDuplicate:
         """The measures in words, for the check's message."""
         if self.keys is None:
             return f"statement and stem {self.stems:.2f} alike (limit {STATEMENT_SIMILARITY:.2f})"
-        return (f"stems {self.stems:.2f} alike (limit {STEM_SIMILARITY:.2f}), keyed answers "
-                f"{self.keys:.2f} (limit {KEY_SIMILARITY:.2f})")
+        return (
+            f"stems {self.stems:.2f} alike (limit {STEM_SIMILARITY:.2f}), keyed answers "
+            f"{self.keys:.2f} (limit {KEY_SIMILARITY:.2f})"
+        )
 
 
 def compare(earlier: Question, later: Question) -> NearDuplicate | None:

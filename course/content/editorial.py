@@ -4,6 +4,7 @@ Reading level, lesson length, the closing summary, quiz and pre-test sizes,
 stigmatizing terms, and that every required correction is both taught and
 tested. These fail `flask content check` and the tests, not start-up.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,8 +43,9 @@ def editorial_problems(course: Course) -> tuple[list[Problem], list[Problem], li
         errors += module_problems(module)
         for lesson in module.lessons:
             level = reading_level(lesson.markdown)
-            levels.append(LessonLevel(module.id, lesson.id, level.flesch_kincaid, level.smog,
-                                      level.words, lesson.minutes))
+            levels.append(
+                LessonLevel(module.id, lesson.id, level.flesch_kincaid, level.smog, level.words, lesson.minutes)
+            )
             errors += lesson_problems(lesson, level.flesch_kincaid, level.words)
             if level.smog > MAX_SMOG:
                 warnings.append(lesson.origin.problem(f"SMOG grade {level.smog} is above {MAX_SMOG}", "body"))
@@ -62,8 +64,11 @@ def module_problems(module: Module) -> list[Problem]:
     for name, quiz, (low, high) in (("quiz", module.quiz, QUIZ_SIZE), ("pretest", module.pretest, PRETEST_SIZE)):
         # An empty quiz has already been reported by the loader.
         if quiz.questions and not low <= len(quiz) <= high:
-            problems.append(Problem(f"{module.folder}/{name}.yaml", "questions",
-                                    f"{len(quiz)} questions; a {name} needs {low}–{high}"))
+            problems.append(
+                Problem(
+                    f"{module.folder}/{name}.yaml", "questions", f"{len(quiz)} questions; a {name} needs {low}–{high}"
+                )
+            )
     return problems
 
 
@@ -74,8 +79,13 @@ def lesson_problems(lesson: Lesson, flesch_kincaid: float, words: int) -> list[P
     if not low <= lesson.minutes <= high:
         errors.append(at(f"{lesson.minutes} is outside {low}–{high}", "minutes"))
     if abs(lesson.minutes - words / WORDS_PER_MINUTE) > MINUTES_SLACK:
-        errors.append(at(f"{lesson.minutes} does not fit {words} words (about {words / WORDS_PER_MINUTE:.1f} "
-                         f"minutes at {WORDS_PER_MINUTE} words a minute; allowed ±{MINUTES_SLACK})", "minutes"))
+        errors.append(
+            at(
+                f"{lesson.minutes} does not fit {words} words (about {words / WORDS_PER_MINUTE:.1f} "
+                f"minutes at {WORDS_PER_MINUTE} words a minute; allowed ±{MINUTES_SLACK})",
+                "minutes",
+            )
+        )
     if flesch_kincaid > MAX_FLESCH_KINCAID:
         errors.append(at(f"Flesch-Kincaid grade {flesch_kincaid} is above {MAX_FLESCH_KINCAID}", "body"))
     texts = {"title": lesson.title, "main_message": lesson.main_message}
@@ -97,7 +107,7 @@ def _body_problems(lesson: Lesson) -> list[Problem]:
             problems += [lesson.origin.problem(message, where) for message in found]
     if last_h2 is None or last_h2[0] != "summary":
         problems.append(lesson.origin.problem('the last section must be "## Summary"', "body"))
-    elif not any(t.type == "inline" for t in tokens[last_h2[1] + 3:]):
+    elif not any(t.type == "inline" for t in tokens[last_h2[1] + 3 :]):
         problems.append(lesson.origin.problem('the "## Summary" section is empty', "body"))
     return problems + _quoted_term_problems(lesson.origin, lesson.quoted_terms)
 
@@ -118,19 +128,27 @@ def correction_problems(course: Course) -> list[Problem]:
     problems = []
     for entry in (e for e in course.misconceptions.values() if e.correction):
         if entry.id not in taught:
-            problems.append(entry.origin.problem(f'correction "{entry.id}" is not in any lesson\'s corrects',
-                                                 "correction"))
+            problems.append(
+                entry.origin.problem(f'correction "{entry.id}" is not in any lesson\'s corrects', "correction")
+            )
         if entry.id not in tagged:
-            problems.append(entry.origin.problem(f'correction "{entry.id}" is not tagged on any quiz choice',
-                                                 "correction"))
+            problems.append(
+                entry.origin.problem(f'correction "{entry.id}" is not tagged on any quiz choice', "correction")
+            )
     return problems
 
 
 def _language(origin: Origin, texts: dict[str, str], quoted_terms: tuple[str, ...] = ()) -> list[Problem]:
-    return [origin.problem(message, key)
-            for key, text in texts.items() for message in stigmatizing_terms(text, quoted_terms)]
+    return [
+        origin.problem(message, key)
+        for key, text in texts.items()
+        for message in stigmatizing_terms(text, quoted_terms)
+    ]
 
 
 def _quoted_term_problems(origin: Origin, quoted_terms: tuple[str, ...]) -> list[Problem]:
-    return [origin.problem(f'"{term}" is not one of the stigmatizing terms', f"quoted_terms[{i}]")
-            for i, term in enumerate(quoted_terms) if canonical_term(term) is None]
+    return [
+        origin.problem(f'"{term}" is not one of the stigmatizing terms', f"quoted_terms[{i}]")
+        for i, term in enumerate(quoted_terms)
+        if canonical_term(term) is None
+    ]

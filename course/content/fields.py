@@ -3,13 +3,15 @@
 The loader collects all problems in one pass, so a writer sees every mistake at
 once. A bad or missing value is replaced by an empty default and reading goes on.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -57,9 +59,7 @@ class Origin:
         return Problem(where.file, where.field, message)
 
 
-def read_yaml(
-    path: Path, origin: Origin, problems: list[Problem], text: str | None = None, first_line: int = 1
-) -> Any:
+def read_yaml(path: Path, origin: Origin, problems: list[Problem], text: str | None = None, first_line: int = 1) -> Any:
     """Parse a YAML file (or `text` from it, starting at `first_line`); None and a Problem if unreadable."""
     try:
         if text is None:

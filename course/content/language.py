@@ -8,6 +8,7 @@ Three exceptions keep the check honest rather than noisy:
 - the official names of agencies ("National Institute on Drug Abuse",
   "Substance Abuse and Mental Health Services Administration") are proper names.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,18 +33,20 @@ TERMS: dict[str, re.Pattern[str]] = {
     "dirty": re.compile(r"\bdirty\b", _I),
 }
 _ALIASES = {
-    "addicts": "addict", "junky": "junkie", "junkies": "junkie", "drug users": "drug user",
-    "heroin users": "heroin user", "opioid users": "opioid user", "abusers": "abuser",
+    "addicts": "addict",
+    "junky": "junkie",
+    "junkies": "junkie",
+    "drug users": "drug user",
+    "heroin users": "heroin user",
+    "opioid users": "opioid user",
+    "abusers": "abuser",
 }
 PROPER_NAMES = re.compile(
     r"National Institute on Drug Abuse|Substance Abuse and Mental Health Services Administration", _I
 )
 # Things that may be called clean or dirty: supplies, surfaces and the body, never a person or a test.
 OBJECTS = frozenset(
-    "needle needles syringe syringes supply supplies equipment works water hand hands spoon spoons "
-    "cooker cookers gear cotton cottons filter filters pipe pipes stem stems straw straws surface "
-    "surfaces skin site sites wound wounds kit kits tourniquet tourniquets swab swabs container "
-    "containers table space area".split()
+    ["needle", "needles", "syringe", "syringes", "supply", "supplies", "equipment", "works", "water", "hand", "hands", "spoon", "spoons", "cooker", "cookers", "gear", "cotton", "cottons", "filter", "filters", "pipe", "pipes", "stem", "stems", "straw", "straws", "surface", "surfaces", "skin", "site", "sites", "wound", "wounds", "kit", "kits", "tourniquet", "tourniquets", "swab", "swabs", "container", "containers", "table", "space", "area"]
 )
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 _SENTENCE_END = re.compile(r"[.!?;:\n]")

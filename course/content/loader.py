@@ -4,6 +4,7 @@
 default plus a Problem, so one run reports everything. The rules that relate
 objects to each other (ids, references, answer keys) live in checks.py.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -83,8 +84,9 @@ def _read_misconceptions(root: Path, problems: list[Problem]) -> dict[str, Misco
     for i, item in enumerate(data if isinstance(data, list) else []):
         where = origin.child(f"[{i}]")
         f = Fields(item, where, problems, MISCONCEPTION_FIELDS)
-        entry = Misconception(f.slug("id"), f.text("myth"), f.text("fact"), f.text("source"),
-                              f.boolean("correction", False), where)
+        entry = Misconception(
+            f.slug("id"), f.text("myth"), f.text("fact"), f.text("source"), f.boolean("correction", False), where
+        )
         if entry.id in catalogue:
             f.fail("id", f'duplicate misconception id "{entry.id}"')
         catalogue.setdefault(entry.id, entry)
@@ -96,11 +98,18 @@ def _read_module(folder: Path, problems: list[Problem]) -> Module:
     module_id = f.slug("id")
     quiz = read_quiz(folder, module_id, problems)
     return Module(
-        id=module_id, folder=folder.name, title=f.text("title"), summary=f.text("summary"),
-        objectives=f.texts("objectives"), prerequisites=f.texts("prerequisites", False, slugs=True),
-        pass_mark=f.integer("pass_mark", 80, 1, 100), minutes=f.integer("minutes", high=600),
-        lessons=_read_lessons(folder, module_id, problems), quiz=quiz,
-        pretest=_read_pretest(folder, quiz, problems), version=module_version(folder),
+        id=module_id,
+        folder=folder.name,
+        title=f.text("title"),
+        summary=f.text("summary"),
+        objectives=f.texts("objectives"),
+        prerequisites=f.texts("prerequisites", False, slugs=True),
+        pass_mark=f.integer("pass_mark", 80, 1, 100),
+        minutes=f.integer("minutes", high=600),
+        lessons=_read_lessons(folder, module_id, problems),
+        quiz=quiz,
+        pretest=_read_pretest(folder, quiz, problems),
+        version=module_version(folder),
         always_open=f.boolean("always_open", False),
     )
 
@@ -118,9 +127,7 @@ def _read_lessons(folder: Path, module_id: str, problems: list[Problem]) -> tupl
     return tuple(lessons)
 
 
-def _read_lesson(
-    path: Path, origin: Origin, module_id: str, position: int, problems: list[Problem]
-) -> Lesson | None:
+def _read_lesson(path: Path, origin: Origin, module_id: str, position: int, problems: list[Problem]) -> Lesson | None:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -135,13 +142,22 @@ def _read_lesson(
     if len(problems) > before:
         return None
     f = Fields(data, origin, problems, LESSON_FIELDS)
-    markdown = text[match.end():]
+    markdown = text[match.end() :]
     return Lesson(
-        id=f.slug("id"), module_id=module_id, title=f.text("title"), minutes=f.integer("minutes", high=600),
-        main_message=f.text("main_message"), last_reviewed=f.day("last_reviewed"), sources=f.texts("sources"),
-        corrects=f.texts("corrects", False, slugs=True), html=render_markdown(markdown), position=position,
-        quoted_terms=f.texts("quoted_terms", False), markdown=markdown,
-        body_line=match.group(0).count("\n") + 1, origin=origin,
+        id=f.slug("id"),
+        module_id=module_id,
+        title=f.text("title"),
+        minutes=f.integer("minutes", high=600),
+        main_message=f.text("main_message"),
+        last_reviewed=f.day("last_reviewed"),
+        sources=f.texts("sources"),
+        corrects=f.texts("corrects", False, slugs=True),
+        html=render_markdown(markdown),
+        position=position,
+        quoted_terms=f.texts("quoted_terms", False),
+        markdown=markdown,
+        body_line=match.group(0).count("\n") + 1,
+        origin=origin,
     )
 
 
@@ -155,18 +171,28 @@ def read_quiz(folder: Path, module_id: str, problems: list[Problem]) -> Quiz:
 def _read_question(origin: Origin, data: object, module_id: str, problems: list[Problem]) -> Question:
     f = Fields(data, origin, problems, QUESTION_FIELDS)
     return Question(
-        id=f.slug("id"), module_id=module_id, type=f.text("type"), prompt=f.text("prompt"),
+        id=f.slug("id"),
+        module_id=module_id,
+        type=f.text("type"),
+        prompt=f.text("prompt"),
         choices=tuple(_read_choice(where, item, problems) for where, item in f.entries("choices")),
-        explanation=f.text("explanation"), source=f.text("source"),
+        explanation=f.text("explanation"),
+        source=f.text("source"),
         quoted_terms=f.texts("quoted_terms", False),
-        revisits=f.slug("revisits", required=False) or None, origin=origin,
+        revisits=f.slug("revisits", required=False) or None,
+        origin=origin,
     )
 
 
 def _read_choice(origin: Origin, data: object, problems: list[Problem]) -> Choice:
     f = Fields(data, origin, problems, CHOICE_FIELDS)
-    return Choice(f.slug("id"), f.text("text"), f.boolean("correct"), f.text("feedback"),
-                  f.slug("misconception", required=False) or None)
+    return Choice(
+        f.slug("id"),
+        f.text("text"),
+        f.boolean("correct"),
+        f.text("feedback"),
+        f.slug("misconception", required=False) or None,
+    )
 
 
 def _read_pretest(folder: Path, quiz: Quiz, problems: list[Problem]) -> Quiz:

@@ -5,6 +5,7 @@ parent's helpers (`Module.next_lesson`, `Course.module`) walk the tree instead.
 `origin` says which file (relative to CONTENT_DIR) and field an object came
 from, so a later check can name them; it takes no part in equality.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -6,6 +6,7 @@ as a revisit (duplicates.py); (c) each question's text reads at the lessons'
 level; (d) the feedback on a myth-tagged choice names it as a myth. All four
 are errors of `flask content check`, not of start-up.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,12 @@ class QuizLevel:
 
 def question_text(question: Question) -> str:
     """Stem, choices, feedback and explanation, one paragraph each (each measured as a sentence)."""
-    parts = [question.prompt, *(c.text for c in question.choices), *(c.feedback for c in question.choices),
-             question.explanation]
+    parts = [
+        question.prompt,
+        *(c.text for c in question.choices),
+        *(c.feedback for c in question.choices),
+        question.explanation,
+    ]
     return "\n\n".join(part for part in parts if part)
 
 
@@ -55,12 +60,17 @@ def testwise_problems(module: Module, scores: GuessScores | None) -> list[Proble
     """Rule (a): one error per strategy that scores above chance + MARGIN."""
     if scores is None:
         return []
-    return [Problem(f"{module.folder}/quiz.yaml", "questions",
-                    f'a test-wise reader who picks by "{name}" scores {score:.2f} on the {scores.items} '
-                    f"single-answer and true/false items, above chance {scores.chance:.2f} + {MARGIN:.2f}; "
-                    f"the key is the longest choice in {scores.key_longest} of them "
-                    f"(chance: {scores.key_longest_by_chance:.1f})")
-            for name, score in scores.too_high().items()]
+    return [
+        Problem(
+            f"{module.folder}/quiz.yaml",
+            "questions",
+            f'a test-wise reader who picks by "{name}" scores {score:.2f} on the {scores.items} '
+            f"single-answer and true/false items, above chance {scores.chance:.2f} + {MARGIN:.2f}; "
+            f"the key is the longest choice in {scores.key_longest} of them "
+            f"(chance: {scores.key_longest_by_chance:.1f})",
+        )
+        for name, score in scores.too_high().items()
+    ]
 
 
 def question_level_problems(question: Question) -> list[Problem]:
@@ -68,23 +78,36 @@ def question_level_problems(question: Question) -> list[Problem]:
     level = reading_level(question_text(question))
     if level.flesch_kincaid <= MAX_FLESCH_KINCAID:
         return []
-    return [question.origin.problem(f'"{question.id}": Flesch-Kincaid grade {level.flesch_kincaid} of stem, '
-                                    f"choices, feedback and explanation is above {MAX_FLESCH_KINCAID}")]
+    return [
+        question.origin.problem(
+            f'"{question.id}": Flesch-Kincaid grade {level.flesch_kincaid} of stem, '
+            f"choices, feedback and explanation is above {MAX_FLESCH_KINCAID}"
+        )
+    ]
 
 
 def myth_feedback_problems(question: Question) -> list[Problem]:
     """Rule (d): feedback on a myth-tagged choice must contain the word "myth"."""
-    return [question.origin.problem(f'"{question.id}": feedback on a choice tagged "{c.misconception}" '
-                                    'must name it as a myth (the word "myth")', f"choices[{j}].feedback")
-            for j, c in enumerate(question.choices) if c.misconception and not _MYTH.search(c.feedback)]
+    return [
+        question.origin.problem(
+            f'"{question.id}": feedback on a choice tagged "{c.misconception}" '
+            'must name it as a myth (the word "myth")',
+            f"choices[{j}].feedback",
+        )
+        for j, c in enumerate(question.choices)
+        if c.misconception and not _MYTH.search(c.feedback)
+    ]
 
 
 def duplicate_problems(course: Course) -> list[Problem]:
     """Rule (b): each near-duplicate pair, reported at the later question."""
-    return [pair.later.origin.problem(
-        f'"{pair.later.id}" is a near-duplicate of "{pair.earlier.id}" ({pair.earlier.origin.file}): '
-        f"{pair.describe()}; test another fact or angle, or add `revisits: {pair.earlier.id}`")
-        for pair in near_duplicates(course)]
+    return [
+        pair.later.origin.problem(
+            f'"{pair.later.id}" is a near-duplicate of "{pair.earlier.id}" ({pair.earlier.origin.file}): '
+            f"{pair.describe()}; test another fact or angle, or add `revisits: {pair.earlier.id}`"
+        )
+        for pair in near_duplicates(course)
+    ]
 
 
 def revisit_problems(course: Course) -> list[Problem]:
@@ -95,7 +118,9 @@ def revisit_problems(course: Course) -> list[Problem]:
         for question in module.quiz.questions:
             target = question.revisits
             if target and target in order and order[target] >= order[question.id]:
-                problems.append(question.origin.problem(
-                    f'"{question.id}" revisits "{target}", which does not come before it in the course', "revisits"))
+                problems.append(
+                    question.origin.problem(
+                        f'"{question.id}" revisits "{target}", which does not come before it in the course', "revisits"
+                    )
+                )
     return problems
-

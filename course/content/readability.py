@@ -5,6 +5,7 @@ table cell counts as its own sentence, so a bullet list without full stops is
 not measured as one endless sentence. Headings are left out: they are labels,
 not prose.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -4,6 +4,7 @@ The database keeps one such snapshot per module and version (services/content_sn
 so an attempt made on an older version is reviewed with the questions, choices and feedback
 it was shown, not with today's text.
 """
+
 from __future__ import annotations
 
 from .model import Choice, Module, Question
@@ -22,18 +23,31 @@ def quiz_snapshot(module: Module) -> dict:
 
 def _question_data(question: Question) -> dict:
     return {
-        "id": question.id, "type": question.type, "prompt": question.prompt,
-        "choices": [{"id": c.id, "text": c.text, "correct": c.correct, "feedback": c.feedback,
-                     "misconception": c.misconception} for c in question.choices],
-        "explanation": question.explanation, "source": question.source,
+        "id": question.id,
+        "type": question.type,
+        "prompt": question.prompt,
+        "choices": [
+            {"id": c.id, "text": c.text, "correct": c.correct, "feedback": c.feedback, "misconception": c.misconception}
+            for c in question.choices
+        ],
+        "explanation": question.explanation,
+        "source": question.source,
     }
 
 
 def snapshot_questions(data: dict, module_id: str) -> dict[str, Question]:
     """Question id → Question, rebuilt from a snapshot's data."""
-    return {item["id"]: Question(
-        id=item["id"], module_id=module_id, type=item["type"], prompt=item["prompt"],
-        choices=tuple(Choice(c["id"], c["text"], c["correct"], c["feedback"], c.get("misconception"))
-                      for c in item["choices"]),
-        explanation=item["explanation"], source=item["source"],
-    ) for item in data["questions"]}
+    return {
+        item["id"]: Question(
+            id=item["id"],
+            module_id=module_id,
+            type=item["type"],
+            prompt=item["prompt"],
+            choices=tuple(
+                Choice(c["id"], c["text"], c["correct"], c["feedback"], c.get("misconception")) for c in item["choices"]
+            ),
+            explanation=item["explanation"],
+            source=item["source"],
+        )
+        for item in data["questions"]
+    }

@@ -6,6 +6,7 @@ strategy picks the keyed answer (ties are split evenly). Multiple-select items
 are skipped: a pick-one strategy does not apply to them. A quiz is fair when no
 strategy beats chance (the mean of 1/k) by more than MARGIN.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,12 +18,27 @@ from .model import Choice, Question, Quiz
 MARGIN = 0.10
 SCORED_TYPES = ("single", "true_false")
 ABSOLUTE_WORDS = (
-    "always", "never", "nothing", "none", "all", "every", "only", "cannot", "can't", "completely",
-    "totally", "guaranteed", "no one", "everyone", "anything", "any",
+    "always",
+    "never",
+    "nothing",
+    "none",
+    "all",
+    "every",
+    "only",
+    "cannot",
+    "can't",
+    "completely",
+    "totally",
+    "guaranteed",
+    "no one",
+    "everyone",
+    "anything",
+    "any",
 )
 # Whole words (or phrases), any case; "can't" also matches with a typographic apostrophe.
 _ABSOLUTE = re.compile(
-    r"(?<![\w'’])(?:" + "|".join(re.escape(w).replace("'", "['’]").replace(r"\ ", r"\s+") for w in ABSOLUTE_WORDS)
+    r"(?<![\w'’])(?:"
+    + "|".join(re.escape(w).replace("'", "['’]").replace(r"\ ", r"\s+") for w in ABSOLUTE_WORDS)
     + r")(?![\w'’])",
     re.IGNORECASE,
 )

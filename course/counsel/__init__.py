@@ -1,4 +1,5 @@
 """The counselor's area: the caseload and the records of the learners on it."""
+
 from . import records  # noqa: F401  registers the record routes on bp
 from .views import bp
 

@@ -6,6 +6,7 @@ the table of attempts); the dates of the first and last are written under the ax
 is a square, a passed quiz a filled circle, a quiz not passed an open circle: shape, not only
 colour, tells them apart.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

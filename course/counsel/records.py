@@ -3,6 +3,7 @@
 Every look is audited before the page is built; a learner the counselor may not see, an unknown
 id or a staff account's id all answer 404, and the refusal is audited too.
 """
+
 from __future__ import annotations
 
 from flask import abort, render_template
@@ -33,8 +34,9 @@ def learner(learner_id: int):
     learner = _visible_or_404(learner_id, learner_record.RECORD_VIEW)
     learner_record.log_view(current_user, learner, learner_record.RECORD_VIEW)
     record = learner_record.learner_record(learner, get_course())
-    return render_template("counsel/learner.html", learner=learner, record=record,
-                           chart=timeline_chart(record.scored_attempts))
+    return render_template(
+        "counsel/learner.html", learner=learner, record=record, chart=timeline_chart(record.scored_attempts)
+    )
 
 
 @bp.route(f"{LEARNER_URL}/attempts/<int:attempt_id>")
@@ -49,5 +51,11 @@ def attempt(learner_id: int, attempt_id: int):
         learner_record.log_denied(current_user, learner_id, view)
         abort(404)
     learner_record.log_view(current_user, learner, learner_record.attempt_detail(attempt))
-    return render_template("counsel/attempt.html", learner=learner, attempt=attempt, module=module,
-                           view=learner_record.attempt_review(attempt, module), course=get_course())
+    return render_template(
+        "counsel/attempt.html",
+        learner=learner,
+        attempt=attempt,
+        module=module,
+        view=learner_record.attempt_review(attempt, module),
+        course=get_course(),
+    )

@@ -1,4 +1,5 @@
 """The counselor's pages: the caseload list (this module) and a learner's record (records.py)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
@@ -19,7 +20,6 @@ def home():
     """The counselor's caseload, filtered and paged, with each learner's progress in numbers."""
     form = CaseloadFilterForm(formdata=request.args)
     form.validate()
-    page = caseload.caseload_page(current_user, get_course(), form.to_filter(),
-                                  requested_page())
+    page = caseload.caseload_page(current_user, get_course(), form.to_filter(), requested_page())
     args = form.query_args()
     return render_template("counsel/home.html", form=form, result=page, pager_args=args, filtered=bool(args))

@@ -1,4 +1,5 @@
 """Assigning modules to a cohort or to chosen members, changing due dates, withdrawing."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -25,15 +26,23 @@ def _assign_form(cohort: Cohort) -> tuple[AssignForm, bool]:
     form.modules.choices = [SelectChoice(m.id, m.title) for m in get_course().modules]
     large = cohorts.member_count(cohort) > CHECKBOX_LIMIT
     if not large:
-        form.learners.choices = [SelectChoice(str(user.id), user.username + (f" ({user.display_name})" if user.display_name else ""))
-                                 for user, _ in db.session.execute(cohorts.current_members(cohort)).all()]
+        form.learners.choices = [
+            SelectChoice(str(user.id), user.username + (f" ({user.display_name})" if user.display_name else ""))
+            for user, _ in db.session.execute(cohorts.current_members(cohort)).all()
+        ]
     return form, large
 
 
 def _page(cohort: Cohort, form: AssignForm, large: bool, status: int = 200):
-    return render_template("facilitate/assignments.html", cohort=cohort, form=form, large=large,
-                           rows=assigning.live_assignments(cohort), titles={m.id: m.title for m in get_course().modules},
-                           tab="assignments"), status
+    return render_template(
+        "facilitate/assignments.html",
+        cohort=cohort,
+        form=form,
+        large=large,
+        rows=assigning.live_assignments(cohort),
+        titles={m.id: m.title for m in get_course().modules},
+        tab="assignments",
+    ), status
 
 
 @bp.route("/cohorts/<int:cohort_id>/assignments", methods=["GET", "POST"])
@@ -91,8 +100,15 @@ def assignment(cohort_id: int, assignment_id: int):
             flash("The due date is changed." if due_at else "The assignment has no due date now.", "success")
             return redirect(url_for("facilitate.assignments", cohort_id=cohort_id), 303)
     status = 422 if form.errors else 200
-    return render_template("facilitate/assignment.html", cohort=cohort, row=row, form=form, confirm=ConfirmForm(),
-                           module=get_course().module(row.assignment.module_id), tab="assignments"), status
+    return render_template(
+        "facilitate/assignment.html",
+        cohort=cohort,
+        row=row,
+        form=form,
+        confirm=ConfirmForm(),
+        module=get_course().module(row.assignment.module_id),
+        tab="assignments",
+    ), status
 
 
 @bp.route("/cohorts/<int:cohort_id>/assignments/<int:assignment_id>/withdraw", methods=["POST"])

@@ -1,4 +1,5 @@
 """Forms of the facilitator's area. Rules (names, members, due dates) are checked by services/cohorts."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -33,8 +34,10 @@ class CohortNameForm(FlaskForm):
 
     name = StringField(
         "Cohort name",
-        validators=[DataRequired("Enter a name for the cohort."),
-                    Length(max=NAME_MAX_LENGTH, message=f"Use at most {NAME_MAX_LENGTH} characters.")],
+        validators=[
+            DataRequired("Enter a name for the cohort."),
+            Length(max=NAME_MAX_LENGTH, message=f"Use at most {NAME_MAX_LENGTH} characters."),
+        ],
         description="Learners in the cohort see this name. For example: Tuesday evening group.",
         render_kw={"maxlength": NAME_MAX_LENGTH, "autocomplete": "off"},
     )
@@ -44,14 +47,23 @@ class AssignForm(FlaskForm):
     """Assign modules to the whole cohort or to chosen members, with an optional due date."""
 
     modules = CheckboxesField("Modules")
-    who = RadioField("Assign to", default=EVERYONE, validate_choice=False,
-                     choices=[SelectChoice(EVERYONE, "Everyone in the cohort, including people who join later"),
-                              SelectChoice(CHOSEN, "Only the members I choose")],
-                     validators=[AnyOf([EVERYONE, CHOSEN], message="Choose everyone or chosen members.")])
+    who = RadioField(
+        "Assign to",
+        default=EVERYONE,
+        validate_choice=False,
+        choices=[
+            SelectChoice(EVERYONE, "Everyone in the cohort, including people who join later"),
+            SelectChoice(CHOSEN, "Only the members I choose"),
+        ],
+        validators=[AnyOf([EVERYONE, CHOSEN], message="Choose everyone or chosen members.")],
+    )
     learners = CheckboxesField("Members")
-    usernames = TextAreaField("Usernames", validators=[Length(max=8000, message="That list is too long.")],
-                              description="Separate usernames with commas, spaces or new lines.",
-                              render_kw={"autocapitalize": "none", "spellcheck": "false", "rows": 3})
+    usernames = TextAreaField(
+        "Usernames",
+        validators=[Length(max=8000, message="That list is too long.")],
+        description="Separate usernames with commas, spaces or new lines.",
+        render_kw={"autocapitalize": "none", "spellcheck": "false", "rows": 3},
+    )
     due = due_field()
 
 

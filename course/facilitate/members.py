@@ -1,4 +1,5 @@
 """The member list of a cohort, and taking a learner out of it."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -38,5 +39,6 @@ def remove_member(cohort_id: int, learner_id: int):
                 abort(404)  # removed meanwhile, e.g. from another tab
         flash(f"{learner.username} is no longer in this cohort. Their progress is kept.", "success")
         return redirect(url_for("facilitate.members", cohort_id=cohort_id), 303)
-    return render_template("facilitate/remove_member.html", cohort=cohort, learner=found[0], membership=found[1],
-                           form=form, tab="members")
+    return render_template(
+        "facilitate/remove_member.html", cohort=cohort, learner=found[0], membership=found[1], form=form, tab="members"
+    )

@@ -1,4 +1,5 @@
 """A cohort's progress table, item analysis and their CSV exports (readable after archiving too)."""
+
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request, stream_with_context
@@ -22,8 +23,9 @@ def cohort(cohort_id: int):
     sort = cohort_reports.parse_sort(request.args.get("sort"), course)
     report = cohort_reports.progress_page(cohort, course, sort, requested_page())
     cohort_reports.record_views(current_user, cohort, report)
-    return render_template("facilitate/cohort.html", cohort=cohort, report=report, course=course,
-                           confirm=ConfirmForm(), tab="progress")
+    return render_template(
+        "facilitate/cohort.html", cohort=cohort, report=report, course=course, confirm=ConfirmForm(), tab="progress"
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/modules/<module_id>")
@@ -33,10 +35,15 @@ def items(cohort_id: int, module_id: str):
     cohort = own_cohort_or_404(cohort_id, archived_ok=True)
     course = get_course()
     module = course.module(module_id) or abort(404)
-    return render_template("facilitate/items.html", cohort=cohort, module=module,
-                           rows=item_analysis.item_analysis(cohort, [module], course),
-                           learners=item_analysis.first_attempt_counts(cohort, [module]).get(module.id, 0),
-                           confirm=ConfirmForm(), tab="progress")
+    return render_template(
+        "facilitate/items.html",
+        cohort=cohort,
+        module=module,
+        rows=item_analysis.item_analysis(cohort, [module], course),
+        learners=item_analysis.first_attempt_counts(cohort, [module]).get(module.id, 0),
+        confirm=ConfirmForm(),
+        tab="progress",
+    )
 
 
 def _csv_download(cohort_id: int, what: str, build) -> Response:
@@ -44,8 +51,11 @@ def _csv_download(cohort_id: int, what: str, build) -> Response:
     cohort = own_cohort_or_404(cohort_id, archived_ok=True)
     cohort_reports.record_export(current_user, cohort, what)
     header, rows = build(cohort, get_course())
-    return Response(stream_with_context(stream_csv(header, rows)), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="cohort-{cohort.id}-{what}.csv"'})
+    return Response(
+        stream_with_context(stream_csv(header, rows)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="cohort-{cohort.id}-{what}.csv"'},
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/export/progress.csv", methods=["POST"])

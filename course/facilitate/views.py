@@ -4,6 +4,7 @@ Members, assignments and reports are in members.py, assignments.py and reports.p
 that takes a cohort id finds the cohort through own_cohort_or_404, so another facilitator's
 cohort, an unknown id and (for changes) an archived cohort all answer 404.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -46,8 +47,12 @@ def home():
 
 
 def _home(form: CohortNameForm, status: int = 200):
-    return render_template("facilitate/home.html", rows=cohorts.facilitator_cohorts(current_user),
-                           archived=cohorts.facilitator_cohorts(current_user, archived=True), form=form), status
+    return render_template(
+        "facilitate/home.html",
+        rows=cohorts.facilitator_cohorts(current_user),
+        archived=cohorts.facilitator_cohorts(current_user, archived=True),
+        form=form,
+    ), status
 
 
 @bp.route("/cohorts", methods=["POST"])
@@ -76,8 +81,9 @@ def settings(cohort_id: int):
 
 
 def _settings(cohort: Cohort, form: CohortNameForm, status: int = 200):
-    return render_template("facilitate/settings.html", cohort=cohort, form=form, confirm=ConfirmForm(),
-                           tab="settings"), status
+    return render_template(
+        "facilitate/settings.html", cohort=cohort, form=form, confirm=ConfirmForm(), tab="settings"
+    ), status
 
 
 @bp.route("/cohorts/<int:cohort_id>/rename", methods=["POST"])
@@ -117,8 +123,11 @@ def rotate_code(cohort_id: int):
 @role_required(FACILITATOR)
 def joining_off(cohort_id: int):
     """Switch joining off: the code stops working."""
-    return _change(cohort_id, lambda cohort: cohorts.set_joining(cohort, False),
-                   "Joining is off. Nobody can join with a code until you switch it on.")
+    return _change(
+        cohort_id,
+        lambda cohort: cohorts.set_joining(cohort, False),
+        "Joining is off. Nobody can join with a code until you switch it on.",
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/join-code/on", methods=["POST"])
@@ -132,13 +141,21 @@ def joining_on(cohort_id: int):
 @role_required(FACILITATOR)
 def archive(cohort_id: int):
     """Archive the cohort: off the main list, joining off, reports still readable."""
-    return _change(cohort_id, cohorts.archive, "The cohort is archived. Its reports stay available.",
-                   back=url_for("facilitate.home"))
+    return _change(
+        cohort_id,
+        cohorts.archive,
+        "The cohort is archived. Its reports stay available.",
+        back=url_for("facilitate.home"),
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/restore", methods=["POST"])
 @role_required(FACILITATOR)
 def restore(cohort_id: int):
     """Bring an archived cohort back; joining stays off until switched on."""
-    return _change(cohort_id, cohorts.restore, "The cohort is back on your list. Joining is off until you switch it on.",
-                   archived_ok=True)
+    return _change(
+        cohort_id,
+        cohorts.restore,
+        "The cohort is back on your list. Joining is off until you switch it on.",
+        archived_ok=True,
+    )

@@ -3,6 +3,7 @@
 Units are the SVG's viewBox units. The viewBox is narrow (320) so that, scaled to a 360px phone,
 text stays about its nominal size. Long module titles wrap instead of running off the edge.
 """
+
 from __future__ import annotations
 
 import textwrap

@@ -1,4 +1,5 @@
 """The quiz and pre-test pages: start, answer (drafts saved as the learner goes), submit once, review."""
+
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
@@ -11,7 +12,6 @@ from ..content import get_course
 from ..models import PRETEST, QUIZ
 from ..services import attempts, grading, review
 from .views import bp, module_or_404, module_standing, open_module
-
 
 
 def _wants_json() -> bool:
@@ -104,8 +104,9 @@ def _restore_stash(attempt) -> None:
 
 def _render_attempt(attempt, module, answers, status: int = 200, unanswered=()):
     view = review.attempt_view(attempt, module, answers)
-    return render_template("learn/attempt.html", attempt=attempt, module=module, view=view,
-                           unanswered=set(unanswered)), status
+    return render_template(
+        "learn/attempt.html", attempt=attempt, module=module, view=view, unanswered=set(unanswered)
+    ), status
 
 
 @bp.route("/attempts/<int:attempt_id>/draft", methods=["POST"])
@@ -141,8 +142,11 @@ def submit(attempt_id: int):
     except attempts.StaleAttempt:
         return _reply_stale(attempt, module)
     except attempts.Incomplete as missing:
-        flash(f"Please answer every question before you submit. Not answered yet: question "
-              f"{', '.join(map(str, missing.positions))}. Your other answers are saved.", "error")
+        flash(
+            f"Please answer every question before you submit. Not answered yet: question "
+            f"{', '.join(map(str, missing.positions))}. Your other answers are saved.",
+            "error",
+        )
         return _render_attempt(attempt, module, attempts.saved_answers(attempt), 422, _unanswered(attempt, missing))
     except grading.AnswerError as error:
         return _reply_error(attempt, module, str(error))
@@ -164,8 +168,10 @@ def _reply_closed(attempt):
 
 
 def _reply_stale(attempt, module):
-    message = ("These answers were changed in another tab or window since this page opened. "
-               "The newest saved answers are shown below; check them and send again.")
+    message = (
+        "These answers were changed in another tab or window since this page opened. "
+        "The newest saved answers are shown below; check them and send again."
+    )
     if _wants_json():
         return jsonify(saved=False, reason="stale", message=message), 409
     flash(message, "error")
@@ -189,10 +195,20 @@ def result(attempt_id: int):
     summary, standing = module_standing(module)
     view = review.attempt_view(attempt, module, attempts.saved_answers(attempt))
     # Modules this pass opened (an always-open module was open already).
-    unlocked = [m.module for m in summary.modules
-                if module.id in m.module.prerequisites and not m.locked and not m.module.always_open]
-    return render_template("learn/result.html", attempt=attempt, module=module, view=view, standing=standing,
-                           unlocked=unlocked, course=get_course())
+    unlocked = [
+        m.module
+        for m in summary.modules
+        if module.id in m.module.prerequisites and not m.locked and not m.module.always_open
+    ]
+    return render_template(
+        "learn/result.html",
+        attempt=attempt,
+        module=module,
+        view=view,
+        standing=standing,
+        unlocked=unlocked,
+        course=get_course(),
+    )
 
 
 def _answers_kept():
@@ -204,8 +220,11 @@ def _answers_kept():
         answers = attempts.parse_answers(attempt, request.form)
     except grading.AnswerError:
         answers = attempts.saved_answers(attempt)
-    flash("The site is busy and your answers were not sent yet. They are still filled in below: "
-          "please press the button again in a moment.", "error")
+    flash(
+        "The site is busy and your answers were not sent yet. They are still filled in below: "
+        "please press the button again in a moment.",
+        "error",
+    )
     return _render_attempt(attempt, module, answers)[0]
 
 

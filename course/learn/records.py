@@ -2,6 +2,7 @@
 
 No URL here carries an id: every page is about the signed-in learner and nobody else.
 """
+
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, session, url_for
@@ -29,8 +30,9 @@ def my_progress():
 @role_required(LEARNER)
 def my_data():
     """Who can see the learner's record, recent views of it, downloads, and the way to delete it."""
-    return render_template("learn/data.html", viewers=records.record_viewers(current_user),
-                           views=records.recent_views(current_user))
+    return render_template(
+        "learn/data.html", viewers=records.record_viewers(current_user), views=records.recent_views(current_user)
+    )
 
 
 @bp.route("/data/access-log")
@@ -46,8 +48,9 @@ def access_log():
 def export(fmt: str):
     """Download everything the course keeps about the learner (a POST: each export is audited)."""
     file = data_export.download(current_user._get_current_object(), get_course(), fmt)
-    return Response(file.body, mimetype=file.mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{file.filename}"'})
+    return Response(
+        file.body, mimetype=file.mimetype, headers={"Content-Disposition": f'attachment; filename="{file.filename}"'}
+    )
 
 
 @bp.route("/data/delete", methods=["GET", "POST"])

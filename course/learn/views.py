@@ -1,4 +1,5 @@
 """The learner's pages: home, a module, its lessons."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, make_response, redirect, render_template, url_for
@@ -49,8 +50,11 @@ def _refuse_locked(standing: progress.ModuleProgress):
 @role_required(LEARNER)
 def home():
     """The modules in order with their status, due dates, overall progress and where to continue."""
-    cohorts = db.session.scalars(select(Cohort.name).join(CohortMember).where(
-        CohortMember.learner_id == current_user.id, CohortMember.removed_at.is_(None))).all()
+    cohorts = db.session.scalars(
+        select(Cohort.name)
+        .join(CohortMember)
+        .where(CohortMember.learner_id == current_user.id, CohortMember.removed_at.is_(None))
+    ).all()
     summary = progress.course_progress(current_user, get_course())
     return render_template("learn/home.html", summary=summary, cohorts=cohorts)
 
@@ -76,8 +80,14 @@ def lesson(module_id: str, lesson_id: str):
         _refuse_locked(module_standing(module)[1])
     lesson = module.lesson(lesson_id) or abort(404)
     done = progress.record_view(current_user, module, lesson)
-    return render_template("learn/lesson.html", module=module, lesson=lesson, done=done,
-                           previous=module.previous_lesson(lesson), next=module.next_lesson(lesson))
+    return render_template(
+        "learn/lesson.html",
+        module=module,
+        lesson=lesson,
+        done=done,
+        previous=module.previous_lesson(lesson),
+        next=module.next_lesson(lesson),
+    )
 
 
 @bp.route("/modules/<module_id>/lessons/<lesson_id>/complete", methods=["POST"])
@@ -91,4 +101,3 @@ def complete_lesson(module_id: str, lesson_id: str):
     if following:
         return redirect(url_for("learn.lesson", module_id=module.id, lesson_id=following.id), 303)
     return redirect(url_for("learn.quiz", module_id=module.id), 303)
-

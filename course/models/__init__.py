@@ -1,4 +1,5 @@
 """Every model, importable as `from course.models import User`."""
+
 from .accounts import User, UserSession
 from .audit import AuditEvent
 from .base import Base, utcnow
@@ -7,7 +8,21 @@ from .content import QuizSnapshot
 from .progress import ATTEMPT_KINDS, PRETEST, QUIZ, AttemptAnswer, LessonProgress, QuizAttempt, UnsentAnswers
 
 __all__ = [
-    "ATTEMPT_KINDS", "PRETEST", "QUIZ", "Assignment", "AttemptAnswer", "AuditEvent", "Base", "Caseload",
-    "Cohort", "CohortMember", "LessonProgress", "QuizAttempt", "QuizSnapshot", "UnsentAnswers", "User",
-    "UserSession", "utcnow",
+    "ATTEMPT_KINDS",
+    "PRETEST",
+    "QUIZ",
+    "Assignment",
+    "AttemptAnswer",
+    "AuditEvent",
+    "Base",
+    "Caseload",
+    "Cohort",
+    "CohortMember",
+    "LessonProgress",
+    "QuizAttempt",
+    "QuizSnapshot",
+    "UnsentAnswers",
+    "User",
+    "UserSession",
+    "utcnow",
 ]

@@ -1,4 +1,5 @@
 """People and their sign-in sessions."""
+
 from __future__ import annotations
 
 from datetime import datetime

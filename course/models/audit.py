@@ -1,4 +1,5 @@
 """The append-only audit trail. Ids are kept as plain numbers, so a deleted account leaves a pseudonym."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Cohorts, their members, assignments and counselors' caseloads."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Snapshots of the course content that past attempts were made on."""
+
 from __future__ import annotations
 
 from datetime import datetime

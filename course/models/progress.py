@@ -1,4 +1,5 @@
 """A learner's progress. Content is referred to by its stable id and version, never copied."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -47,8 +48,15 @@ class QuizAttempt(Base):
         Index("ix_quiz_attempt_learner_module", "learner_id", "module_id", "kind"),
         Index("ix_quiz_attempt_module_submitted", "module_id", "kind", "submitted_at"),
         # At most one open attempt per learner, module and kind, even with two tabs starting at once.
-        Index("uq_quiz_attempt_open", "learner_id", "module_id", "kind", unique=True,
-              sqlite_where=OPEN_ATTEMPT, postgresql_where=OPEN_ATTEMPT),
+        Index(
+            "uq_quiz_attempt_open",
+            "learner_id",
+            "module_id",
+            "kind",
+            unique=True,
+            sqlite_where=OPEN_ATTEMPT,
+            postgresql_where=OPEN_ATTEMPT,
+        ),
         # Attempt ids appear in audit rows ("attempt 12 quiz ..."): never given twice, as user ids.
         {"sqlite_autoincrement": True},
     )

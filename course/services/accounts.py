@@ -1,4 +1,5 @@
 """Accounts: sign-in, sign-up with a join code, staff creation, password changes and resets."""
+
 from __future__ import annotations
 
 import re
@@ -75,8 +76,14 @@ def sign_up_learner(code: str, username: str, password: str) -> User:
     return user
 
 
-def create_user(username: str, password: str, role: str, display_name: str = "",
-                email: str | None = None, created_by: User | None = None) -> User:
+def create_user(
+    username: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    email: str | None = None,
+    created_by: User | None = None,
+) -> User:
     """Create an account of any role (current transaction).
 
     :raise AccountError: for a bad or taken username, an unknown role, or a rejected password.
@@ -85,8 +92,13 @@ def create_user(username: str, password: str, role: str, display_name: str = "",
         raise AccountError(f"Unknown role {role!r}.")
     name = check_username(username)
     _check_password(password, name)
-    user = User(username=name, role=role, display_name=display_name.strip(), email=(email or None),
-                password_hash=hash_password(password))
+    user = User(
+        username=name,
+        role=role,
+        display_name=display_name.strip(),
+        email=(email or None),
+        password_hash=hash_password(password),
+    )
     db.session.add(user)
     db.session.flush()
     audit.record(audit.USER_CREATED, actor=created_by, subject_id=user.id, detail=f"role {role}")

@@ -4,10 +4,11 @@ A cohort's assignments are those made to the whole cohort, plus those its facili
 of its current members (the schema lets an assignment name a cohort or a learner, not both).
 Every function works in the caller's transaction.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, or_, select
 
@@ -17,8 +18,7 @@ from ..models import Assignment, Cohort, CohortMember, User, utcnow
 from ..models.base import valid_id
 from .cohorts import CohortError, member_ids
 
-
-DUE_TIME = time(23, 59, 59, tzinfo=timezone.utc)  # a date means "by the end of that day, UTC"
+DUE_TIME = time(23, 59, 59, tzinfo=UTC)  # a date means "by the end of that day, UTC"
 DUE_HORIZON_DAYS = 5 * 366
 
 
@@ -53,10 +53,14 @@ def _cohort_scope(cohort: Cohort):
 
 def live_assignments(cohort: Cohort) -> list[AssignmentRow]:
     """The cohort's live assignments: whole-cohort ones first, then by member; by due date within each."""
-    rows = db.session.execute(select(Assignment, User).outerjoin(User, User.id == Assignment.learner_id)
-                              .where(_cohort_scope(cohort))
-                              .order_by(Assignment.learner_id.is_not(None), User.username, Assignment.due_at,
-                                        Assignment.module_id, Assignment.id)).all()
+    rows = db.session.execute(
+        select(Assignment, User)
+        .outerjoin(User, User.id == Assignment.learner_id)
+        .where(_cohort_scope(cohort))
+        .order_by(
+            Assignment.learner_id.is_not(None), User.username, Assignment.due_at, Assignment.module_id, Assignment.id
+        )
+    ).all()
     return [AssignmentRow(assignment, learner) for assignment, learner in rows]
 
 
@@ -64,8 +68,11 @@ def cohort_assignment(cohort: Cohort, assignment_id: int) -> AssignmentRow | Non
     """One live assignment of the cohort, or None (another cohort's, withdrawn, or unknown)."""
     if not valid_id(assignment_id):
         return None
-    row = db.session.execute(select(Assignment, User).outerjoin(User, User.id == Assignment.learner_id)
-                             .where(Assignment.id == assignment_id, _cohort_scope(cohort))).first()
+    row = db.session.execute(
+        select(Assignment, User)
+        .outerjoin(User, User.id == Assignment.learner_id)
+        .where(Assignment.id == assignment_id, _cohort_scope(cohort))
+    ).first()
     return AssignmentRow(row[0], row[1]) if row else None
 
 
@@ -101,8 +108,11 @@ def members_by_username(cohort: Cohort, text: str) -> list[int]:
     names = {name.strip().lower() for name in text.replace(",", " ").split() if name.strip()}
     if not names:
         raise CohortError("Type at least one username, or assign to everyone in the cohort.", "usernames")
-    found = dict(db.session.execute(select(User.username, User.id).where(
-        User.username.in_(names), User.id.in_(member_ids(cohort)))).all())
+    found = dict(
+        db.session.execute(
+            select(User.username, User.id).where(User.username.in_(names), User.id.in_(member_ids(cohort)))
+        ).all()
+    )
     missing = sorted(names - set(found))
     if missing:
         shown = ", ".join(missing[:10]) + (" and others" if len(missing) > 10 else "")
@@ -110,8 +120,9 @@ def members_by_username(cohort: Cohort, text: str) -> list[int]:
     return sorted(found.values())
 
 
-def assign(cohort: Cohort, module_ids: list[str], learner_ids: list | None, due_at: datetime | None,
-           by: User, course: Course) -> int:
+def assign(
+    cohort: Cohort, module_ids: list[str], learner_ids: list | None, due_at: datetime | None, by: User, course: Course
+) -> int:
     """Assign modules to the whole cohort (learner_ids None) or to chosen current members.
 
     A module already assigned to the same people gets the new due date instead of a second
@@ -123,8 +134,9 @@ def assign(cohort: Cohort, module_ids: list[str], learner_ids: list | None, due_
         key, targets = "cohort_id", [cohort.id]
     else:
         key, targets = "learner_id", _check_members(cohort, learner_ids)
-    live = select(Assignment).where(getattr(Assignment, key).in_(targets), Assignment.module_id.in_(modules),
-                                    Assignment.withdrawn_at.is_(None))
+    live = select(Assignment).where(
+        getattr(Assignment, key).in_(targets), Assignment.module_id.in_(modules), Assignment.withdrawn_at.is_(None)
+    )
     if learner_ids is not None:  # another facilitator's assignment to the same learner stays theirs
         live = live.where(Assignment.assigned_by_id == by.id)
     existing = {(getattr(a, key), a.module_id): a for a in db.session.scalars(live)}

@@ -5,6 +5,7 @@ claims the attempt with a conditional UPDATE, so a double click, a second tab, a
 resubmit or a retry after a dropped connection finds it already submitted and gets the first
 result. Nothing is written twice.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,14 +24,21 @@ from ..models import PRETEST, QUIZ, AttemptAnswer, QuizAttempt, UnsentAnswers, U
 from ..models.base import MAX_ID, valid_id
 from . import grading, quiz_snapshots
 
-
 # The statements of a submit, built once: SQLAlchemy then reuses their cache keys and compiled SQL.
 _ATTEMPT, _ANSWER = QuizAttempt.__table__, AttemptAnswer.__table__
-_OWN_ATTEMPT = select(QuizAttempt).where(QuizAttempt.id == bindparam("attempt_id"),
-                                         QuizAttempt.learner_id == bindparam("learner_id"))
-_CLAIM = (update(_ATTEMPT).where(_ATTEMPT.c.id == bindparam("attempt_id"), _ATTEMPT.c.submitted_at.is_(None))
-          .values(submitted_at=bindparam("now"), sequence=_ATTEMPT.c.sequence + 1, score=bindparam("score"),
-                  passed=bindparam("passed")))
+_OWN_ATTEMPT = select(QuizAttempt).where(
+    QuizAttempt.id == bindparam("attempt_id"), QuizAttempt.learner_id == bindparam("learner_id")
+)
+_CLAIM = (
+    update(_ATTEMPT)
+    .where(_ATTEMPT.c.id == bindparam("attempt_id"), _ATTEMPT.c.submitted_at.is_(None))
+    .values(
+        submitted_at=bindparam("now"),
+        sequence=_ATTEMPT.c.sequence + 1,
+        score=bindparam("score"),
+        passed=bindparam("passed"),
+    )
+)
 _CLAIM_AT_SEQUENCE = _CLAIM.where(_ATTEMPT.c.sequence == bindparam("at_sequence"))
 _DELETE_ANSWERS = delete(_ANSWER).where(_ANSWER.c.attempt_id == bindparam("attempt_id"))
 _INSERT_ANSWERS = insert(_ANSWER)
@@ -67,9 +75,14 @@ def quiz_for(module: Module, kind: str):
 
 def open_attempt(learner: User, module: Module, kind: str) -> QuizAttempt | None:
     """The learner's unsubmitted attempt of this kind, if any."""
-    return db.session.scalar(select(QuizAttempt).where(
-        QuizAttempt.learner_id == learner.id, QuizAttempt.module_id == module.id,
-        QuizAttempt.kind == kind, QuizAttempt.submitted_at.is_(None)))
+    return db.session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.learner_id == learner.id,
+            QuizAttempt.module_id == module.id,
+            QuizAttempt.kind == kind,
+            QuizAttempt.submitted_at.is_(None),
+        )
+    )
 
 
 def find_attempt(learner: User, attempt_id: int) -> QuizAttempt | None:
@@ -95,8 +108,13 @@ def start_attempt(learner: User, module: Module, kind: str, rng: random.Random |
     if existing:
         return existing
     quiz_snapshots.store_snapshot(module)  # what this attempt shows, kept for its review
-    attempt = QuizAttempt(learner_id=learner.id, module_id=module.id, kind=kind, content_version=module.version,
-                          layout=_layout(quiz_for(module, kind).questions, rng or random.SystemRandom()))
+    attempt = QuizAttempt(
+        learner_id=learner.id,
+        module_id=module.id,
+        kind=kind,
+        content_version=module.version,
+        layout=_layout(quiz_for(module, kind).questions, rng or random.SystemRandom()),
+    )
     try:
         with write_transaction():
             db.session.add(attempt)
@@ -108,11 +126,22 @@ def start_attempt(learner: User, module: Module, kind: str, rng: random.Random |
 def skip_pretest(learner: User, module: Module) -> None:
     """Record that the learner chose not to take the pre-test (a submitted attempt with no score)."""
     with write_transaction():
-        taken = db.session.scalar(select(QuizAttempt.id).where(
-            QuizAttempt.learner_id == learner.id, QuizAttempt.module_id == module.id, QuizAttempt.kind == PRETEST))
+        taken = db.session.scalar(
+            select(QuizAttempt.id).where(
+                QuizAttempt.learner_id == learner.id, QuizAttempt.module_id == module.id, QuizAttempt.kind == PRETEST
+            )
+        )
         if taken is None:
-            db.session.add(QuizAttempt(learner_id=learner.id, module_id=module.id, kind=PRETEST,
-                                       content_version=module.version, layout=[], submitted_at=utcnow()))
+            db.session.add(
+                QuizAttempt(
+                    learner_id=learner.id,
+                    module_id=module.id,
+                    kind=PRETEST,
+                    content_version=module.version,
+                    layout=[],
+                    submitted_at=utcnow(),
+                )
+            )
 
 
 def parse_answers(attempt: QuizAttempt, form) -> dict[str, frozenset[str]]:
@@ -124,7 +153,9 @@ def parse_answers(attempt: QuizAttempt, form) -> dict[str, frozenset[str]]:
     for item in attempt.layout:
         picked = frozenset(value for value in form.getlist(f"q-{item['question']}") if value)
         if picked - set(item["choices"]):
-            raise grading.AnswerError("One of the answers sent is not a choice of its question. Reload the page and try again.")
+            raise grading.AnswerError(
+                "One of the answers sent is not a choice of its question. Reload the page and try again."
+            )
         if picked:
             answers[item["question"]] = picked
     return answers
@@ -205,8 +236,15 @@ def _graded_rows(attempt: QuizAttempt, answers, module: Module) -> tuple[list[di
         qid, question = item["question"], questions.get(item["question"])
         if qid not in answers:
             continue
-        row = {"attempt_id": attempt.id, "question_id": qid, "choice_ids": ",".join(sorted(answers[qid])),
-               "correct": None, "credit": None, "misconception_ids": "", "saved_at": now}
+        row = {
+            "attempt_id": attempt.id,
+            "question_id": qid,
+            "choice_ids": ",".join(sorted(answers[qid])),
+            "correct": None,
+            "credit": None,
+            "misconception_ids": "",
+            "saved_at": now,
+        }
         if question is not None:
             result = grading.grade(question, answers[qid])
             grades.append(result)
@@ -216,8 +254,9 @@ def _graded_rows(attempt: QuizAttempt, answers, module: Module) -> tuple[list[di
     return rows, score, (score >= module.pass_mark if attempt.kind == QUIZ else None)
 
 
-def submit(attempt: QuizAttempt, answers: dict[str, frozenset[str]], sequence: int | None,
-           module: Module) -> SubmitResult:
+def submit(
+    attempt: QuizAttempt, answers: dict[str, frozenset[str]], sequence: int | None, module: Module
+) -> SubmitResult:
     """Grade and submit the attempt exactly once, in one transaction.
 
     :raise StaleAttempt: when the answers come from a page older than the saved draft.
@@ -226,7 +265,9 @@ def submit(attempt: QuizAttempt, answers: dict[str, frozenset[str]], sequence: i
     if attempt.submitted_at is not None:
         return SubmitResult(attempt, first_time=False)
     known = quiz_snapshots.questions_for(attempt, module)
-    missing = [n for n, item in enumerate(attempt.layout, 1) if item["question"] in known and item["question"] not in answers]
+    missing = [
+        n for n, item in enumerate(attempt.layout, 1) if item["question"] in known and item["question"] not in answers
+    ]
     if missing:
         save_draft(attempt, answers, sequence)
         raise Incomplete(missing)
@@ -278,8 +319,12 @@ def keep_unsent(attempt_id: int, fields: dict[str, list[str]], old_key: str | No
         _purge_old_unsent()
         if old_key:
             db.session.execute(delete(UnsentAnswers).where(UnsentAnswers.key_hash == _key_hash(old_key)))
-        if db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.id == attempt_id,
-                                                          QuizAttempt.submitted_at.is_(None))) is None:
+        if (
+            db.session.scalar(
+                select(QuizAttempt.id).where(QuizAttempt.id == attempt_id, QuizAttempt.submitted_at.is_(None))
+            )
+            is None
+        ):
             return None
         key = secrets.token_urlsafe(32)
         db.session.add(UnsentAnswers(key_hash=_key_hash(key), attempt_id=attempt_id, fields=fields))
@@ -295,8 +340,11 @@ def claim_unsent(key: str | None, learner: User) -> str | None:
     _purge_old_unsent()
     if not key:
         return None
-    owner = db.session.scalar(select(QuizAttempt.learner_id).join(UnsentAnswers, UnsentAnswers.attempt_id == QuizAttempt.id)
-                              .where(UnsentAnswers.key_hash == _key_hash(key)))
+    owner = db.session.scalar(
+        select(QuizAttempt.learner_id)
+        .join(UnsentAnswers, UnsentAnswers.attempt_id == QuizAttempt.id)
+        .where(UnsentAnswers.key_hash == _key_hash(key))
+    )
     if owner == learner.id:
         return key
     db.session.execute(delete(UnsentAnswers).where(UnsentAnswers.key_hash == _key_hash(key)))
@@ -308,8 +356,11 @@ def take_unsent(key: str | None, attempt: QuizAttempt) -> dict[str, list[str]] |
     if not key:
         return None
     with write_transaction():
-        row = db.session.scalar(select(UnsentAnswers).where(UnsentAnswers.key_hash == _key_hash(key),
-                                                            UnsentAnswers.attempt_id == attempt.id))
+        row = db.session.scalar(
+            select(UnsentAnswers).where(
+                UnsentAnswers.key_hash == _key_hash(key), UnsentAnswers.attempt_id == attempt.id
+            )
+        )
         if row is None:
             return None
         fields = dict(row.fields)

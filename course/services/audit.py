@@ -1,16 +1,17 @@
 """Recording audit events (append-only, in UTC, never with passwords, tokens or answers) and listing them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import has_request_context, request
 from sqlalchemy import Select, insert, literal, or_, select
 
 from ..database import write_transaction
 from ..extensions import db
-from ..models.base import valid_id
 from ..models import AuditEvent, User, utcnow
+from ..models.base import valid_id
 
 # Actions, as constants so reports and tests spell them the same way.
 LOGIN = "login"
@@ -32,8 +33,9 @@ ACCESS_DENIED = "access_denied"
 MEMBER_REMOVED = "member_removed"
 
 
-def record(action: str, actor: User | None = None, subject_id: int | None = None,
-           outcome: str = "ok", detail: str = "") -> AuditEvent:
+def record(
+    action: str, actor: User | None = None, subject_id: int | None = None, outcome: str = "ok", detail: str = ""
+) -> AuditEvent:
     """Add an audit event to the current transaction; the caller commits it with its own change."""
     event = AuditEvent(
         action=action,
@@ -58,8 +60,15 @@ def record_each(action: str, actor: User, subject_ids: list[int] | Select, detai
     `subject_ids`: a list of ids (one executemany INSERT), or a select() of one id column (one
     INSERT ... SELECT, so the ids are never held in memory: a cohort of any size).
     """
-    fields = {"occurred_at": utcnow(), "actor_id": actor.id, "actor_role": actor.role, "action": action,
-              "outcome": "ok", "detail": detail[:255], "client": _client()}
+    fields = {
+        "occurred_at": utcnow(),
+        "actor_id": actor.id,
+        "actor_role": actor.role,
+        "action": action,
+        "outcome": "ok",
+        "detail": detail[:255],
+        "client": _client(),
+    }
     if isinstance(subject_ids, Select):
         table = AuditEvent.__table__
         values = [literal(value, table.c[name].type) for name, value in fields.items()]
@@ -69,8 +78,9 @@ def record_each(action: str, actor: User, subject_ids: list[int] | Select, detai
         db.session.execute(insert(AuditEvent), [{**fields, "subject_id": subject_id} for subject_id in subject_ids])
 
 
-def record_now(action: str, actor: User | None = None, subject_id: int | None = None,
-               outcome: str = "ok", detail: str = "") -> AuditEvent:
+def record_now(
+    action: str, actor: User | None = None, subject_id: int | None = None, outcome: str = "ok", detail: str = ""
+) -> AuditEvent:
     """Write an audit event in its own write transaction, committed before the caller goes on.
 
     For looks at a record: the event is stored before anything of the record is shown, and a
@@ -80,9 +90,25 @@ def record_now(action: str, actor: User | None = None, subject_id: int | None = 
         return record(action, actor, subject_id, outcome, detail)
 
 
-ACTIONS = (LOGIN, LOGIN_FAILED, LOGOUT, SIGNUP, PASSWORD_CHANGED, PASSWORD_RESET, USER_CREATED, USER_DEACTIVATED,
-           USER_REACTIVATED, ROLE_CHANGED, CASELOAD_ADDED, CASELOAD_REMOVED, RECORD_VIEWED, RECORD_EXPORTED,
-           ACCOUNT_DELETED, ACCESS_DENIED, MEMBER_REMOVED)
+ACTIONS = (
+    LOGIN,
+    LOGIN_FAILED,
+    LOGOUT,
+    SIGNUP,
+    PASSWORD_CHANGED,
+    PASSWORD_RESET,
+    USER_CREATED,
+    USER_DEACTIVATED,
+    USER_REACTIVATED,
+    ROLE_CHANGED,
+    CASELOAD_ADDED,
+    CASELOAD_REMOVED,
+    RECORD_VIEWED,
+    RECORD_EXPORTED,
+    ACCOUNT_DELETED,
+    ACCESS_DENIED,
+    MEMBER_REMOVED,
+)
 
 
 @dataclass(frozen=True)
@@ -106,7 +132,7 @@ def _person(column, value: str):
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def events_query(flt: EventFilter) -> Select:

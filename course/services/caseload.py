@@ -11,6 +11,7 @@ Rules (docs/counseling-and-audit.md):
 - failed a quiz twice: two or more failed quiz attempts in one module with no passing attempt in
   that module (passing after failing clears it).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -70,35 +71,50 @@ class CaseloadPage:
 def _passed(learner_id, module_id):
     """SQL condition: the learner has a passing quiz attempt in the module."""
     passing = aliased(QuizAttempt)
-    return exists().where(passing.learner_id == learner_id, passing.module_id == module_id,
-                          passing.kind == QUIZ, passing.passed.is_(True))
+    return exists().where(
+        passing.learner_id == learner_id, passing.module_id == module_id, passing.kind == QUIZ, passing.passed.is_(True)
+    )
 
 
 def _overdue(now: datetime, module_ids: list[str], learner_ids=None):
     """(learner_id, module_id) of live assignments past due in modules not passed (a subquery)."""
     live = Assignment.withdrawn_at.is_(None)
     direct = select(Assignment.learner_id.label("learner_id"), Assignment.module_id, Assignment.due_at).where(
-        live, Assignment.learner_id.is_not(None))
-    via_cohort = (select(CohortMember.learner_id.label("learner_id"), Assignment.module_id, Assignment.due_at)
-                  .join(Assignment, Assignment.cohort_id == CohortMember.cohort_id)
-                  .where(live, CohortMember.removed_at.is_(None)))
+        live, Assignment.learner_id.is_not(None)
+    )
+    via_cohort = (
+        select(CohortMember.learner_id.label("learner_id"), Assignment.module_id, Assignment.due_at)
+        .join(Assignment, Assignment.cohort_id == CohortMember.cohort_id)
+        .where(live, CohortMember.removed_at.is_(None))
+    )
     if learner_ids is not None:
         direct = direct.where(Assignment.learner_id.in_(learner_ids))
         via_cohort = via_cohort.where(CohortMember.learner_id.in_(learner_ids))
     assigned = union_all(direct, via_cohort).subquery()
-    return (select(assigned.c.learner_id, assigned.c.module_id)
-            .where(assigned.c.due_at < now, assigned.c.module_id.in_(module_ids),
-                   ~_passed(assigned.c.learner_id, assigned.c.module_id))
-            .subquery())
+    return (
+        select(assigned.c.learner_id, assigned.c.module_id)
+        .where(
+            assigned.c.due_at < now,
+            assigned.c.module_id.in_(module_ids),
+            ~_passed(assigned.c.learner_id, assigned.c.module_id),
+        )
+        .subquery()
+    )
 
 
 def _failed_twice(module_ids: list[str], learner_ids=None) -> Select:
     """(learner_id, module_id) with two or more failed quiz attempts and no pass in that module."""
-    stmt = (select(QuizAttempt.learner_id, QuizAttempt.module_id)
-            .where(QuizAttempt.kind == QUIZ, QuizAttempt.passed.is_(False), QuizAttempt.module_id.in_(module_ids),
-                   ~_passed(QuizAttempt.learner_id, QuizAttempt.module_id))
-            .group_by(QuizAttempt.learner_id, QuizAttempt.module_id)
-            .having(func.count() >= 2))
+    stmt = (
+        select(QuizAttempt.learner_id, QuizAttempt.module_id)
+        .where(
+            QuizAttempt.kind == QUIZ,
+            QuizAttempt.passed.is_(False),
+            QuizAttempt.module_id.in_(module_ids),
+            ~_passed(QuizAttempt.learner_id, QuizAttempt.module_id),
+        )
+        .group_by(QuizAttempt.learner_id, QuizAttempt.module_id)
+        .having(func.count() >= 2)
+    )
     if learner_ids is not None:
         stmt = stmt.where(QuizAttempt.learner_id.in_(learner_ids))
     return stmt
@@ -123,36 +139,60 @@ def _counts(stmt: Select) -> dict[int, int]:
     return {learner_id: n for learner_id, n in db.session.execute(stmt)}
 
 
-def caseload_page(counselor: User, course: Course, flt: CaseloadFilter, page: int = 1,
-                  per_page: int = PER_PAGE) -> CaseloadPage:
+def caseload_page(
+    counselor: User, course: Course, flt: CaseloadFilter, page: int = 1, per_page: int = PER_PAGE
+) -> CaseloadPage:
     """One page of the counselor's caseload with each learner's numbers; six queries whatever the size."""
     now = utcnow()
-    pagination = db.paginate(caseload_query(counselor, course, flt, now), page=page, per_page=per_page,
-                             error_out=False)
+    pagination = db.paginate(caseload_query(counselor, course, flt, now), page=page, per_page=per_page, error_out=False)
     ids = [learner.id for learner in pagination.items]
     module_ids = [m.id for m in course.modules]
     lesson_ids = [lesson.id for m in course.modules for lesson in m.lessons]
-    lessons = _counts(select(LessonProgress.learner_id, func.count()).where(
-        LessonProgress.learner_id.in_(ids), LessonProgress.completed_at.is_not(None),
-        LessonProgress.lesson_id.in_(lesson_ids)).group_by(LessonProgress.learner_id))
-    passed = _counts(select(QuizAttempt.learner_id, func.count(distinct(QuizAttempt.module_id))).where(
-        QuizAttempt.learner_id.in_(ids), QuizAttempt.kind == QUIZ, QuizAttempt.passed.is_(True),
-        QuizAttempt.module_id.in_(module_ids)).group_by(QuizAttempt.learner_id))
+    lessons = _counts(
+        select(LessonProgress.learner_id, func.count())
+        .where(
+            LessonProgress.learner_id.in_(ids),
+            LessonProgress.completed_at.is_not(None),
+            LessonProgress.lesson_id.in_(lesson_ids),
+        )
+        .group_by(LessonProgress.learner_id)
+    )
+    passed = _counts(
+        select(QuizAttempt.learner_id, func.count(distinct(QuizAttempt.module_id)))
+        .where(
+            QuizAttempt.learner_id.in_(ids),
+            QuizAttempt.kind == QUIZ,
+            QuizAttempt.passed.is_(True),
+            QuizAttempt.module_id.in_(module_ids),
+        )
+        .group_by(QuizAttempt.learner_id)
+    )
     overdue_pairs = _overdue(now, module_ids, ids)
-    overdue = _counts(select(overdue_pairs.c.learner_id, func.count(distinct(overdue_pairs.c.module_id)))
-                      .group_by(overdue_pairs.c.learner_id))
+    overdue = _counts(
+        select(overdue_pairs.c.learner_id, func.count(distinct(overdue_pairs.c.module_id))).group_by(
+            overdue_pairs.c.learner_id
+        )
+    )
     struggling: dict[int, list[str]] = {}
     for learner_id, module_id in db.session.execute(_failed_twice(module_ids, ids)):
         struggling.setdefault(learner_id, []).append(module_id)
     titles = {m.id: m.title for m in course.modules}
     order = {m.id: n for n, m in enumerate(course.modules)}
-    rows = tuple(CaseloadRow(learner, passed.get(learner.id, 0), lessons.get(learner.id, 0), overdue.get(learner.id, 0),
-                             tuple(titles[m] for m in sorted(struggling.get(learner.id, ()), key=order.get)))
-                 for learner in pagination.items)
+    rows = tuple(
+        CaseloadRow(
+            learner,
+            passed.get(learner.id, 0),
+            lessons.get(learner.id, 0),
+            overdue.get(learner.id, 0),
+            tuple(titles[m] for m in sorted(struggling.get(learner.id, ()), key=order.get)),
+        )
+        for learner in pagination.items
+    )
     return CaseloadPage(rows, pagination, len(course.modules), len(lesson_ids))
 
 
 # --- The admin's side: attaching and detaching ---------------------------------------------------
+
 
 class CaseloadError(ValueError):
     """A caseload change was refused; the message is safe to show."""
@@ -173,15 +213,30 @@ class CaseloadLink:
 
 def links(counselor: User) -> list[CaseloadLink]:
     """The counselor's caseload links, cohorts first, with each cohort's number of current members."""
-    members = (select(func.count()).where(CohortMember.cohort_id == Caseload.cohort_id,
-                                          CohortMember.removed_at.is_(None)).scalar_subquery())
+    members = (
+        select(func.count())
+        .where(CohortMember.cohort_id == Caseload.cohort_id, CohortMember.removed_at.is_(None))
+        .scalar_subquery()
+    )
     rows = db.session.execute(
         select(Caseload, Cohort.name, User.username, members)
-        .outerjoin(Cohort, Cohort.id == Caseload.cohort_id).outerjoin(User, User.id == Caseload.learner_id)
+        .outerjoin(Cohort, Cohort.id == Caseload.cohort_id)
+        .outerjoin(User, User.id == Caseload.learner_id)
         .where(Caseload.counselor_id == counselor.id)
-        .order_by(Caseload.cohort_id.is_(None), Cohort.name, User.username, Caseload.id))
-    return [CaseloadLink(link.id, link.cohort_id, cohort_name, count if link.cohort_id else 0, link.learner_id,
-                         username, link.created_at) for link, cohort_name, username, count in rows]
+        .order_by(Caseload.cohort_id.is_(None), Cohort.name, User.username, Caseload.id)
+    )
+    return [
+        CaseloadLink(
+            link.id,
+            link.cohort_id,
+            cohort_name,
+            count if link.cohort_id else 0,
+            link.learner_id,
+            username,
+            link.created_at,
+        )
+        for link, cohort_name, username, count in rows
+    ]
 
 
 def attachable_cohorts() -> list[Cohort]:
@@ -221,8 +276,11 @@ def attach_cohort(counselor: User, cohort_id: int, by: User) -> Cohort:
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None or cohort.archived_at is not None:
         raise CaseloadError("Choose one of the cohorts listed.")
-    _add(Caseload(counselor_id=counselor.id, cohort_id=cohort.id, created_by_id=by.id), by,
-         f"The cohort “{cohort.name}” is already on this caseload.")
+    _add(
+        Caseload(counselor_id=counselor.id, cohort_id=cohort.id, created_by_id=by.id),
+        by,
+        f"The cohort “{cohort.name}” is already on this caseload.",
+    )
     return cohort
 
 
@@ -235,8 +293,11 @@ def attach_learner(counselor: User, username: str, by: User) -> User:
     learner = db.session.scalar(select(User).where(User.username == normalise_username(username), User.role == LEARNER))
     if learner is None:
         raise CaseloadError("There is no learner with that username.")
-    _add(Caseload(counselor_id=counselor.id, learner_id=learner.id, created_by_id=by.id), by,
-         f"{learner.username} is already on this caseload (attached one by one).")
+    _add(
+        Caseload(counselor_id=counselor.id, learner_id=learner.id, created_by_id=by.id),
+        by,
+        f"{learner.username} is already on this caseload (attached one by one).",
+    )
     return learner
 
 

@@ -6,6 +6,7 @@ partitions so an export of any size streams. Status, best score and overdue foll
 services/progress exactly (see docs/facilitating.md), over the current members of one cohort.
 Item analysis is in item_analysis.py.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -35,13 +36,16 @@ def _percent(score: float | None) -> int | None:
 def _attempt_summary():
     """Per (learner, module) aggregates of attempts: best quiz score, pre-test score, passed (1 or 0)."""
     submitted = QA.submitted_at.is_not(None)
-    return (func.max(case((and_(QA.kind == QUIZ, submitted), QA.score))).label("best"),
-            # A pre-test is taken at most once; a skipped one is submitted without a score.
-            func.max(case((and_(QA.kind == PRETEST, submitted), QA.score))).label("pretest"),
-            func.max(case((and_(QA.kind == QUIZ, QA.passed.is_(True)), 1), else_=0)).label("passed"))
+    return (
+        func.max(case((and_(QA.kind == QUIZ, submitted), QA.score))).label("best"),
+        # A pre-test is taken at most once; a skipped one is submitted without a score.
+        func.max(case((and_(QA.kind == PRETEST, submitted), QA.score))).label("pretest"),
+        func.max(case((and_(QA.kind == QUIZ, QA.passed.is_(True)), 1), else_=0)).label("passed"),
+    )
 
 
 # Sorting -----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Sort:
@@ -76,22 +80,41 @@ def _sort_key(sort: Sort, cohort: Cohort, course: Course):
     """(the column to order by, the subqueries to outer-join for it)."""
     members, module_ids = member_ids(cohort), [m.id for m in course.modules]
     if sort.key == "progress":
-        lessons = (select(LessonProgress.learner_id, func.count().label("n"))
-                   .where(LessonProgress.learner_id.in_(members), LessonProgress.completed_at.is_not(None),
-                          LessonProgress.module_id.in_(module_ids)).group_by(LessonProgress.learner_id).subquery())
-        passed = (select(QA.learner_id, func.count(QA.module_id.distinct()).label("n"))
-                  .where(QA.learner_id.in_(members), QA.kind == QUIZ, QA.passed.is_(True), QA.module_id.in_(module_ids))
-                  .group_by(QA.learner_id).subquery())
+        lessons = (
+            select(LessonProgress.learner_id, func.count().label("n"))
+            .where(
+                LessonProgress.learner_id.in_(members),
+                LessonProgress.completed_at.is_not(None),
+                LessonProgress.module_id.in_(module_ids),
+            )
+            .group_by(LessonProgress.learner_id)
+            .subquery()
+        )
+        passed = (
+            select(QA.learner_id, func.count(QA.module_id.distinct()).label("n"))
+            .where(QA.learner_id.in_(members), QA.kind == QUIZ, QA.passed.is_(True), QA.module_id.in_(module_ids))
+            .group_by(QA.learner_id)
+            .subquery()
+        )
         return func.coalesce(lessons.c.n, 0) + func.coalesce(passed.c.n, 0), (lessons, passed)
     if sort.key.startswith("module:"):
-        best = (select(QA.learner_id, func.max(QA.score).label("best"))
-                .where(QA.learner_id.in_(members), QA.kind == QUIZ, QA.module_id == sort.key.split(":", 1)[1],
-                       QA.submitted_at.is_not(None)).group_by(QA.learner_id).subquery())
+        best = (
+            select(QA.learner_id, func.max(QA.score).label("best"))
+            .where(
+                QA.learner_id.in_(members),
+                QA.kind == QUIZ,
+                QA.module_id == sort.key.split(":", 1)[1],
+                QA.submitted_at.is_not(None),
+            )
+            .group_by(QA.learner_id)
+            .subquery()
+        )
         return func.coalesce(best.c.best, -1), (best,)  # no score sorts as the lowest
     return User.username, ()
 
 
 # One learner's row -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -142,19 +165,30 @@ def _merge_due(current: datetime | None, due: datetime | None) -> datetime | Non
 
 def _facts(cohort: Cohort, learner_ids: list[int]) -> _Facts:
     """Three queries for any number of learners: lessons done, attempt aggregates, due dates."""
-    lessons = {(lid, mid): n for lid, mid, n in db.session.execute(
-        select(LessonProgress.learner_id, LessonProgress.module_id, func.count())
-        .where(LessonProgress.learner_id.in_(learner_ids), LessonProgress.completed_at.is_not(None))
-        .group_by(LessonProgress.learner_id, LessonProgress.module_id))}
-    attempts = {(r.learner_id, r.module_id): r for r in db.session.execute(
-        select(QA.learner_id, QA.module_id, *_attempt_summary())
-        .where(QA.learner_id.in_(learner_ids)).group_by(QA.learner_id, QA.module_id))}
+    lessons = {
+        (lid, mid): n
+        for lid, mid, n in db.session.execute(
+            select(LessonProgress.learner_id, LessonProgress.module_id, func.count())
+            .where(LessonProgress.learner_id.in_(learner_ids), LessonProgress.completed_at.is_not(None))
+            .group_by(LessonProgress.learner_id, LessonProgress.module_id)
+        )
+    }
+    attempts = {
+        (r.learner_id, r.module_id): r
+        for r in db.session.execute(
+            select(QA.learner_id, QA.module_id, *_attempt_summary())
+            .where(QA.learner_id.in_(learner_ids))
+            .group_by(QA.learner_id, QA.module_id)
+        )
+    }
     dues: dict = {}
     individual = and_(Assignment.learner_id.in_(learner_ids), Assignment.assigned_by_id == cohort.facilitator_id)
     for learner_id, module_id, due in db.session.execute(
-            select(Assignment.learner_id, Assignment.module_id, Assignment.due_at)
-            .where(Assignment.withdrawn_at.is_(None), or_(Assignment.cohort_id == cohort.id, individual))):
-        for target in ([learner_id] if learner_id is not None else learner_ids):
+        select(Assignment.learner_id, Assignment.module_id, Assignment.due_at).where(
+            Assignment.withdrawn_at.is_(None), or_(Assignment.cohort_id == cohort.id, individual)
+        )
+    ):
+        for target in [learner_id] if learner_id is not None else learner_ids:
             dues[target, module_id] = _merge_due(dues.get((target, module_id)), due)
     return _Facts(lessons, attempts, dues)
 
@@ -175,21 +209,38 @@ def _learner_row(member, course: Course, facts: _Facts, now: datetime) -> Learne
         else:
             status = AVAILABLE
         due = facts.dues.get((member.id, module.id))
-        cells.append(Cell(status, attempt.best if attempt else None, attempt.pretest if attempt else None, done,
-                          due, bool(due and due < now and status != PASSED)))
+        cells.append(
+            Cell(
+                status,
+                attempt.best if attempt else None,
+                attempt.pretest if attempt else None,
+                done,
+                due,
+                bool(due and due < now and status != PASSED),
+            )
+        )
     steps = sum(len(m.lessons) + 1 for m in course.modules)
     finished = sum(c.lessons_done + (c.status == PASSED) for c in cells)
-    return LearnerRow(member.id, member.username, member.display_name or "", member.joined_at,
-                      round(100 * finished / steps) if steps else 0, tuple(cells))
+    return LearnerRow(
+        member.id,
+        member.username,
+        member.display_name or "",
+        member.joined_at,
+        round(100 * finished / steps) if steps else 0,
+        tuple(cells),
+    )
 
 
 def _member_rows(cohort_id: int):
-    return (select(User.id, User.username, User.display_name, CohortMember.joined_at)
-            .join(CohortMember, CohortMember.learner_id == User.id)
-            .where(CohortMember.cohort_id == cohort_id, CohortMember.removed_at.is_(None)))
+    return (
+        select(User.id, User.username, User.display_name, CohortMember.joined_at)
+        .join(CohortMember, CohortMember.learner_id == User.id)
+        .where(CohortMember.cohort_id == cohort_id, CohortMember.removed_at.is_(None))
+    )
 
 
 # The progress page -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ModuleTotal:
@@ -223,23 +274,44 @@ class ProgressPage:
 
 def cohort_totals(cohort: Cohort, course: Course) -> tuple[ModuleTotal, ...]:
     """Per module, over current members: passed count, mean best score, and knowledge gain. One query."""
-    per_learner = (select(QA.learner_id, QA.module_id, *_attempt_summary())
-                   .where(QA.learner_id.in_(member_ids(cohort))).group_by(QA.learner_id, QA.module_id).subquery())
+    per_learner = (
+        select(QA.learner_id, QA.module_id, *_attempt_summary())
+        .where(QA.learner_id.in_(member_ids(cohort)))
+        .group_by(QA.learner_id, QA.module_id)
+        .subquery()
+    )
     both = and_(per_learner.c.best.is_not(None), per_learner.c.pretest.is_not(None))
-    rows = {r.module_id: r for r in db.session.execute(select(
-        per_learner.c.module_id, func.sum(per_learner.c.passed).label("passed"),
-        func.count(per_learner.c.best).label("scored"), func.avg(per_learner.c.best).label("average"),
-        func.sum(case((both, 1), else_=0)).label("gain_n"),
-        func.avg(case((both, per_learner.c.pretest))).label("pre"),
-        func.avg(case((both, per_learner.c.best))).label("post")).group_by(per_learner.c.module_id))}
+    rows = {
+        r.module_id: r
+        for r in db.session.execute(
+            select(
+                per_learner.c.module_id,
+                func.sum(per_learner.c.passed).label("passed"),
+                func.count(per_learner.c.best).label("scored"),
+                func.avg(per_learner.c.best).label("average"),
+                func.sum(case((both, 1), else_=0)).label("gain_n"),
+                func.avg(case((both, per_learner.c.pretest))).label("pre"),
+                func.avg(case((both, per_learner.c.best))).label("post"),
+            ).group_by(per_learner.c.module_id)
+        )
+    }
     totals = []
     for module in course.modules:
         r = rows.get(module.id)
         if r is None:
             totals.append(ModuleTotal(module, 0, 0, None, 0, None, None))
         else:
-            totals.append(ModuleTotal(module, int(r.passed or 0), int(r.scored or 0), _float(r.average),
-                                      int(r.gain_n or 0), _float(r.pre), _float(r.post)))
+            totals.append(
+                ModuleTotal(
+                    module,
+                    int(r.passed or 0),
+                    int(r.scored or 0),
+                    _float(r.average),
+                    int(r.gain_n or 0),
+                    _float(r.pre),
+                    _float(r.post),
+                )
+            )
     return tuple(totals)
 
 
@@ -247,8 +319,9 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def progress_page(cohort: Cohort, course: Course, sort: Sort = DEFAULT_SORT, page: int | None = 1,
-                  per_page: int = PER_PAGE) -> ProgressPage:
+def progress_page(
+    cohort: Cohort, course: Course, sort: Sort = DEFAULT_SORT, page: int | None = 1, per_page: int = PER_PAGE
+) -> ProgressPage:
     """One page of learners × modules, sorted, with cohort totals: six queries, however large the cohort."""
     paging = Page.clamp(page, per_page, member_count(cohort))
     key, joins = _sort_key(sort, cohort, course)
@@ -275,19 +348,30 @@ def iter_progress(cohort: Cohort, course: Course, batch: int = EXPORT_BATCH) -> 
 
 # CSV and audit ---------------------------------------------------------------------------------
 
+
 def progress_csv(cohort: Cohort, course: Course) -> tuple[list[str], Iterator[list]]:
     """Header and (lazily read) rows of the progress export: one row per current member."""
     header = ["Username", "Display name", "Joined", "Done (%)"]
     for m in course.modules:
-        header += [f"{m.title}: status", f"{m.title}: best quiz score (%)", f"{m.title}: pre-test score (%)",
-                   f"{m.title}: due", f"{m.title}: overdue"]
+        header += [
+            f"{m.title}: status",
+            f"{m.title}: best quiz score (%)",
+            f"{m.title}: pre-test score (%)",
+            f"{m.title}: due",
+            f"{m.title}: overdue",
+        ]
 
     def rows() -> Iterator[list]:
         for row in iter_progress(cohort, course):
             line = [row.username, row.display_name, row.joined_at.date(), row.percent]
             for cell in row.cells:
-                line += [cell.status_label, cell.best_score, cell.pretest_score,
-                         cell.due_at.date() if cell.due_at else None, "yes" if cell.overdue else "no"]
+                line += [
+                    cell.status_label,
+                    cell.best_score,
+                    cell.pretest_score,
+                    cell.due_at.date() if cell.due_at else None,
+                    "yes" if cell.overdue else "no",
+                ]
             yield line
 
     return header, rows()

@@ -2,6 +2,7 @@
 
 Every function works in the caller's transaction; the views wrap them in write_transaction().
 """
+
 from __future__ import annotations
 
 import secrets
@@ -32,7 +33,7 @@ class CohortError(ValueError):
 def new_join_code() -> str:
     """A random join code, grouped in fours for reading: ABCD-EFGH-JKMN."""
     raw = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-    return "-".join(raw[i:i + 4] for i in range(0, JOIN_CODE_LENGTH, 4))
+    return "-".join(raw[i : i + 4] for i in range(0, JOIN_CODE_LENGTH, 4))
 
 
 def _unused_join_code() -> str:
@@ -109,16 +110,22 @@ def member_counts(cohort_ids: list[int]) -> dict[int, int]:
     """Cohort id → number of current members, in one query."""
     if not cohort_ids:
         return {}
-    rows = db.session.execute(select(CohortMember.cohort_id, func.count()).where(
-        CohortMember.cohort_id.in_(cohort_ids), CohortMember.removed_at.is_(None)).group_by(CohortMember.cohort_id))
+    rows = db.session.execute(
+        select(CohortMember.cohort_id, func.count())
+        .where(CohortMember.cohort_id.in_(cohort_ids), CohortMember.removed_at.is_(None))
+        .group_by(CohortMember.cohort_id)
+    )
     return {cohort_id: count for cohort_id, count in rows}
 
 
 def facilitator_cohorts(facilitator: User, archived: bool = False) -> list[tuple[Cohort, int]]:
     """The facilitator's cohorts (current, or archived ones) by name, each with its member count."""
     state = Cohort.archived_at.is_not(None) if archived else Cohort.archived_at.is_(None)
-    cohorts = db.session.scalars(select(Cohort).where(Cohort.facilitator_id == facilitator.id, state)
-                                 .order_by(func.lower(Cohort.name), Cohort.id)).all()
+    cohorts = db.session.scalars(
+        select(Cohort)
+        .where(Cohort.facilitator_id == facilitator.id, state)
+        .order_by(func.lower(Cohort.name), Cohort.id)
+    ).all()
     counts = member_counts([c.id for c in cohorts])
     return [(cohort, counts.get(cohort.id, 0)) for cohort in cohorts]
 
@@ -130,9 +137,12 @@ def member_ids(cohort: Cohort):
 
 def current_members(cohort: Cohort):
     """A select() of (User, CohortMember) for the cohort's current members, by username."""
-    return (select(User, CohortMember).join(CohortMember, CohortMember.learner_id == User.id)
-            .where(CohortMember.cohort_id == cohort.id, CohortMember.removed_at.is_(None))
-            .order_by(User.username, User.id))
+    return (
+        select(User, CohortMember)
+        .join(CohortMember, CohortMember.learner_id == User.id)
+        .where(CohortMember.cohort_id == cohort.id, CohortMember.removed_at.is_(None))
+        .order_by(User.username, User.id)
+    )
 
 
 @dataclass(frozen=True)
@@ -200,12 +210,25 @@ def remove_member(cohort: Cohort, learner_id: int, by: User) -> User:
     now = utcnow()
     membership.removed_at = now
     db.session.flush()
-    still_theirs = db.session.scalar(select(func.count()).select_from(CohortMember).join(Cohort).where(
-        CohortMember.learner_id == learner.id, CohortMember.removed_at.is_(None),
-        Cohort.facilitator_id == cohort.facilitator_id))
+    still_theirs = db.session.scalar(
+        select(func.count())
+        .select_from(CohortMember)
+        .join(Cohort)
+        .where(
+            CohortMember.learner_id == learner.id,
+            CohortMember.removed_at.is_(None),
+            Cohort.facilitator_id == cohort.facilitator_id,
+        )
+    )
     if not still_theirs:
-        db.session.execute(update(Assignment).where(
-            Assignment.learner_id == learner.id, Assignment.assigned_by_id == cohort.facilitator_id,
-            Assignment.withdrawn_at.is_(None)).values(withdrawn_at=now))
+        db.session.execute(
+            update(Assignment)
+            .where(
+                Assignment.learner_id == learner.id,
+                Assignment.assigned_by_id == cohort.facilitator_id,
+                Assignment.withdrawn_at.is_(None),
+            )
+            .values(withdrawn_at=now)
+        )
     audit.record(audit.MEMBER_REMOVED, actor=by, subject_id=learner.id, detail=f"cohort {cohort.id}")
     return learner

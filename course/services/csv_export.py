@@ -4,6 +4,7 @@ A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula (an
 leading tab or carriage return): "CSV injection". A learner chooses their own display name, so any
 text we export may be hostile; such a cell gets a leading `'`, which spreadsheets show as text.
 """
+
 from __future__ import annotations
 
 import csv

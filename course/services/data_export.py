@@ -2,6 +2,7 @@
 
 Only the learner passed in is read; the download is written to the audit log.
 """
+
 from __future__ import annotations
 
 import csv
@@ -34,15 +35,25 @@ def _split(value: str) -> list[str]:
 def export_data(learner: User, course: Course) -> dict:
     """Everything the course keeps about the learner, as plain JSON-ready values."""
     titles = {m.id: m.title for m in course.modules}
-    memberships = db.session.execute(select(Cohort.id, Cohort.name, CohortMember.joined_at, CohortMember.removed_at)
-                                     .join(CohortMember).where(CohortMember.learner_id == learner.id)
-                                     .order_by(CohortMember.joined_at)).all()
+    memberships = db.session.execute(
+        select(Cohort.id, Cohort.name, CohortMember.joined_at, CohortMember.removed_at)
+        .join(CohortMember)
+        .where(CohortMember.learner_id == learner.id)
+        .order_by(CohortMember.joined_at)
+    ).all()
     current_cohorts = [m.id for m in memberships if m.removed_at is None]
     return {
-        "account": {"username": learner.username, "display_name": learner.display_name, "email": learner.email,
-                    "role": learner.role, "created": _time(learner.created_at),
-                    "last_active": _time(learner.last_active_at)},
-        "cohorts": [{"name": m.name, "joined": _time(m.joined_at), "removed": _time(m.removed_at)} for m in memberships],
+        "account": {
+            "username": learner.username,
+            "display_name": learner.display_name,
+            "email": learner.email,
+            "role": learner.role,
+            "created": _time(learner.created_at),
+            "last_active": _time(learner.last_active_at),
+        },
+        "cohorts": [
+            {"name": m.name, "joined": _time(m.joined_at), "removed": _time(m.removed_at)} for m in memberships
+        ],
         "lessons": _lessons(learner, course, titles),
         "attempts": _attempts(learner, titles),
         "assignments": _assignments(learner, current_cohorts, titles),
@@ -58,36 +69,79 @@ def _lesson_title(course: Course, module_id: str, lesson_id: str) -> str | None:
 
 
 def _lessons(learner: User, course: Course, titles: dict[str, str]) -> list[dict]:
-    rows = db.session.scalars(select(LessonProgress).where(LessonProgress.learner_id == learner.id)
-                              .order_by(LessonProgress.first_viewed_at, LessonProgress.id))
-    return [{"module_id": r.module_id, "module": titles.get(r.module_id), "lesson_id": r.lesson_id,
-             "lesson": _lesson_title(course, r.module_id, r.lesson_id),
-             "first_viewed": _time(r.first_viewed_at), "last_viewed": _time(r.last_viewed_at),
-             "completed": _time(r.completed_at), "seconds_spent": r.seconds_spent,
-             "content_version": r.content_version} for r in rows]
+    rows = db.session.scalars(
+        select(LessonProgress)
+        .where(LessonProgress.learner_id == learner.id)
+        .order_by(LessonProgress.first_viewed_at, LessonProgress.id)
+    )
+    return [
+        {
+            "module_id": r.module_id,
+            "module": titles.get(r.module_id),
+            "lesson_id": r.lesson_id,
+            "lesson": _lesson_title(course, r.module_id, r.lesson_id),
+            "first_viewed": _time(r.first_viewed_at),
+            "last_viewed": _time(r.last_viewed_at),
+            "completed": _time(r.completed_at),
+            "seconds_spent": r.seconds_spent,
+            "content_version": r.content_version,
+        }
+        for r in rows
+    ]
 
 
 def _attempts(learner: User, titles: dict[str, str]) -> list[dict]:
     answers: dict[int, list[dict]] = {}
-    for a in db.session.scalars(select(AttemptAnswer).join(QuizAttempt).where(QuizAttempt.learner_id == learner.id)
-                                .order_by(AttemptAnswer.id)):
-        answers.setdefault(a.attempt_id, []).append({
-            "question_id": a.question_id, "choices": _split(a.choice_ids), "correct": a.correct,
-            "credit": a.credit, "misconceptions": _split(a.misconception_ids)})
-    attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.learner_id == learner.id).order_by(QuizAttempt.id))
-    return [{"module_id": a.module_id, "module": titles.get(a.module_id), "kind": a.kind,
-             "started": _time(a.started_at), "submitted": _time(a.submitted_at), "score": a.score, "passed": a.passed,
-             "content_version": a.content_version, "shown": a.layout or [], "answers": answers.get(a.id, [])}
-            for a in attempts]
+    for a in db.session.scalars(
+        select(AttemptAnswer).join(QuizAttempt).where(QuizAttempt.learner_id == learner.id).order_by(AttemptAnswer.id)
+    ):
+        answers.setdefault(a.attempt_id, []).append(
+            {
+                "question_id": a.question_id,
+                "choices": _split(a.choice_ids),
+                "correct": a.correct,
+                "credit": a.credit,
+                "misconceptions": _split(a.misconception_ids),
+            }
+        )
+    attempts = db.session.scalars(
+        select(QuizAttempt).where(QuizAttempt.learner_id == learner.id).order_by(QuizAttempt.id)
+    )
+    return [
+        {
+            "module_id": a.module_id,
+            "module": titles.get(a.module_id),
+            "kind": a.kind,
+            "started": _time(a.started_at),
+            "submitted": _time(a.submitted_at),
+            "score": a.score,
+            "passed": a.passed,
+            "content_version": a.content_version,
+            "shown": a.layout or [],
+            "answers": answers.get(a.id, []),
+        }
+        for a in attempts
+    ]
 
 
 def _assignments(learner: User, cohort_ids: list[int], titles: dict[str, str]) -> list[dict]:
-    rows = db.session.execute(select(Assignment, Cohort.name).outerjoin(Cohort, Cohort.id == Assignment.cohort_id)
-                              .where(or_(Assignment.learner_id == learner.id, Assignment.cohort_id.in_(cohort_ids)))
-                              .order_by(Assignment.created_at, Assignment.id)).all()
-    return [{"module_id": a.module_id, "module": titles.get(a.module_id), "cohort": name,
-             "due": _time(a.due_at), "assigned": _time(a.created_at), "withdrawn": _time(a.withdrawn_at)}
-            for a, name in rows]
+    rows = db.session.execute(
+        select(Assignment, Cohort.name)
+        .outerjoin(Cohort, Cohort.id == Assignment.cohort_id)
+        .where(or_(Assignment.learner_id == learner.id, Assignment.cohort_id.in_(cohort_ids)))
+        .order_by(Assignment.created_at, Assignment.id)
+    ).all()
+    return [
+        {
+            "module_id": a.module_id,
+            "module": titles.get(a.module_id),
+            "cohort": name,
+            "due": _time(a.due_at),
+            "assigned": _time(a.created_at),
+            "withdrawn": _time(a.withdrawn_at),
+        }
+        for a, name in rows
+    ]
 
 
 def _text(value) -> str:

@@ -1,4 +1,5 @@
 """Grading, through a registry of question types that share one interface."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 One query for any number of learners: answers are counted per distinct set of choices, and the
 sets are split into choices here (there are few per question, whatever the cohort size).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -46,27 +47,45 @@ class ItemRow:
 
 def first_attempt_counts(cohort: Cohort, modules: list[Module]) -> dict[str, int]:
     """Module id → number of current members with a graded quiz attempt in it. One query."""
-    rows = db.session.execute(select(QA.module_id, func.count(QA.learner_id.distinct()))
-                              .where(QA.learner_id.in_(member_ids(cohort)), QA.kind == QUIZ,
-                                     QA.module_id.in_([m.id for m in modules]), QA.score.is_not(None))
-                              .group_by(QA.module_id))
+    rows = db.session.execute(
+        select(QA.module_id, func.count(QA.learner_id.distinct()))
+        .where(
+            QA.learner_id.in_(member_ids(cohort)),
+            QA.kind == QUIZ,
+            QA.module_id.in_([m.id for m in modules]),
+            QA.score.is_not(None),
+        )
+        .group_by(QA.module_id)
+    )
     return dict(rows.all())
 
 
 def item_analysis(cohort: Cohort, modules: list[Module], course: Course) -> list[ItemRow]:
     """Question by question, over each current member's first graded quiz attempt (and pre-test). One query."""
-    first = (select(func.min(QA.id)).where(QA.learner_id.in_(member_ids(cohort)),
-                                           QA.module_id.in_([m.id for m in modules]), QA.score.is_not(None))
-             .group_by(QA.learner_id, QA.module_id, QA.kind))
+    first = (
+        select(func.min(QA.id))
+        .where(QA.learner_id.in_(member_ids(cohort)), QA.module_id.in_([m.id for m in modules]), QA.score.is_not(None))
+        .group_by(QA.learner_id, QA.module_id, QA.kind)
+    )
     counts: dict[tuple[str, str], list] = {}
     for kind, question_id, choice_ids, n, right in db.session.execute(
-            select(QA.kind, AttemptAnswer.question_id, AttemptAnswer.choice_ids, func.count(),
-                   func.sum(case((AttemptAnswer.correct.is_(True), 1), else_=0)))
-            .join(QA, QA.id == AttemptAnswer.attempt_id).where(AttemptAnswer.attempt_id.in_(first))
-            .group_by(QA.kind, AttemptAnswer.question_id, AttemptAnswer.choice_ids)):
+        select(
+            QA.kind,
+            AttemptAnswer.question_id,
+            AttemptAnswer.choice_ids,
+            func.count(),
+            func.sum(case((AttemptAnswer.correct.is_(True), 1), else_=0)),
+        )
+        .join(QA, QA.id == AttemptAnswer.attempt_id)
+        .where(AttemptAnswer.attempt_id.in_(first))
+        .group_by(QA.kind, AttemptAnswer.question_id, AttemptAnswer.choice_ids)
+    ):
         counts.setdefault((kind, question_id), []).append((choice_ids, n, int(right or 0)))
-    return [_item(n, module, question, counts, course)
-            for module in modules for n, question in enumerate(module.quiz.questions, 1)]
+    return [
+        _item(n, module, question, counts, course)
+        for module in modules
+        for n, question in enumerate(module.quiz.questions, 1)
+    ]
 
 
 def _item(number: int, module: Module, question: Question, counts: dict, course: Course) -> ItemRow:
@@ -82,22 +101,54 @@ def _item(number: int, module: Module, question: Question, counts: dict, course:
     top = max(known, key=lambda c: (picks[c], -order.index(c)), default=None)
     choice = question.choice(top) if top else None
     myth = course.misconception(choice.misconception) if choice and choice.misconception else None
-    return ItemRow(number, module, question, sum(n for _, n, _ in quiz), sum(r for _, _, r in quiz),
-                   sum(n for _, n, _ in pretest), sum(r for _, _, r in pretest),
-                   choice, picks.get(top, 0) if top else 0, myth)
+    return ItemRow(
+        number,
+        module,
+        question,
+        sum(n for _, n, _ in quiz),
+        sum(r for _, _, r in quiz),
+        sum(n for _, n, _ in pretest),
+        sum(r for _, _, r in pretest),
+        choice,
+        picks.get(top, 0) if top else 0,
+        myth,
+    )
 
 
 def items_csv(cohort: Cohort, course: Course) -> tuple[list[str], Iterator[list]]:
     """Header and rows of the item analysis export: one row per quiz question of every module."""
-    header = ["Module", "Question number", "Question id", "Question", "First attempts", "Correct",
-              "Correct (%)", "Pre-tests", "Pre-test correct (%)", "Most chosen wrong answer", "Times chosen",
-              "Misconception id", "Myth"]
+    header = [
+        "Module",
+        "Question number",
+        "Question id",
+        "Question",
+        "First attempts",
+        "Correct",
+        "Correct (%)",
+        "Pre-tests",
+        "Pre-test correct (%)",
+        "Most chosen wrong answer",
+        "Times chosen",
+        "Misconception id",
+        "Myth",
+    ]
 
     def rows() -> Iterator[list]:
         for item in item_analysis(cohort, list(course.modules), course):
-            yield [item.module.title, item.number, item.question.id, item.question.prompt, item.answered,
-                   item.correct, item.share_correct, item.pretest_answered, item.pretest_share_correct,
-                   item.top_wrong.text if item.top_wrong else None, item.top_wrong_count,
-                   item.myth.id if item.myth else None, item.myth.myth if item.myth else None]
+            yield [
+                item.module.title,
+                item.number,
+                item.question.id,
+                item.question.prompt,
+                item.answered,
+                item.correct,
+                item.share_correct,
+                item.pretest_answered,
+                item.pretest_share_correct,
+                item.top_wrong.text if item.top_wrong else None,
+                item.top_wrong_count,
+                item.myth.id if item.myth else None,
+                item.myth.myth if item.myth else None,
+            ]
 
     return header, rows()

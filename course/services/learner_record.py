@@ -7,6 +7,7 @@ and each refusal (ACCESS_DENIED) in a transaction of its own, before anything is
 corrected when, for every question in which they picked it, a later submitted attempt (quiz or
 pre-test) answered that same question correctly.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -132,21 +133,42 @@ class LearnerRecord:
 
 
 def _lessons(learner: User, course: Course) -> tuple[LessonDone, ...]:
-    done = {lesson_id: at for lesson_id, at in db.session.execute(
-        select(LessonProgress.lesson_id, LessonProgress.completed_at).where(
-            LessonProgress.learner_id == learner.id, LessonProgress.completed_at.is_not(None)))}
-    return tuple(LessonDone(m.title, lesson.title, done[lesson.id])
-                 for m in course.modules for lesson in m.lessons if lesson.id in done)
+    done = {
+        lesson_id: at
+        for lesson_id, at in db.session.execute(
+            select(LessonProgress.lesson_id, LessonProgress.completed_at).where(
+                LessonProgress.learner_id == learner.id, LessonProgress.completed_at.is_not(None)
+            )
+        )
+    }
+    return tuple(
+        LessonDone(m.title, lesson.title, done[lesson.id])
+        for m in course.modules
+        for lesson in m.lessons
+        if lesson.id in done
+    )
 
 
 def _attempts(learner: User, course: Course) -> tuple[AttemptRow, ...]:
-    rows = db.session.scalars(select(QuizAttempt).where(QuizAttempt.learner_id == learner.id)
-                              .order_by(QuizAttempt.started_at, QuizAttempt.id))
+    rows = db.session.scalars(
+        select(QuizAttempt).where(QuizAttempt.learner_id == learner.id).order_by(QuizAttempt.started_at, QuizAttempt.id)
+    )
     result = []
     for number, a in enumerate(rows, 1):
         module = course.module(a.module_id)
-        result.append(AttemptRow(number, a.id, a.module_id, module.title if module else a.module_id, a.kind,
-                                 a.started_at, a.submitted_at, a.score, a.passed))
+        result.append(
+            AttemptRow(
+                number,
+                a.id,
+                a.module_id,
+                module.title if module else a.module_id,
+                a.kind,
+                a.started_at,
+                a.submitted_at,
+                a.score,
+                a.passed,
+            )
+        )
     return tuple(result)
 
 
@@ -172,8 +194,17 @@ def myth_history(answers, course: Course) -> tuple[Myth, ...]:
     for myth_id, (times, first, last) in seen.items():
         corrected = all(q in last_right and last_right[q] > picked for q, picked in last_pick[myth_id].items())
         entry = course.misconception(myth_id)
-        myths.append(Myth(myth_id, entry.myth if entry else f"({myth_id}: no longer in the catalogue)",
-                          entry.fact if entry else "", times, first, last, corrected))
+        myths.append(
+            Myth(
+                myth_id,
+                entry.myth if entry else f"({myth_id}: no longer in the catalogue)",
+                entry.fact if entry else "",
+                times,
+                first,
+                last,
+                corrected,
+            )
+        )
     myths.sort(key=lambda m: m.last_at, reverse=True)
     myths.sort(key=lambda m: m.corrected)
     return tuple(myths)
@@ -181,27 +212,40 @@ def myth_history(answers, course: Course) -> tuple[Myth, ...]:
 
 def _myths(learner: User, course: Course) -> tuple[Myth, ...]:
     rows = db.session.execute(
-        select(QuizAttempt.submitted_at, QuizAttempt.id, AttemptAnswer.question_id, AttemptAnswer.correct,
-               AttemptAnswer.misconception_ids)
+        select(
+            QuizAttempt.submitted_at,
+            QuizAttempt.id,
+            AttemptAnswer.question_id,
+            AttemptAnswer.correct,
+            AttemptAnswer.misconception_ids,
+        )
         .join(AttemptAnswer, AttemptAnswer.attempt_id == QuizAttempt.id)
-        .where(QuizAttempt.learner_id == learner.id, QuizAttempt.submitted_at.is_not(None),
-               QuizAttempt.score.is_not(None))
-        .order_by(QuizAttempt.submitted_at, QuizAttempt.id, AttemptAnswer.id)).all()
+        .where(
+            QuizAttempt.learner_id == learner.id, QuizAttempt.submitted_at.is_not(None), QuizAttempt.score.is_not(None)
+        )
+        .order_by(QuizAttempt.submitted_at, QuizAttempt.id, AttemptAnswer.id)
+    ).all()
     return myth_history(rows, course)
 
 
 def learner_record(learner: User, course: Course) -> LearnerRecord:
     """Build the record page's content: lessons, attempts, gain per module, misconceptions."""
     modules = records.progress_report(progress.course_progress(learner, course))
-    return LearnerRecord(learner, _lessons(learner, course), _attempts(learner, course), tuple(modules),
-                         _myths(learner, course))
+    return LearnerRecord(
+        learner, _lessons(learner, course), _attempts(learner, course), tuple(modules), _myths(learner, course)
+    )
 
 
 def find_attempt(learner: User, attempt_id: int) -> QuizAttempt | None:
     """The learner's submitted, scored attempt with this id; None for any other (open, skipped, someone else's)."""
-    return db.session.scalar(select(QuizAttempt).where(
-        QuizAttempt.id == attempt_id, QuizAttempt.learner_id == learner.id,
-        QuizAttempt.submitted_at.is_not(None), QuizAttempt.score.is_not(None)))
+    return db.session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.id == attempt_id,
+            QuizAttempt.learner_id == learner.id,
+            QuizAttempt.submitted_at.is_not(None),
+            QuizAttempt.score.is_not(None),
+        )
+    )
 
 
 def attempt_review(attempt: QuizAttempt, module: Module) -> review.AttemptView:

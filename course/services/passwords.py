@@ -1,4 +1,5 @@
 """Password policy and hashing: 12–128 characters, not a common password, argon2id."""
+
 from __future__ import annotations
 
 import importlib.util

@@ -4,6 +4,7 @@ A module unlocks when the quizzes of all its prerequisites are passed; the best 
 decides passing. A module marked `always_open` (overdose and safety) is never locked: safety is
 never gated. `unmet_prerequisites` is the one place that decides. The summary costs four queries, whatever the learner has done.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -94,10 +95,15 @@ class CourseProgress:
 
 def due_dates(learner: User) -> dict[str, datetime | None]:
     """Module id → earliest due date of the learner's live assignments (direct or through a cohort)."""
-    cohorts = select(CohortMember.cohort_id).where(CohortMember.learner_id == learner.id, CohortMember.removed_at.is_(None))
-    rows = db.session.execute(select(Assignment.module_id, Assignment.due_at).where(
-        Assignment.withdrawn_at.is_(None),
-        or_(Assignment.learner_id == learner.id, Assignment.cohort_id.in_(cohorts)))).all()
+    cohorts = select(CohortMember.cohort_id).where(
+        CohortMember.learner_id == learner.id, CohortMember.removed_at.is_(None)
+    )
+    rows = db.session.execute(
+        select(Assignment.module_id, Assignment.due_at).where(
+            Assignment.withdrawn_at.is_(None),
+            or_(Assignment.learner_id == learner.id, Assignment.cohort_id.in_(cohorts)),
+        )
+    ).all()
     dues: dict[str, datetime | None] = {}
     for module_id, due in rows:
         current = dues.get(module_id)
@@ -108,16 +114,38 @@ def due_dates(learner: User) -> dict[str, datetime | None]:
 def course_progress(learner: User, course: Course) -> CourseProgress:
     """Summarise the learner's progress in every module, in course order."""
     completed: dict[str, set[str]] = {}
-    for module_id, lesson_id in db.session.execute(select(LessonProgress.module_id, LessonProgress.lesson_id).where(
-            LessonProgress.learner_id == learner.id, LessonProgress.completed_at.is_not(None))):
+    for module_id, lesson_id in db.session.execute(
+        select(LessonProgress.module_id, LessonProgress.lesson_id).where(
+            LessonProgress.learner_id == learner.id, LessonProgress.completed_at.is_not(None)
+        )
+    ):
         completed.setdefault(module_id, set()).add(lesson_id)
-    attempts = db.session.execute(select(
-        QuizAttempt.id, QuizAttempt.module_id, QuizAttempt.kind, QuizAttempt.score, QuizAttempt.passed,
-        QuizAttempt.submitted_at).where(QuizAttempt.learner_id == learner.id).order_by(QuizAttempt.id)).all()
+    attempts = db.session.execute(
+        select(
+            QuizAttempt.id,
+            QuizAttempt.module_id,
+            QuizAttempt.kind,
+            QuizAttempt.score,
+            QuizAttempt.passed,
+            QuizAttempt.submitted_at,
+        )
+        .where(QuizAttempt.learner_id == learner.id)
+        .order_by(QuizAttempt.id)
+    ).all()
     dues, now = due_dates(learner), utcnow()
     passed_ids = {a.module_id for a in attempts if a.kind == QUIZ and a.passed}
-    items = tuple(_module_progress(m, completed.get(m.id, set()), [a for a in attempts if a.module_id == m.id],
-                                   passed_ids, course, dues.get(m.id), now) for m in course.modules)
+    items = tuple(
+        _module_progress(
+            m,
+            completed.get(m.id, set()),
+            [a for a in attempts if a.module_id == m.id],
+            passed_ids,
+            course,
+            dues.get(m.id),
+            now,
+        )
+        for m in course.modules
+    )
     return CourseProgress(items, _resume(items))
 
 
@@ -135,13 +163,18 @@ def _module_progress(module, completed, attempts, passed_ids, course, due, now) 
     else:
         status = AVAILABLE
     return ModuleProgress(
-        module=module, status=status, completed_lessons=frozenset(completed), quiz_scores=scores,
+        module=module,
+        status=status,
+        completed_lessons=frozenset(completed),
+        quiz_scores=scores,
         best_score=max(scores) if scores else None,
         pretest_score=next((a.score for a in pretests if a.submitted_at is not None), None),
         pretest_offered=bool(pretests),
         open_quiz_id=next((a.id for a in quiz if a.submitted_at is None), None),
         open_pretest_id=next((a.id for a in pretests if a.submitted_at is None), None),
-        due_at=due, overdue=bool(due and due < now and status != PASSED), missing_prerequisites=missing,
+        due_at=due,
+        overdue=bool(due and due < now and status != PASSED),
+        missing_prerequisites=missing,
     )
 
 
@@ -163,9 +196,16 @@ def missing_prerequisites(learner: User, module: Module, course: Course) -> tupl
     """
     if not module.prerequisites or module.always_open:
         return ()
-    passed_ids = set(db.session.scalars(select(QuizAttempt.module_id).where(
-        QuizAttempt.learner_id == learner.id, QuizAttempt.kind == QUIZ, QuizAttempt.passed.is_(True),
-        QuizAttempt.module_id.in_(module.prerequisites))))
+    passed_ids = set(
+        db.session.scalars(
+            select(QuizAttempt.module_id).where(
+                QuizAttempt.learner_id == learner.id,
+                QuizAttempt.kind == QUIZ,
+                QuizAttempt.passed.is_(True),
+                QuizAttempt.module_id.in_(module.prerequisites),
+            )
+        )
+    )
     return unmet_prerequisites(module, passed_ids, course)
 
 
@@ -177,12 +217,16 @@ def _resume(items: tuple[ModuleProgress, ...]) -> Resume | None:
     if current.status == AVAILABLE and not current.pretest_offered:
         return Resume(f"Start “{module.title}”", "learn.module", {"module_id": module.id})
     if current.open_pretest_id:
-        return Resume(f"Finish the pre-test of “{module.title}”", "learn.attempt", {"attempt_id": current.open_pretest_id})
+        return Resume(
+            f"Finish the pre-test of “{module.title}”", "learn.attempt", {"attempt_id": current.open_pretest_id}
+        )
     if current.open_quiz_id:
         return Resume(f"Finish the quiz of “{module.title}”", "learn.attempt", {"attempt_id": current.open_quiz_id})
     lesson = current.first_unread_lesson
     if lesson:
-        return Resume(f"{module.title}: {lesson.title}", "learn.lesson", {"module_id": module.id, "lesson_id": lesson.id})
+        return Resume(
+            f"{module.title}: {lesson.title}", "learn.lesson", {"module_id": module.id, "lesson_id": lesson.id}
+        )
     return Resume(f"Take the quiz of “{module.title}”", "learn.quiz", {"module_id": module.id})
 
 
@@ -191,10 +235,11 @@ def _record_view_statement(dialect: str):
     """Built once per database kind: this write runs on every lesson page."""
     values = {name: bindparam(name) for name in ("learner_id", "module_id", "lesson_id", "content_version")}
     stmt = upsert(LessonProgress, dialect).values(
-        **values, first_viewed_at=bindparam("now"), last_viewed_at=bindparam("now"), seconds_spent=0)
-    return (stmt.on_conflict_do_update(index_elements=["learner_id", "lesson_id"],
-                                       set_={"last_viewed_at": stmt.excluded.last_viewed_at})
-            .returning(LessonProgress.completed_at))
+        **values, first_viewed_at=bindparam("now"), last_viewed_at=bindparam("now"), seconds_spent=0
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["learner_id", "lesson_id"], set_={"last_viewed_at": stmt.excluded.last_viewed_at}
+    ).returning(LessonProgress.completed_at)
 
 
 def record_view(learner: User, module: Module, lesson: Lesson) -> bool:
@@ -204,8 +249,13 @@ def record_view(learner: User, module: Module, lesson: Lesson) -> bool:
     lesson at the same moment updates the one row.
     """
     stmt = _record_view_statement(db.session.get_bind().dialect.name)
-    params = {"learner_id": learner.id, "module_id": module.id, "lesson_id": lesson.id,
-              "content_version": module.version, "now": utcnow()}
+    params = {
+        "learner_id": learner.id,
+        "module_id": module.id,
+        "lesson_id": lesson.id,
+        "content_version": module.version,
+        "now": utcnow(),
+    }
     with write_transaction():
         completed_at = db.session.scalar(stmt, params)
     return completed_at is not None
@@ -217,15 +267,27 @@ def complete_lesson(learner: User, module: Module, lesson: Lesson) -> None:
         row = _lesson_row(learner, lesson)
         now = utcnow()
         if row is None:
-            row = LessonProgress(learner_id=learner.id, module_id=module.id, lesson_id=lesson.id,
-                                 content_version=module.version, first_viewed_at=now, last_viewed_at=now, seconds_spent=0)
+            row = LessonProgress(
+                learner_id=learner.id,
+                module_id=module.id,
+                lesson_id=lesson.id,
+                content_version=module.version,
+                first_viewed_at=now,
+                last_viewed_at=now,
+                seconds_spent=0,
+            )
             db.session.add(row)
-        row.seconds_spent = (row.seconds_spent or 0) + min(int((now - row.last_viewed_at).total_seconds()), MAX_LESSON_SECONDS)
+        row.seconds_spent = (row.seconds_spent or 0) + min(
+            int((now - row.last_viewed_at).total_seconds()), MAX_LESSON_SECONDS
+        )
         row.last_viewed_at = now
         row.content_version = module.version
         row.completed_at = row.completed_at or now
 
 
 def _lesson_row(learner: User, lesson: Lesson) -> LessonProgress | None:
-    return db.session.scalar(select(LessonProgress).where(
-        and_(LessonProgress.learner_id == learner.id, LessonProgress.lesson_id == lesson.id)))
+    return db.session.scalar(
+        select(LessonProgress).where(
+            and_(LessonProgress.learner_id == learner.id, LessonProgress.lesson_id == lesson.id)
+        )
+    )

@@ -5,6 +5,7 @@ that version starts (insert-if-absent, remembered per process, so it costs one s
 module version and worker). An attempt whose version is no longer the current one is shown,
 and graded if still open, with the questions of its own version.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -34,9 +35,16 @@ def store_snapshot(module: Module) -> None:
     if key in stored:
         return
     dialect = db.session.get_bind().dialect.name
-    stmt = upsert(QuizSnapshot, dialect).values(
-        module_id=module.id, content_version=module.version, content=quiz_snapshot(module), created_at=utcnow(),
-    ).on_conflict_do_nothing(index_elements=["module_id", "content_version"])
+    stmt = (
+        upsert(QuizSnapshot, dialect)
+        .values(
+            module_id=module.id,
+            content_version=module.version,
+            content=quiz_snapshot(module),
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["module_id", "content_version"])
+    )
     with write_transaction():
         db.session.execute(stmt)
     stored[key] = True  # only once committed: a rolled-back insert is tried again
@@ -53,8 +61,11 @@ def questions_for(attempt: QuizAttempt, module: Module) -> Mapping[str, Question
     loaded = _remembered(_LOADED)
     key = (attempt.module_id, attempt.content_version)
     if key not in loaded:
-        content = db.session.scalar(select(QuizSnapshot.content).where(
-            QuizSnapshot.module_id == attempt.module_id, QuizSnapshot.content_version == attempt.content_version))
+        content = db.session.scalar(
+            select(QuizSnapshot.content).where(
+                QuizSnapshot.module_id == attempt.module_id, QuizSnapshot.content_version == attempt.content_version
+            )
+        )
         if content is None:
             return _current(module)  # not remembered: a snapshot may still be backfilled
         loaded[key] = MappingProxyType(snapshot_questions(content, module.id))

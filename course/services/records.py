@@ -3,6 +3,7 @@
 Everything here is about the learner passed in, and only about them: the pages that use it take
 no ids from the URL, so one learner can never ask for another's record.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -84,11 +85,19 @@ def _pretest_state(item: ModuleProgress) -> str:
 
 def progress_report(summary: CourseProgress) -> list[ModuleReport]:
     """The numbers of the progress page, one row per module in course order."""
-    return [ModuleReport(module_id=item.module.id, title=item.module.title,
-                         lessons_done=len(item.completed_lessons), lessons_total=len(item.module.lessons),
-                         quiz_attempts=len(item.quiz_scores), best_score=item.best_score,
-                         pretest_score=item.pretest_score, pretest_state=_pretest_state(item))
-            for item in summary.modules]
+    return [
+        ModuleReport(
+            module_id=item.module.id,
+            title=item.module.title,
+            lessons_done=len(item.completed_lessons),
+            lessons_total=len(item.module.lessons),
+            quiz_attempts=len(item.quiz_scores),
+            best_score=item.best_score,
+            pretest_score=item.pretest_score,
+            pretest_state=_pretest_state(item),
+        )
+        for item in summary.modules
+    ]
 
 
 @dataclass(frozen=True)
@@ -112,13 +121,24 @@ def record_viewers(learner: User) -> list[Viewer]:
     """
     current = (CohortMember.learner_id == learner.id, CohortMember.removed_at.is_(None))
     columns = (User.id, User.username, User.display_name, User.role)
-    facilitators = (select(*columns, Cohort.name.label("via")).join(Cohort, Cohort.facilitator_id == User.id)
-                    .join(CohortMember, CohortMember.cohort_id == Cohort.id).where(User.role == FACILITATOR, *current))
-    direct = (select(*columns, null().label("via")).join(Caseload, Caseload.counselor_id == User.id)
-              .where(User.role == COUNSELOR, Caseload.learner_id == learner.id))
-    via_cohort = (select(*columns, Cohort.name.label("via")).join(Caseload, Caseload.counselor_id == User.id)
-                  .join(Cohort, Cohort.id == Caseload.cohort_id).join(CohortMember, CohortMember.cohort_id == Cohort.id)
-                  .where(User.role == COUNSELOR, *current))
+    facilitators = (
+        select(*columns, Cohort.name.label("via"))
+        .join(Cohort, Cohort.facilitator_id == User.id)
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(User.role == FACILITATOR, *current)
+    )
+    direct = (
+        select(*columns, null().label("via"))
+        .join(Caseload, Caseload.counselor_id == User.id)
+        .where(User.role == COUNSELOR, Caseload.learner_id == learner.id)
+    )
+    via_cohort = (
+        select(*columns, Cohort.name.label("via"))
+        .join(Caseload, Caseload.counselor_id == User.id)
+        .join(Cohort, Cohort.id == Caseload.cohort_id)
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(User.role == COUNSELOR, *current)
+    )
     people: dict[int, tuple[str, str, list[str]]] = {}
     for row in db.session.execute(union_all(facilitators, direct, via_cohort)).all():
         name, role, reasons = people.setdefault(row.id, (row.display_name or row.username, row.role, []))
@@ -129,14 +149,29 @@ def record_viewers(learner: User) -> list[Viewer]:
 
 def audit_events_about(learner: User, by_others: bool = False, limit: int | None = None) -> list[dict]:
     """Audit events about the learner, oldest first; or the latest `limit` made by someone else."""
-    stmt = (select(AuditEvent, User.display_name, User.username).outerjoin(User, User.id == AuditEvent.actor_id)
-            .where(AuditEvent.subject_id == learner.id).order_by(AuditEvent.occurred_at, AuditEvent.id))
+    stmt = (
+        select(AuditEvent, User.display_name, User.username)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.subject_id == learner.id)
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+    )
     if by_others:  # `!=` leaves out events with no actor too (a failed sign-in with their username)
-        stmt = stmt.where(AuditEvent.actor_id != learner.id).order_by(None).order_by(
-            AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(limit)
-    return [{"when": e.occurred_at, "action": e.action, "outcome": e.outcome,
-             "by": _actor(learner, e, display_name or username), "by_role": e.actor_role}
-            for e, display_name, username in db.session.execute(stmt)]
+        stmt = (
+            stmt.where(AuditEvent.actor_id != learner.id)
+            .order_by(None)
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    return [
+        {
+            "when": e.occurred_at,
+            "action": e.action,
+            "outcome": e.outcome,
+            "by": _actor(learner, e, display_name or username),
+            "by_role": e.actor_role,
+        }
+        for e, display_name, username in db.session.execute(stmt)
+    ]
 
 
 def _actor(learner: User, event: AuditEvent, name: str | None) -> str:
@@ -149,8 +184,10 @@ def _actor(learner: User, event: AuditEvent, name: str | None) -> str:
 
 def recent_views(learner: User, limit: int = 10) -> list[dict]:
     """The latest audit events about the learner made by someone else, newest first, with a plain label."""
-    return [{**event, "what": ACTION_LABELS.get(event["action"], event["action"].replace("_", " ").capitalize())}
-            for event in audit_events_about(learner, by_others=True, limit=limit)]
+    return [
+        {**event, "what": ACTION_LABELS.get(event["action"], event["action"].replace("_", " ").capitalize())}
+        for event in audit_events_about(learner, by_others=True, limit=limit)
+    ]
 
 
 @dataclass(frozen=True)
@@ -180,14 +217,24 @@ def _look_label(event: AuditEvent, course: Course) -> str:
 
 def record_looks(learner: User, course: Course, page: int) -> tuple[Pagination, list[Look]]:
     """One page of the looks at the learner's record by others, newest first (two queries, plus names)."""
-    stmt = (select(AuditEvent).where(AuditEvent.subject_id == learner.id, AuditEvent.action.in_(LOOK_ACTIONS),
-                                     AuditEvent.actor_id != learner.id)
-            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()))
+    stmt = (
+        select(AuditEvent)
+        .where(
+            AuditEvent.subject_id == learner.id, AuditEvent.action.in_(LOOK_ACTIONS), AuditEvent.actor_id != learner.id
+        )
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    )
     pagination = db.paginate(stmt, page=page, per_page=LOOKS_PER_PAGE, error_out=False)
     names = audit.people(pagination.items)
-    looks = [Look(e.occurred_at, names[e.actor_id].name if e.actor_id in names else "a deleted account",
-                  ROLE_LABELS.get(e.actor_role or "", "unknown role"), _look_label(e, course))
-             for e in pagination.items]
+    looks = [
+        Look(
+            e.occurred_at,
+            names[e.actor_id].name if e.actor_id in names else "a deleted account",
+            ROLE_LABELS.get(e.actor_role or "", "unknown role"),
+            _look_label(e, course),
+        )
+        for e in pagination.items
+    ]
     return pagination, looks
 
 
@@ -220,7 +267,12 @@ def delete_account(learner: User, username: str, password: str) -> None:
         # memberships, lesson progress, attempts and their answers, direct assignments, caseload
         # links; SQLite enforces it with PRAGMA foreign_keys=ON). Audit rows hold plain ids and stay.
         db.session.execute(delete(User).where(User.id == learner.id))
-        db.session.execute(update(AuditEvent).where(or_(AuditEvent.actor_id == learner_id,
-                                                        AuditEvent.subject_id == learner_id)).values(client=None))
+        db.session.execute(
+            update(AuditEvent)
+            .where(or_(AuditEvent.actor_id == learner_id, AuditEvent.subject_id == learner_id))
+            .values(client=None)
+        )
     if not checkpoint_wal():
-        current_app.logger.warning("account deleted, but the WAL checkpoint could not complete: the -wal file may keep a copy of the rows until the next full checkpoint")
+        current_app.logger.warning(
+            "account deleted, but the WAL checkpoint could not complete: the -wal file may keep a copy of the rows until the next full checkpoint"
+        )

@@ -3,6 +3,7 @@
 Built from the attempt's own content version (quiz_snapshots) and, once submitted, from the
 grading stored with each answer: a later edit of the course never changes a past review.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,8 +49,11 @@ class AttemptView:
 
 def stored_grades(attempt: QuizAttempt) -> dict[str, grading.Grade]:
     """Question id → the grade stored when the attempt was submitted (ungraded answers left out)."""
-    return {a.question_id: grading.Grade(a.credit, bool(a.correct), tuple(filter(None, a.misconception_ids.split(","))))
-            for a in attempt.answers if a.credit is not None}
+    return {
+        a.question_id: grading.Grade(a.credit, bool(a.correct), tuple(filter(None, a.misconception_ids.split(","))))
+        for a in attempt.answers
+        if a.credit is not None
+    }
 
 
 def attempt_view(attempt: QuizAttempt, module: Module, answers: dict[str, frozenset[str]]) -> AttemptView:

@@ -1,4 +1,5 @@
 """Server-side sessions behind the cookie: start, load (with idle and absolute timeouts), revoke."""
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,9 @@ PASSWORD_RESET = "password_reset"
 
 
 # Every signed-in request runs this: built once, so SQLAlchemy reuses its compiled form and cache key.
-_SESSION_BY_TOKEN = (select(UserSession).where(UserSession.token_hash == bindparam("token_hash"))
-                     .options(joinedload(UserSession.user)))
+_SESSION_BY_TOKEN = (
+    select(UserSession).where(UserSession.token_hash == bindparam("token_hash")).options(joinedload(UserSession.user))
+)
 
 
 def _digest(token: str) -> str:

@@ -3,17 +3,18 @@
 Revision ID: 0003
 Revises: 0002
 """
+
 from alembic import op
 
-revision = '0003'
-down_revision = '0002'
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    op.create_index('ix_audit_event_occurred_at', 'audit_event', ['occurred_at'])
+    op.create_index("ix_audit_event_occurred_at", "audit_event", ["occurred_at"])
 
 
 def downgrade():
-    op.drop_index('ix_audit_event_occurred_at', table_name='audit_event')
+    op.drop_index("ix_audit_event_occurred_at", table_name="audit_event")

@@ -9,6 +9,7 @@ elsewhere its tests skip and say why.
 Where chromium is not installed the tests skip with a message saying how to install it; CI
 installs it (.ci/run), so there they always run.
 """
+
 from __future__ import annotations
 
 import http.server
@@ -20,9 +21,8 @@ import threading
 from dataclasses import dataclass
 
 import pytest
-from flask import Flask
-
 import redis
+from flask import Flask
 from sqlalchemy.engine import make_url
 
 from bench.common import GunicornServer, free_port
@@ -33,8 +33,16 @@ from deploy.stack import NGINX, Stack
 from deploy.tls import Certificate, make_certificate
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -43,8 +51,10 @@ pytestmark = pytest.mark.browser
 
 def pytest_collection_modifyitems(items):
     if CHROMIUM is None:
-        skip = pytest.mark.skip(reason="chromium is not installed: run `sudo apt-get install chromium` "
-                                       "(or set CHROMIUM_PATH); CI installs it")
+        skip = pytest.mark.skip(
+            reason="chromium is not installed: run `sudo apt-get install chromium` "
+            "(or set CHROMIUM_PATH); CI installs it"
+        )
         for item in items:
             if "e2e" in str(item.fspath):
                 item.add_marker(skip)
@@ -138,8 +148,13 @@ def seed_app(server_db):
 @pytest.fixture(scope="session")
 def live_server(seed_app, server_db, neutral_site, tmp_path_factory):
     """gunicorn serving the app over HTTP on a free local port, until the session ends."""
-    env = {"DATABASE_URL": server_db, "SECRET_KEY": "e2e-secret-key-not-for-production-use",
-           "APP_ENV": "development", "RATELIMIT_ENABLED": "0", "QUICK_EXIT_URL": neutral_site}
+    env = {
+        "DATABASE_URL": server_db,
+        "SECRET_KEY": "e2e-secret-key-not-for-production-use",
+        "APP_ENV": "development",
+        "RATELIMIT_ENABLED": "0",
+        "QUICK_EXIT_URL": neutral_site,
+    }
     server = GunicornServer("wsgi:app", env, tmp_path_factory.mktemp("gunicorn") / "server.log", workers=2)
     server.start()
     yield Site(server.url, seed_app)
@@ -149,11 +164,16 @@ def live_server(seed_app, server_db, neutral_site, tmp_path_factory):
 @pytest.fixture(scope="session")
 def https_server(seed_app, server_db, neutral_https_site, certificate, tmp_path_factory):
     """gunicorn serving HTTPS itself (certfile/keyfile), in production mode, on the same database."""
-    env = {"DATABASE_URL": server_db, "SECRET_KEY": secrets.token_urlsafe(32), "APP_ENV": "production",
-           "QUICK_EXIT_URL": neutral_https_site.url}
+    env = {
+        "DATABASE_URL": server_db,
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "APP_ENV": "production",
+        "QUICK_EXIT_URL": neutral_https_site.url,
+    }
     # One worker: the rate limits are kept in this process's memory (no Redis needed here).
-    server = GunicornServer("wsgi:app", env, tmp_path_factory.mktemp("gunicorn-tls") / "server.log", workers=1,
-                            tls=certificate)
+    server = GunicornServer(
+        "wsgi:app", env, tmp_path_factory.mktemp("gunicorn-tls") / "server.log", workers=1, tls=certificate
+    )
     server.start()
     yield Site(server.url, seed_app)
     server.stop()
@@ -166,8 +186,10 @@ def _why_no_stack() -> str | None:
     """Why the stack cannot run here, or None when it can."""
     database = os.environ.get("TEST_DATABASE_URL", "")
     if not database.startswith("postgresql"):
-        return ("the stack runs on PostgreSQL: its tests run in the PostgreSQL pass "
-                "(TEST_DATABASE_URL=postgresql+psycopg://...; .ci/run does it)")
+        return (
+            "the stack runs on PostgreSQL: its tests run in the PostgreSQL pass "
+            "(TEST_DATABASE_URL=postgresql+psycopg://...; .ci/run does it)"
+        )
     if not os.path.exists(NGINX):
         return f"nginx is not installed at {NGINX}: sudo apt-get install nginx (.ci/run installs it)"
     try:
@@ -189,8 +211,14 @@ def stack(neutral_https_site, tmp_path_factory):
     reason = _why_no_stack()
     if reason:
         pytest.skip(reason)
-    with Stack(tmp_path_factory.mktemp("stack"), stack_database_url(), REDIS_URL, port=free_port(),
-               settings={"QUICK_EXIT_URL": neutral_https_site.url}, fresh_database=True) as running:
+    with Stack(
+        tmp_path_factory.mktemp("stack"),
+        stack_database_url(),
+        REDIS_URL,
+        port=free_port(),
+        settings={"QUICK_EXIT_URL": neutral_https_site.url},
+        fresh_database=True,
+    ) as running:
         yield running
 
 
@@ -228,8 +256,12 @@ def open_page(browser_engine, site):
 
     def factory(viewport=DESKTOP, javascript=True):
         # The certificates are self-signed, made for this run: the browser is told to accept them.
-        context = browser_engine.new_context(viewport=viewport, java_script_enabled=javascript, base_url=site.url,
-                                             ignore_https_errors=site.url.startswith("https:"))
+        context = browser_engine.new_context(
+            viewport=viewport,
+            java_script_enabled=javascript,
+            base_url=site.url,
+            ignore_https_errors=site.url.startswith("https:"),
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
@@ -242,10 +274,12 @@ def open_page(browser_engine, site):
 @pytest.fixture
 def seed(site):
     """Run a function against the site's database, in this process, and return its result."""
+
     def run(function, *args, **kwargs):
         with site.app.app_context():
             try:
                 return function(*args, **kwargs)
             finally:
                 db.session.remove()
+
     return run

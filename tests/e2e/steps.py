@@ -1,4 +1,5 @@
 """Steps the browser journeys share: signing in, and ticking a quiz's answers as a person would."""
+
 from __future__ import annotations
 
 from tests.factories import PASSWORD

@@ -1,4 +1,5 @@
 """Quick exit, a quiz done with the keyboard alone, visible focus, and form errors tied to their fields."""
+
 from __future__ import annotations
 
 import time
@@ -16,10 +17,12 @@ from .conftest import PHONE
 from .steps import sign_in
 
 
-
 def _open_sessions(user_id):
-    return db.session.scalar(select(func.count()).select_from(UserSession).where(
-        UserSession.user_id == user_id, UserSession.revoked_at.is_(None)))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+    )
 
 
 @pytest.mark.parametrize("how", ["button", "escape-twice"])

@@ -1,6 +1,7 @@
 """Over HTTPS in production mode, with TLS at gunicorn and behind the proxy of the stack: forms, the quiz
 autosave and the quick exit's sign-out pass the strict CSRF Referer check, and the quick-exit site still
 gets no Referer."""
+
 from __future__ import annotations
 
 import time
@@ -17,8 +18,11 @@ from .steps import answer_every_question, sign_in
 
 
 def _open_sessions(user_id):
-    return db.session.scalar(select(func.count()).select_from(UserSession).where(
-        UserSession.user_id == user_id, UserSession.revoked_at.is_(None)))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+    )
 
 
 def wait_until_signed_out(seed, user_id) -> int:
@@ -31,8 +35,9 @@ def wait_until_signed_out(seed, user_id) -> int:
 
 
 @pytest.mark.parametrize("site", ["https", "stack"], indirect=True)
-def test_over_https_a_learner_signs_in_autosaves_submits_and_quick_exits_unseen(open_page, seed, site,
-                                                                                neutral_https_site):
+def test_over_https_a_learner_signs_in_autosaves_submits_and_quick_exits_unseen(
+    open_page, seed, site, neutral_https_site
+):
     with site.app.app_context():
         course = get_course()
     module = course.modules[0]

@@ -1,4 +1,5 @@
 """The learner's journey in a real browser: join, read, pre-test, fail, review, retake, pass, next module."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,10 +12,17 @@ from .conftest import DESKTOP, PHONE
 from .steps import answer_every_question
 
 
-@pytest.mark.parametrize("viewport, javascript, site", [
-    (DESKTOP, True, "gunicorn"), (PHONE, True, "gunicorn"), (PHONE, False, "gunicorn"),
-    (DESKTOP, True, "stack"),  # over HTTPS through nginx, on both nodes, PostgreSQL and Redis
-], ids=["desktop", "phone", "phone-no-javascript", "desktop-stack"], indirect=["site"])
+@pytest.mark.parametrize(
+    "viewport, javascript, site",
+    [
+        (DESKTOP, True, "gunicorn"),
+        (PHONE, True, "gunicorn"),
+        (PHONE, False, "gunicorn"),
+        (DESKTOP, True, "stack"),  # over HTTPS through nginx, on both nodes, PostgreSQL and Redis
+    ],
+    ids=["desktop", "phone", "phone-no-javascript", "desktop-stack"],
+    indirect=["site"],
+)
 def test_learner_journey(open_page, seed, seed_app, viewport, javascript):
     with seed_app.app_context():
         course = get_course()

@@ -1,5 +1,6 @@
 """Signing out in another tab in the middle of a quiz: the quiz tab says so (not "no connection"),
 Submit leads to the sign-in page, and after signing in every answer is back."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect

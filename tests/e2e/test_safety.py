@@ -1,6 +1,7 @@
 """Safety is never gated, in a real browser: the public safety sheet and the always-open safety module,
 at desktop and phone width, used without JavaScript, and axe clean (axe itself needs JavaScript,
 so each page is checked again in a context that has it)."""
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,6 @@ def axe_clean(open_page, viewport, path, username=None):
         sign_in(page, username)
     page.goto(path)
     check_page(page)
-
 
 
 @pytest.mark.parametrize("viewport", SIZES)

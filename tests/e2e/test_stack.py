@@ -2,6 +2,7 @@
 reached through one node holds on the other (limits kept in Redis), which limits kept in each
 process's memory would not do. The browser journeys through the stack are in test_learner_journey.py
 and test_staff_journeys.py (site "stack")."""
+
 from __future__ import annotations
 
 import contextlib
@@ -49,15 +50,24 @@ def fail_sign_ins(stack: Stack, times: int) -> list[int]:
     """Sign in to one account with a wrong password `times` times through the proxy, from a client address
     of this test's own (127.x.y.z), as a browser would (CSRF token, session cookie, Referer)."""
     source = f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(1, 254)}"
-    status, headers, page = http_request(stack.port, "GET", "/auth/login", tls=stack.certificate,
-                                         source_address=source)
+    status, headers, page = http_request(stack.port, "GET", "/auth/login", tls=stack.certificate, source_address=source)
     assert status == 200
     cookie = headers["Set-Cookie"].split(";")[0]
     token = next(group for group in _CSRF.search(page).groups() if group)
     body = form_body({"username": f"guess-{uuid.uuid4().hex[:10]}", "password": "not the password at all"}, token)
-    return [http_request(stack.port, "POST", "/auth/login", cookie, body, tls=stack.certificate, source_address=source,
-                         headers={"Referer": f"{stack.url}/auth/login"})[0]
-            for _ in range(times)]
+    return [
+        http_request(
+            stack.port,
+            "POST",
+            "/auth/login",
+            cookie,
+            body,
+            tls=stack.certificate,
+            source_address=source,
+            headers={"Referer": f"{stack.url}/auth/login"},
+        )[0]
+        for _ in range(times)
+    ]
 
 
 def test_requests_through_the_proxy_land_on_both_nodes_in_turn(stack):
@@ -74,7 +84,7 @@ def test_a_sign_in_limit_reached_through_one_node_holds_on_the_other(stack):
     # 10 failures a minute per account and client address (LOGIN_LIMIT_PER_ACCOUNT_AND_CLIENT)
     assert statuses == [200] * 10 + [429] * 4
     logged = wait_for_logged(stack, "POST", "/auth/login", sum(map(len, before)) + 14)
-    new = [statuses[len(old):] for old, statuses in zip(before, logged)]
+    new = [statuses[len(old) :] for old, statuses in zip(before, logged)]
     assert all(node.count(200) < 10 for node in new)  # no node alone saw the 10 failures ...
     assert all(node.count(429) >= 1 for node in new)  # ... yet each refused the next ones
 
@@ -82,8 +92,9 @@ def test_a_sign_in_limit_reached_through_one_node_holds_on_the_other(stack):
 @pytest.fixture
 def memory_stack(stack, tmp_path):
     """The same stack, but each node (one worker each) keeps its limits in its own memory."""
-    with Stack(tmp_path / "memory-stack", stack.database_url, "memory://", port=free_port(),
-               workers_per_node=1) as running:
+    with Stack(
+        tmp_path / "memory-stack", stack.database_url, "memory://", port=free_port(), workers_per_node=1
+    ) as running:
         yield running
 
 
@@ -102,9 +113,24 @@ def _descendants(pid: int) -> list[int]:
 def test_make_stack_prints_the_url_serves_https_and_ctrl_c_stops_everything(stack, tmp_path):
     port = free_port()
     launcher = subprocess.Popen(
-        [sys.executable, "-m", "deploy.stack", "--port", str(port), "--folder", str(tmp_path / "stack"),
-         "--database-url", stack.database_url, "--redis-url", stack.ratelimit_storage],
-        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "deploy.stack",
+            "--port",
+            str(port),
+            "--folder",
+            str(tmp_path / "stack"),
+            "--database-url",
+            stack.database_url,
+            "--redis-url",
+            stack.ratelimit_storage,
+        ],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         output = []
         for line in launcher.stdout:  # until it says where it is (or exits)
@@ -112,8 +138,9 @@ def test_make_stack_prints_the_url_serves_https_and_ctrl_c_stops_everything(stac
             if line.startswith("The stack is up"):
                 break
         assert f"https://127.0.0.1:{port}" in output[-1], "".join(output)
-        assert any("One-time password:" in line or "Sign in with an admin account made before" in line
-                   for line in output), "".join(output)
+        assert any(
+            "One-time password:" in line or "Sign in with an admin account made before" in line for line in output
+        ), "".join(output)
         processes = _descendants(launcher.pid)
         assert len(processes) >= 3 + 2 * stack.workers_per_node  # nginx (and its worker), two nodes and their workers
         status, _, page = http_request(port, "GET", "/auth/login", tls=launcher_certificate(tmp_path / "stack"))

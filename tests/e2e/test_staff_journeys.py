@@ -1,4 +1,5 @@
 """The facilitator's and the counselor's journeys in a real browser, with an admin attaching the counselor."""
+
 from __future__ import annotations
 
 import csv
@@ -69,11 +70,14 @@ def test_facilitator_creates_a_cohort_assigns_a_module_and_watches_progress(open
     assert "In progress" in row.inner_text()
     check_page(page)
 
-    from course.extensions import db
-    from course.models import User
     from sqlalchemy import select
 
-    learner_id = seed(lambda: db.session.scalar(select(User.id).where(User.username == f"monday-learner-{viewport['width']}")))
+    from course.extensions import db
+    from course.models import User
+
+    learner_id = seed(
+        lambda: db.session.scalar(select(User.id).where(User.username == f"monday-learner-{viewport['width']}"))
+    )
     seed(take_quiz, learner_id, None)
     page.reload()
     row = page.locator("tbody tr", has_text=f"monday-learner-{viewport['width']}")
@@ -95,7 +99,7 @@ def test_admin_attaches_a_counselor_who_reviews_a_record_and_the_learner_sees_th
     admin, counselor = seed(make_user, "admin"), seed(make_user, "counselor")
     learner = seed(make_user, "learner")
     cohort = seed(lambda: make_cohort(name="Wednesday group", members=(db.session.merge(learner),)))
-    seed(take_quiz, learner.id, 3)   # fails, picking myths
+    seed(take_quiz, learner.id, 3)  # fails, picking myths
     seed(take_quiz, learner.id, None)  # then passes
 
     page = open_page()
