@@ -478,7 +478,8 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int) -> dict:
         # Check that every request below does what it should before measuring it.
         status, _, body = common.http_request(server.port, "GET", "/bench/hello")
         assert status == 200 and body == "hello", (status, body[:200])
-        path, cookie = open(lesson_file).readline().rstrip("\n").split("\t")
+        with open(lesson_file) as lines:
+            path, cookie = lines.readline().rstrip("\n").split("\t")
         status, _, body = common.http_request(server.port, "GET", path, cookie)
         assert status == 200, f"lesson page (a redirect means the session was refused): {status} {body[:300]}"
         path, cookie, form = check_lines[0]

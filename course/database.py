@@ -1,4 +1,5 @@
-"""Database wiring: SQLite pragmas, IMMEDIATE write transactions, the write_transaction helper, WAL checkpoints, upserts."""
+"""Database wiring: SQLite pragmas, IMMEDIATE write transactions, the write_transaction helper, WAL checkpoints,
+upserts."""
 
 from __future__ import annotations
 

@@ -57,7 +57,8 @@ def _refuse_malformed_input() -> None:
         if any("\x00" in value for _, value in values.items(multi=True)):
             refuse(
                 400,
-                "What you sent contains a character this site cannot keep. Remove it and try again; nothing was changed.",
+                "What you sent contains a character this site cannot keep. "
+                "Remove it and try again; nothing was changed.",
             )
 
 

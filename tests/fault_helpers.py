@@ -9,6 +9,7 @@ waits to be killed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -113,20 +114,16 @@ class LockHolder:
         self.process.stdin.flush()
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(BrokenPipeError, ValueError):
             self.release()
-        except (BrokenPipeError, ValueError):
-            pass
         try:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
-            try:
+            with contextlib.suppress(BrokenPipeError):  # the process has exited: nothing left to send
                 stream.close()
-            except BrokenPipeError:  # the process has exited: nothing left to send
-                pass
 
 
 # --- the app gunicorn serves in the fault tests ---------------------------------------------------

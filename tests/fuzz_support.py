@@ -283,7 +283,7 @@ dates = st.one_of(st.sampled_from(EDGE_DATES), st.dates().map(str))
 
 
 def texts(longest: int) -> st.SearchStrategy[str]:
-    """Hostile text: edge cases, any unicode, control characters, numbers, and long repeats up to `longest` characters."""
+    """Hostile text: edge cases, any unicode, control characters, numbers, long repeats up to `longest` characters."""
     return st.one_of(
         st.sampled_from(EDGE_TEXT),
         st.text(ANY_CHARACTER, max_size=60),

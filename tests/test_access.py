@@ -83,7 +83,7 @@ def world(app):
     in_a, in_b, outside, removed = (make_user("learner") for _ in range(4))
     fac_a, fac_b = make_user("facilitator"), make_user("facilitator")
     cohort_a = make_cohort(fac_a, members=(in_a, removed))
-    cohort_b = make_cohort(fac_b, members=(in_b,))
+    make_cohort(fac_b, members=(in_b,))
     db.session.execute(
         CohortMember.__table__.update().where(CohortMember.learner_id == removed.id).values(removed_at=utcnow())
     )

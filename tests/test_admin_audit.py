@@ -156,9 +156,7 @@ def test_the_log_lists_events_newest_first_with_utc_times_and_names(admin_browse
 )
 def test_the_log_filters_by_action_actor_subject_and_date(admin_browser, history, query, expected):
     page = admin_browser.get(f"/admin/audit?{query}").get_data(as_text=True)
-    assert [
-        r[1] for r in log_rows(page) if not r[0].startswith(datetime.now(UTC).strftime("%Y-%m-%d"))
-    ] == expected
+    assert [r[1] for r in log_rows(page) if not r[0].startswith(datetime.now(UTC).strftime("%Y-%m-%d"))] == expected
 
 
 def test_actor_and_subject_can_be_given_as_account_numbers(admin_browser, history):

@@ -77,12 +77,12 @@ def assert_problem(problems, file: str, field: str, fragment: str) -> None:
 def test_the_good_tree_passes_with_no_errors_or_warnings():
     report = check_course(GOOD)
     assert report.errors == [] and report.warnings == [] and report.ok
-    assert [(l.lesson_id, l.minutes) for l in report.lesson_levels] == [
+    assert [(lv.lesson_id, lv.minutes) for lv in report.lesson_levels] == [
         ("fm-why-sleep", 5),
         ("fm-better-sleep", 5),
         ("sm-why-water", 5),
     ]
-    assert all(l.flesch_kincaid <= 8 and l.words >= 450 for l in report.lesson_levels)
+    assert all(lv.flesch_kincaid <= 8 and lv.words >= 450 for lv in report.lesson_levels)
 
 
 BROKEN = [

@@ -57,7 +57,7 @@ def test_always_open_and_revisits_are_read(tree):
 
 def test_lessons_in_file_order_with_positions(course):
     first = course.module("first-module")
-    assert [(l.id, l.position) for l in first.lessons] == [("fm-why-sleep", 1), ("fm-better-sleep", 2)]
+    assert [(lesson.id, lesson.position) for lesson in first.lessons] == [("fm-why-sleep", 1), ("fm-better-sleep", 2)]
     one, two = first.lessons
     assert first.previous_lesson(one) is None and first.next_lesson(one) is two
     assert first.previous_lesson(two) is one and first.next_lesson(two) is None

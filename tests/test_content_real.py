@@ -46,7 +46,7 @@ def test_all_five_modules_load():
 
 def test_every_lesson_reads_at_grade_8_or_below(report):
     assert report.lesson_levels
-    too_hard = [(l.lesson_id, l.flesch_kincaid) for l in report.lesson_levels if l.flesch_kincaid > 8]
+    too_hard = [(lv.lesson_id, lv.flesch_kincaid) for lv in report.lesson_levels if lv.flesch_kincaid > 8]
     assert too_hard == []
 
 

@@ -72,7 +72,7 @@ def test_each_cell_matches_what_the_learner_sees(varied, course):
         own = progress.course_progress(learner, course)
         row = rows[learner.username]
         assert row.percent == own.percent, name
-        for cell, mine in zip(row.cells, own.modules):
+        for cell, mine in zip(row.cells, own.modules, strict=True):
             assert (cell.status, cell.best_score, cell.pretest_score, cell.due_at, cell.overdue, cell.lessons_done) == (
                 mine.status,
                 mine.best_score,

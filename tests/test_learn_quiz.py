@@ -229,7 +229,10 @@ def test_the_review_explains_every_question(signed_in, module):
     chosen = quiz_helpers.answers(attempt, module, right=5)
     signed_in.post(f"{url}/submit", quiz_helpers.form(chosen, 0), form_page=url)
     page = signed_in.get(f"{url}/result").get_data(as_text=True)
-    unescape = lambda text: str(escape(text))
+
+    def unescape(text):
+        return str(escape(text))
+
     assert page.count('class="review card"') == len(module.quiz.questions)
     assert "You need 80% to pass" in page
     for n, item in enumerate(attempt.layout):

@@ -65,7 +65,8 @@ def test_the_upgrade_to_0004_keeps_every_row_and_every_link(tmp_path):
             f" (3, 'fay', '', 'h', 'facilitator', 1, 0, '{when}', '{when}')"
         )
         connection.exec_driver_sql(
-            f"INSERT INTO user_session (token_hash, user_id, created_at, last_seen_at) VALUES ('t', 1, '{when}', '{when}')"
+            "INSERT INTO user_session (token_hash, user_id, created_at, last_seen_at)"
+            f" VALUES ('t', 1, '{when}', '{when}')"
         )
         connection.exec_driver_sql(
             f"INSERT INTO cohort (id, name, facilitator_id, created_at) VALUES (1, 'c', 3, '{when}')"
@@ -78,7 +79,8 @@ def test_the_upgrade_to_0004_keeps_every_row_and_every_link(tmp_path):
             f" started_at) VALUES (7, 1, 'm', 'quiz', 'v', '[]', 0, '{when}')"
         )
         connection.exec_driver_sql(
-            f"INSERT INTO attempt_answer (attempt_id, question_id, choice_ids, misconception_ids, saved_at) VALUES (7, 'q', 'a', '', '{when}')"
+            "INSERT INTO attempt_answer (attempt_id, question_id, choice_ids, misconception_ids, saved_at)"
+            f" VALUES (7, 'q', 'a', '', '{when}')"
         )
     before = _counts(engine)
     engine.dispose()

@@ -192,11 +192,14 @@ def test_the_first_edition_fails_rule_b_on_the_reviewed_pairs():
 
 def test_a_declared_revisit_is_not_a_near_duplicate():
     course = first_edition()
-    revisit = lambda q: (
-        Question(**{**{s: getattr(q, s) for s in Question.__slots__}, "revisits": "rs-cue-craving"})
-        if q.id == "rc-cue-craving"
-        else q
-    )
+
+    def revisit(q):
+        return (
+            Question(**{**{s: getattr(q, s) for s in Question.__slots__}, "revisits": "rs-cue-craving"})
+            if q.id == "rc-cue-craving"
+            else q
+        )
+
     modules = tuple(
         Module(
             **{

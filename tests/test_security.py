@@ -129,10 +129,13 @@ def test_an_unexpected_error_gets_a_500_page_without_a_traceback(app, client):
 def test_no_get_request_changes_the_database(app, browser, role):
     user = make_user(role)
     browser.login(user.username)
-    counts = lambda: (
-        db.session.scalar(select(func.count()).select_from(AuditEvent)),
-        db.session.scalar(select(func.count()).select_from(User)),
-    )
+
+    def counts():
+        return (
+            db.session.scalar(select(func.count()).select_from(AuditEvent)),
+            db.session.scalar(select(func.count()).select_from(User)),
+        )
+
     before = counts()
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and not rule.arguments:

@@ -76,7 +76,7 @@ def _duplicate_ids(course: Course) -> list[Problem]:
     first: dict[tuple[str, str], str] = {}
     problems = []
     places = [("module", m.id, f"{m.folder}/module.yaml", "id") for m in course.modules]
-    places += [("lesson", l.id, l.origin.file, "id") for m in course.modules for l in m.lessons]
+    places += [("lesson", lesson.id, lesson.origin.file, "id") for m in course.modules for lesson in m.lessons]
     places += [
         ("question", q.id, q.origin.file, f"{q.origin.field}.id") for m in course.modules for q in m.quiz.questions
     ]

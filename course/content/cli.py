@@ -32,7 +32,9 @@ def _table(rows: list[tuple[str, ...]], left: int) -> list[str]:
     """Rows as aligned text: the first `left` columns to the left, the others to the right."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
-        "  ".join(cell.ljust(w) if i < left else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        "  ".join(
+            cell.ljust(w) if i < left else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
         for row in rows
     ]
 
@@ -64,8 +66,8 @@ def _quiz_row(level: QuizLevel) -> tuple[str, ...]:
 def format_report(report: CheckReport) -> str:
     """The report as plain text: tables of lessons and quizzes, then errors and warnings, then a total."""
     rows = [_HEADER] + [
-        (l.module_id, l.lesson_id, f"{l.flesch_kincaid:.1f}", f"{l.smog:.1f}", str(l.words), str(l.minutes))
-        for l in report.lesson_levels
+        (lv.module_id, lv.lesson_id, f"{lv.flesch_kincaid:.1f}", f"{lv.smog:.1f}", str(lv.words), str(lv.minutes))
+        for lv in report.lesson_levels
     ]
     lines = _table(rows, 2)
     if report.quiz_levels:

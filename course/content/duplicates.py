@@ -24,7 +24,13 @@ from .model import Course, Question
 
 STEM_SIMILARITY, KEY_SIMILARITY, STATEMENT_SIMILARITY = 0.35, 0.50, 0.50
 STOP_WORDS = frozenset(
-    ["a", "about", "after", "also", "an", "and", "are", "as", "at", "be", "been", "before", "being", "but", "by", "can", "could", "did", "do", "does", "each", "for", "from", "had", "has", "have", "he", "her", "here", "him", "his", "how", "i", "if", "in", "into", "is", "it", "it's", "its", "just", "may", "me", "might", "more", "most", "my", "no", "not", "of", "on", "or", "other", "our", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "very", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "whose", "why", "will", "with", "would", "you", "your", "true", "false"]
+    """
+a about after also an and are as at be been before being but by can could did do does each for from
+had has have he her here him his how i if in into is it it's its just may me might more most my no
+not of on or other our she should so some such than that the their them then there these they this
+those to very was we were what when where which who whom whose why will with would you your
+true false
+""".split()
 )
 _WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
 _TRUE_OR_FALSE = re.compile(r"^\s*true or false\s*[:?]\s*", re.IGNORECASE)

@@ -46,7 +46,10 @@ PROPER_NAMES = re.compile(
 )
 # Things that may be called clean or dirty: supplies, surfaces and the body, never a person or a test.
 OBJECTS = frozenset(
-    ["needle", "needles", "syringe", "syringes", "supply", "supplies", "equipment", "works", "water", "hand", "hands", "spoon", "spoons", "cooker", "cookers", "gear", "cotton", "cottons", "filter", "filters", "pipe", "pipes", "stem", "stems", "straw", "straws", "surface", "surfaces", "skin", "site", "sites", "wound", "wounds", "kit", "kits", "tourniquet", "tourniquets", "swab", "swabs", "container", "containers", "table", "space", "area"]
+    "needle needles syringe syringes supply supplies equipment works water hand hands spoon spoons "
+    "cooker cookers gear cotton cottons filter filters pipe pipes stem stems straw straws surface "
+    "surfaces skin site sites wound wounds kit kits tourniquet tourniquets swab swabs container "
+    "containers table space area".split()
 )
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 _SENTENCE_END = re.compile(r"[.!?;:\n]")

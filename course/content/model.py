@@ -159,7 +159,7 @@ class Course:
     def __post_init__(self) -> None:
         object.__setattr__(self, "misconceptions", MappingProxyType(dict(self.misconceptions)))
         object.__setattr__(self, "modules_by_id", _first_by_id(self.modules))
-        object.__setattr__(self, "lessons_by_id", _first_by_id(l for m in self.modules for l in m.lessons))
+        object.__setattr__(self, "lessons_by_id", _first_by_id(lesson for m in self.modules for lesson in m.lessons))
         questions = (q for m in self.modules for q in m.quiz.questions)
         object.__setattr__(self, "questions_by_id", _first_by_id(questions))
 

@@ -78,7 +78,7 @@ def odd_one_out(question: Question) -> float:
     distance = [abs(n - (total - n) / others) for n in lengths]
     far = max(distance)
     # Lengths are whole numbers, so equal distances can differ only by float rounding.
-    return _share([c for c, d in zip(question.choices, distance) if abs(d - far) < 1e-9])
+    return _share([c for c, d in zip(question.choices, distance, strict=True) if abs(d - far) < 1e-9])
 
 
 _PICKERS = {"longest": longest, "no absolutes": no_absolutes, "odd one out": odd_one_out}

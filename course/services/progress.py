@@ -2,7 +2,8 @@
 
 A module unlocks when the quizzes of all its prerequisites are passed; the best quiz attempt
 decides passing. A module marked `always_open` (overdose and safety) is never locked: safety is
-never gated. `unmet_prerequisites` is the one place that decides. The summary costs four queries, whatever the learner has done.
+never gated. `unmet_prerequisites` is the one place that decides. The summary costs four queries,
+whatever the learner has done.
 """
 
 from __future__ import annotations

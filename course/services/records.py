@@ -274,5 +274,6 @@ def delete_account(learner: User, username: str, password: str) -> None:
         )
     if not checkpoint_wal():
         current_app.logger.warning(
-            "account deleted, but the WAL checkpoint could not complete: the -wal file may keep a copy of the rows until the next full checkpoint"
+            "account deleted, but the WAL checkpoint could not complete: "
+            "the -wal file may keep a copy of the rows until the next full checkpoint"
         )

@@ -26,7 +26,10 @@ def _open_sessions(user_id):
 
 
 def wait_until_signed_out(seed, user_id) -> int:
-    """The number of the user's open sessions once the quick exit's beacon has arrived (or after 15 s: a loaded CI machine is slow)."""
+    """The number of the user's open sessions once the quick exit's beacon has arrived.
+
+    Gives up after 15 s: a loaded CI machine is slow.
+    """
     for _ in range(150):
         if seed(_open_sessions, user_id) == 0:
             break

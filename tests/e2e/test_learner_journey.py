@@ -30,7 +30,9 @@ def test_learner_journey(open_page, seed, seed_app, viewport, javascript):
     code = seed(lambda: make_cohort(name="Evening group").join_code)
     username = f"learner-{viewport['width']}-{int(javascript)}"
     page = open_page(viewport, javascript)
-    check = lambda: check_page(page, axe=javascript)
+
+    def check():
+        return check_page(page, axe=javascript)
 
     page.goto(f"/auth/join/{code}")
     check()

@@ -75,7 +75,7 @@ def test_requests_through_the_proxy_land_on_both_nodes_in_turn(stack):
     for _ in range(10):
         assert http_request(stack.port, "GET", "/help", tls=stack.certificate)[0] == 200
     after = [len(statuses) for statuses in wait_for_logged(stack, "GET", "/help", sum(before) + 10)]
-    assert [a - b for a, b in zip(after, before)] == [5, 5]  # round robin
+    assert [a - b for a, b in zip(after, before, strict=True)] == [5, 5]  # round robin
 
 
 def test_a_sign_in_limit_reached_through_one_node_holds_on_the_other(stack):
@@ -84,7 +84,7 @@ def test_a_sign_in_limit_reached_through_one_node_holds_on_the_other(stack):
     # 10 failures a minute per account and client address (LOGIN_LIMIT_PER_ACCOUNT_AND_CLIENT)
     assert statuses == [200] * 10 + [429] * 4
     logged = wait_for_logged(stack, "POST", "/auth/login", sum(map(len, before)) + 14)
-    new = [statuses[len(old) :] for old, statuses in zip(before, logged)]
+    new = [statuses[len(old) :] for old, statuses in zip(before, logged, strict=True)]
     assert all(node.count(200) < 10 for node in new)  # no node alone saw the 10 failures ...
     assert all(node.count(429) >= 1 for node in new)  # ... yet each refused the next ones
 
