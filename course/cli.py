@@ -47,7 +47,7 @@ def create_user_command(username: str, role: str, display_name: str, email: str 
 
 def _create_demo_data() -> list[tuple[str, str, str]]:
     """Demo accounts and a demo cohort the counselor is attached to; returns (username, role, password)."""
-    created, by_role = [], {}
+    created, by_role = [], dict[str, list[User]]()
     with write_transaction():
         for username, role, name in DEMO_ACCOUNTS:
             password = one_time_password()

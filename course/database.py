@@ -118,7 +118,9 @@ def checkpoint_wal() -> bool:
         return True
     with db.engine.connect() as connection:
         # On the raw connection, outside any transaction: a checkpoint cannot run inside one.
-        busy, _, _ = connection.connection.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        raw = connection.connection.dbapi_connection
+        assert raw is not None  # a checked-out connection always has one
+        busy, _, _ = raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     return busy == 0
 
 

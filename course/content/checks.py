@@ -103,7 +103,7 @@ def _prerequisite_problems(course: Course) -> list[Problem]:
     for cycle in _cycles(course):
         if frozenset(cycle) not in reported:
             reported.add(frozenset(cycle))
-            folder = course.module(cycle[0]).folder
+            folder = course.modules_by_id[cycle[0]].folder
             problems.append(Problem(f"{folder}/module.yaml", "prerequisites", "cycle " + " → ".join(cycle)))
     return problems
 
@@ -116,9 +116,10 @@ def _cycles(course: Course) -> list[list[str]]:
         if module_id in path:
             cycles.append(path[path.index(module_id) :] + [module_id])
             return
-        if module_id in done or course.module(module_id) is None:
+        module = course.module(module_id)
+        if module_id in done or module is None:
             return
-        for prerequisite in course.module(module_id).prerequisites:
+        for prerequisite in module.prerequisites:
             visit(prerequisite, path + [module_id])
         done.add(module_id)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 import click
 from flask import current_app
@@ -28,7 +29,7 @@ def check_command() -> None:
         sys.exit(1)
 
 
-def _table(rows: list[tuple[str, ...]], left: int) -> list[str]:
+def _table(rows: Sequence[tuple[str, ...]], left: int) -> list[str]:
     """Rows as aligned text: the first `left` columns to the left, the others to the right."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [

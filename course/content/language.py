@@ -70,10 +70,15 @@ def _said_of_object(text: str, start: int, end: int) -> bool:
     return any(word in OBJECTS for word in nearby)
 
 
+_WORDS_BEFORE = re.compile(r"(?:\S+\s+){0,5}\Z")
+_WORDS_AFTER = re.compile(r"\S*(?:\s+\S+){0,5}")
+
+
 def _context(text: str, start: int, end: int) -> str:
     # Up to five whole words either side, so the writer can find the sentence.
-    left = re.search(r"(?:\S+\s+){0,5}\Z", text[:start]).start()
-    right = end + re.match(r"\S*(?:\s+\S+){0,5}", text[end:]).end()
+    before, after = _WORDS_BEFORE.search(text[:start]), _WORDS_AFTER.match(text[end:])
+    left = before.start() if before else start
+    right = end + (after.end() if after else 0)
     snippet = " ".join(text[left:right].split())
     return ("…" if left else "") + snippet + ("…" if right < len(text) else "")
 

@@ -64,7 +64,7 @@ def _open(path: Path, origin: Origin, problems: list[Problem], known: tuple[str,
 
 def read_course(content_dir: str | Path) -> tuple[Course, list[Problem]]:
     """Read every module folder (sorted by name) and the misconception catalogue."""
-    root, problems = Path(content_dir), []
+    root, problems = Path(content_dir), list[Problem]()
     if not root.is_dir():
         return Course((), {}), [Problem(str(root), "", "content folder not found")]
     misconceptions = _read_misconceptions(root, problems)

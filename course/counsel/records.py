@@ -47,7 +47,7 @@ def attempt(learner_id: int, attempt_id: int):
     learner = _visible_or_404(learner_id, view)
     attempt = learner_record.find_attempt(learner, attempt_id)
     module = get_course().module(attempt.module_id) if attempt else None
-    if module is None:
+    if attempt is None or module is None:
         learner_record.log_denied(current_user, learner_id, view)
         abort(404)
     learner_record.log_view(current_user, learner, learner_record.attempt_detail(attempt))

@@ -213,7 +213,7 @@ def result(attempt_id: int):
 
 def _answers_kept():
     """When the database is too busy to save: the quiz again, with the answers just sent, to send again."""
-    attempt, module = _own_attempt_or_404(request.view_args["attempt_id"])
+    attempt, module = _own_attempt_or_404((request.view_args or {})["attempt_id"])
     if _wants_json():
         return jsonify(saved=False, reason="busy", message="Not saved yet: the site is busy. Trying again shortly.")
     try:

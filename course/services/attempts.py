@@ -13,8 +13,9 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..content import Module
@@ -25,7 +26,7 @@ from ..models.base import MAX_ID, valid_id
 from . import grading, quiz_snapshots
 
 # The statements of a submit, built once: SQLAlchemy then reuses their cache keys and compiled SQL.
-_ATTEMPT, _ANSWER = QuizAttempt.__table__, AttemptAnswer.__table__
+_ATTEMPT, _ANSWER = cast(Table, QuizAttempt.__table__), cast(Table, AttemptAnswer.__table__)
 _OWN_ATTEMPT = select(QuizAttempt).where(
     QuizAttempt.id == bindparam("attempt_id"), QuizAttempt.learner_id == bindparam("learner_id")
 )
@@ -119,7 +120,7 @@ def start_attempt(learner: User, module: Module, kind: str, rng: random.Random |
         with write_transaction():
             db.session.add(attempt)
     except IntegrityError:  # another tab started one at the same moment: use that one
-        return open_attempt(learner, module, kind)
+        return start_attempt(learner, module, kind, rng)
     return attempt
 
 
@@ -222,7 +223,7 @@ def _claim(attempt: QuizAttempt, score: float, passed: bool | None, sequence: in
         result = db.session.execute(_CLAIM, params)
     else:
         result = db.session.execute(_CLAIM_AT_SEQUENCE, {**params, "at_sequence": sequence})
-    return result.rowcount == 1
+    return cast(CursorResult, result).rowcount == 1
 
 
 def _graded_rows(attempt: QuizAttempt, answers, module: Module) -> tuple[list[dict], float, bool | None]:

@@ -184,7 +184,7 @@ def caseload_page(
             passed.get(learner.id, 0),
             lessons.get(learner.id, 0),
             overdue.get(learner.id, 0),
-            tuple(titles[m] for m in sorted(struggling.get(learner.id, ()), key=order.get)),
+            tuple(titles[m] for m in sorted(struggling.get(learner.id, ()), key=order.__getitem__)),
         )
         for learner in pagination.items
     )

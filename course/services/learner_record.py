@@ -133,13 +133,14 @@ class LearnerRecord:
 
 
 def _lessons(learner: User, course: Course) -> tuple[LessonDone, ...]:
-    done = {
+    done: dict[str, datetime] = {
         lesson_id: at
         for lesson_id, at in db.session.execute(
             select(LessonProgress.lesson_id, LessonProgress.completed_at).where(
                 LessonProgress.learner_id == learner.id, LessonProgress.completed_at.is_not(None)
             )
         )
+        if at is not None  # as the query asks; this tells the type checker
     }
     return tuple(
         LessonDone(m.title, lesson.title, done[lesson.id])
@@ -193,12 +194,12 @@ def myth_history(answers, course: Course) -> tuple[Myth, ...]:
     myths = []
     for myth_id, (times, first, last) in seen.items():
         corrected = all(q in last_right and last_right[q] > picked for q, picked in last_pick[myth_id].items())
-        entry = course.misconception(myth_id)
+        catalogued = course.misconception(myth_id)
         myths.append(
             Myth(
                 myth_id,
-                entry.myth if entry else f"({myth_id}: no longer in the catalogue)",
-                entry.fact if entry else "",
+                catalogued.myth if catalogued else f"({myth_id}: no longer in the catalogue)",
+                catalogued.fact if catalogued else "",
                 times,
                 first,
                 last,

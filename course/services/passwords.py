@@ -30,8 +30,10 @@ def _common_passwords() -> frozenset[str]:
     all its word lists (~17 MiB in every worker); this keeps ~3 MiB.
     """
     package = importlib.util.find_spec("zxcvbn")
+    assert package is not None and package.origin, "zxcvbn is a declared dependency"
     path = Path(package.origin).with_name("frequency_lists.py")
     spec = importlib.util.spec_from_file_location("_zxcvbn_frequency_lists", path)
+    assert spec is not None and spec.loader is not None
     lists = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(lists)
     return frozenset(lists.FREQUENCY_LISTS["passwords"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select
 
@@ -186,7 +187,7 @@ def unmet_prerequisites(module: Module, passed_ids, course: Course) -> tuple[Mod
     """
     if module.always_open:
         return ()
-    return tuple(course.module(p) for p in module.prerequisites if p not in passed_ids)
+    return tuple(course.modules_by_id[p] for p in module.prerequisites if p not in passed_ids)
 
 
 def missing_prerequisites(learner: User, module: Module, course: Course) -> tuple[Module, ...]:
@@ -234,7 +235,9 @@ def _resume(items: tuple[ModuleProgress, ...]) -> Resume | None:
 @lru_cache(maxsize=2)
 def _record_view_statement(dialect: str):
     """Built once per database kind: this write runs on every lesson page."""
-    values = {name: bindparam(name) for name in ("learner_id", "module_id", "lesson_id", "content_version")}
+    values: dict[str, Any] = {
+        name: bindparam(name) for name in ("learner_id", "module_id", "lesson_id", "content_version")
+    }
     stmt = upsert(LessonProgress, dialect).values(
         **values, first_viewed_at=bindparam("now"), last_viewed_at=bindparam("now"), seconds_spent=0
     )

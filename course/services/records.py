@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
@@ -140,6 +141,7 @@ def record_viewers(learner: User) -> list[Viewer]:
         .where(User.role == COUNSELOR, *current)
     )
     people: dict[int, tuple[str, str, list[str]]] = {}
+    row: Any
     for row in db.session.execute(union_all(facilitators, direct, via_cohort)).all():
         name, role, reasons = people.setdefault(row.id, (row.display_name or row.username, row.role, []))
         reasons.append(f"through your group “{row.via}”" if row.via else "attached to you directly")
