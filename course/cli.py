@@ -35,11 +35,9 @@ DEMO_ACCOUNTS = (
 @click.option("--email", default=None)
 def create_user_command(username: str, role: str, display_name: str, email: str | None) -> None:
     """Create an account and print its one-time password (to be changed at first sign-in)."""
-    password = one_time_password()
     try:
         with write_transaction():
-            user = accounts.create_user(username, password, role, display_name, email)
-            user.must_change_password = True
+            user, password = accounts.create_with_one_time_password(username, role, display_name, email)
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created {role} {user.username!r}. One-time password: {password}")

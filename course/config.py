@@ -39,6 +39,8 @@ class Config:
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     LOGIN_LIMIT_PER_CLIENT = "30/minute;300/hour"
     LOGIN_LIMIT_PER_ACCOUNT_AND_CLIENT = "10/minute;100/hour"
+    # Forms that check a signed-in person's password, per account (course/rate_limits.py).
+    PASSWORD_CHECK_LIMIT = "10/minute;50/hour"
 
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import DateField, PasswordField
+from flask_wtf import FlaskForm
+from wtforms import DateField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from .services.passwords import MAX_LENGTH
+from .models.accounts import USERNAME_MAX_LENGTH
+from .services.passwords import MAX_LENGTH, MIN_LENGTH
 
 # Dates a person may type: wide enough for any real use, narrow enough that a day added or the
 # time of day never leaves the range Python and the databases can hold (9999-12-31 + 1 day did).
@@ -15,7 +17,26 @@ EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2999, 12, 31)
 DATE_FORMAT_MESSAGE = "Enter the date as year-month-day, for example 2030-06-30."
 
 # Browsers and password managers read these to offer the right help.
-NEW_PASSWORD_ATTRS = {"autocomplete": "new-password", "minlength": 12, "maxlength": MAX_LENGTH}
+NEW_PASSWORD_ATTRS = {"autocomplete": "new-password", "minlength": MIN_LENGTH, "maxlength": MAX_LENGTH}
+USERNAME_ATTRS = {"autocapitalize": "none", "spellcheck": "false"}
+
+
+def at_most(limit: int) -> Length:
+    """A length limit whose message says the limit."""
+    return Length(max=limit, message=f"Use at most {limit} characters.")
+
+
+def username_field(label: str, required: str | None = None, **kwargs) -> StringField:
+    """A username: required with this message (or optional), as long as the accounts allow."""
+    presence = DataRequired(required) if required else Optional()
+    return StringField(label, validators=[presence, at_most(USERNAME_MAX_LENGTH)], **kwargs)
+
+
+def current_password_field(label: str, required: str) -> PasswordField:
+    """The person's current password, to check; longer than any password allowed is refused at once."""
+    return PasswordField(
+        label, validators=[DataRequired(required), at_most(MAX_LENGTH)], render_kw={"autocomplete": "current-password"}
+    )
 
 
 def _date_in_range(form, field) -> None:
@@ -40,8 +61,12 @@ def new_password_field(label: str = "New password") -> PasswordField:
         label,
         validators=[
             DataRequired("Enter a password."),
-            Length(max=MAX_LENGTH, message=f"Use at most {MAX_LENGTH} characters."),
+            at_most(MAX_LENGTH),
         ],
         render_kw=NEW_PASSWORD_ATTRS,
-        description="At least 12 characters. A few words in a row are easy to remember and hard to guess.",
+        description=f"At least {MIN_LENGTH} characters. A few words in a row are easy to remember and hard to guess.",
     )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes state: only the CSRF token is needed."""

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import AuditEvent, CohortMember, User, utcnow
+from course.paging import PER_PAGE
 from course.services import audit
-from course.services.cohort_reports import PER_PAGE
 
 from .facilitate_helpers import StatementCounter, bulk_learners, bulk_progress, pass_module
 from .factories import make_cohort, make_user

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from course.extensions import db
 from course.facilitate import reports
 from course.models import AuditEvent
-from course.services import audit, cohort_reports
+from course.services import audit, cohort_exports, cohort_progress
 from course.services.csv_export import safe_cell, stream_csv
 
 from .facilitate_helpers import StatementCounter, add_attempt, all_right, bulk_learners, bulk_progress, pass_module
@@ -87,7 +87,7 @@ def test_the_progress_export_has_a_header_a_row_per_member_and_escapes_formulas(
     assert [row[0] for row in rows] == ["a-hostile", "b-plain"]
     assert rows[0][1] == "'=HYPERLINK(1)"
     assert rows[1][4:9] == ["Passed", "90.0", "", "", "no"]
-    assert rows[1][9] == "Not started" and rows[0][9] == "Locked"
+    assert rows[1][9] == "Ready to start" and rows[0][9] == "Locked"
 
 
 def test_an_export_writes_an_audit_event(signed_in, facilitator, learner):
@@ -136,9 +136,9 @@ def test_the_progress_rows_are_read_in_partitions(facilitator, course):
     ids = bulk_learners(cohort, 25)
     bulk_progress(ids, course.modules[0])
     with StatementCounter() as small_batches:
-        rows = list(cohort_reports.iter_progress(cohort, course, batch=10))
+        rows = list(cohort_progress.iter_progress(cohort, course, batch=10))
     with StatementCounter() as one_batch:
-        assert [r.learner_id for r in cohort_reports.iter_progress(cohort, course, batch=100)] == [
+        assert [r.learner_id for r in cohort_progress.iter_progress(cohort, course, batch=100)] == [
             r.learner_id for r in rows
         ]
     assert len(rows) == 25 and rows[0].cells[0].best_score == 50.0
@@ -150,7 +150,7 @@ def test_the_export_response_is_streamed(app, facilitator, learner):
     cohort = make_cohort(facilitator, members=(learner,))
     with app.test_request_context(method="POST"):
         login_user(facilitator)
-        response = reports._csv_download(cohort.id, "progress", cohort_reports.progress_csv)
+        response = reports._csv_download(cohort.id, "progress", cohort_exports.progress_csv)
         assert response.is_streamed
         body = response.get_data(as_text=True)
     assert learner.username in body

@@ -8,7 +8,7 @@ from markupsafe import escape
 
 from course.extensions import db
 from course.models import PRETEST, Assignment, CohortMember, utcnow
-from course.services import cohort_reports, item_analysis, progress
+from course.services import cohort_progress, cohort_sorting, cohort_totals, item_analysis, progress, standing
 
 from .facilitate_helpers import add_attempt, all_right, bulk_learners, bulk_progress, complete_lessons, pass_module
 from .factories import make_cohort, make_user
@@ -63,7 +63,7 @@ def varied(facilitator, course):
 
 def test_each_cell_matches_what_the_learner_sees(varied, course):
     cohort, people = varied
-    report = cohort_reports.progress_page(cohort, course)
+    report = cohort_progress.progress_page(cohort, course)
     rows = {row.username: row for row in report.rows}
     assert sorted(rows) == sorted(p.username for name, p in people.items() if name != "removed")
     for name, learner in people.items():
@@ -83,11 +83,11 @@ def test_each_cell_matches_what_the_learner_sees(varied, course):
             ), (name, mine.module.id)
     fresh = rows[people["fresh"].username]
     assert [c.status for c in fresh.cells] == [
-        progress.AVAILABLE,
-        progress.LOCKED,
-        progress.LOCKED,
-        progress.AVAILABLE,
-        progress.LOCKED,
+        standing.AVAILABLE,
+        standing.LOCKED,
+        standing.LOCKED,
+        standing.AVAILABLE,
+        standing.LOCKED,
     ]  # the safety module is always open
     assert fresh.cells[0].overdue  # the cohort's module 1 was due yesterday
     assert rows[people["passed_two"].username].cells[2].overdue
@@ -96,7 +96,7 @@ def test_each_cell_matches_what_the_learner_sees(varied, course):
 
 def test_cohort_totals_and_knowledge_gain(varied, course):
     cohort, _ = varied
-    m1, m2 = cohort_reports.cohort_totals(cohort, course)[:2]
+    m1, m2 = cohort_totals.cohort_totals(cohort, course)[:2]
     assert (m1.passed, m1.scored, m1.average_best) == (2, 2, pytest.approx(95.0))  # the removed member's 10 is left out
     assert (m2.passed, m2.scored, m2.average_best) == (1, 2, pytest.approx(67.5))
     # Only passed_one has both a pre-test (50) and a best quiz score (90) in module 1.
@@ -112,7 +112,7 @@ def test_the_cohort_page_shows_the_table_totals_and_gain(signed_in, varied, cour
     assert "<title>Cohort · Pathways</title>" in text
     assert '<caption id="progress-caption">Progress by learner and module, sorted by username' in text
     assert '<th scope="col" aria-sort="ascending">' in text
-    assert "Overdue" in text and "Best 90%" in text and "In progress" in text and "Not started" in text
+    assert "Overdue" in text and "Best 90%" in text and "In progress" in text and "Ready to start" in text
     assert "Passed (whole cohort)" in text and "2 of 4" in text
     assert "+40 points" in text
     assert people["removed"].username not in text
@@ -181,7 +181,7 @@ def test_large_cohorts_are_paged_by_fifty_and_keep_their_sort(signed_in, facilit
     assert order(signed_in.get(f"{url}?page=999").get_data(as_text=True)) == order(last)
     assert signed_in.get(f"{url}?page=-4").status_code == 200 and signed_in.get(f"{url}?page=x").status_code == 200
     assert "2 of 120" not in first  # totals count the whole cohort
-    totals = cohort_reports.cohort_totals(cohort, course)[0]
+    totals = cohort_totals.cohort_totals(cohort, course)[0]
     assert totals.passed == sum(1 for n in range(120) if 50 + n % 50 >= course.modules[0].pass_mark)
 
 
@@ -189,8 +189,8 @@ def test_sorting_by_a_module_score_orders_the_whole_cohort_not_just_a_page(facil
     cohort = make_cohort(facilitator)
     ids = bulk_learners(cohort, 60)
     bulk_progress(ids, course.modules[0])
-    sort = cohort_reports.parse_sort(f"-module:{course.modules[0].id}", course)
-    page = cohort_reports.progress_page(cohort, course, sort, 1)
+    sort = cohort_sorting.parse_sort(f"-module:{course.modules[0].id}", course)
+    page = cohort_progress.progress_page(cohort, course, sort, 1)
     scores = [row.cells[0].best_score for row in page.rows]
     assert scores == sorted(scores, reverse=True) and scores[0] == 99.0
 

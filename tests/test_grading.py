@@ -3,7 +3,8 @@
 import pytest
 
 from course.content import Choice, Question
-from course.services.grading import QUESTION_TYPES, AnswerError, grade, score
+from course.content.question_types import QUESTION_TYPES
+from course.services.grading import AnswerError, grade, score
 
 
 def q(type_, correct, wrong=("x", "y"), myths=None):

@@ -6,12 +6,10 @@ from flask import render_template, request
 
 from ..access import ADMIN, ROLE_LABELS, role_required
 from ..extensions import db
-from ..paging import requested_page
+from ..paging import PER_PAGE, requested_page
 from ..services import audit
 from .forms import AuditFilterForm, action_label
 from .views import bp
-
-PER_PAGE = 50
 
 
 @bp.route("/audit")

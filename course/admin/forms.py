@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
 from ..access import ROLE_LABELS, STAFF_ROLES
-from ..forms import date_field
+from ..forms import USERNAME_ATTRS, at_most, date_field, username_field
+from ..models.accounts import DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH
 from ..services import audit, caseload
 
 
@@ -22,16 +23,11 @@ STAFF_ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_RO
 class CreateStaffForm(FlaskForm):
     """Create a facilitator, counselor or admin account; a one-time password is shown once."""
 
-    username = StringField(
-        "Username",
-        validators=[DataRequired("Enter a username."), Length(max=40, message="Use at most 40 characters.")],
-        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
-    )
-    display_name = StringField(
-        "Name shown to others", validators=[Optional(), Length(max=80, message="Use at most 80 characters.")]
-    )
+    username = username_field("Username", "Enter a username.", render_kw={"autocomplete": "off", **USERNAME_ATTRS})
+    display_name = StringField("Name shown to others", validators=[Optional(), at_most(DISPLAY_NAME_MAX_LENGTH)])
     email = EmailField(
-        "Email (optional)", validators=[Optional(), Email("Enter a valid email address."), Length(max=254)]
+        "Email (optional)",
+        validators=[Optional(), Email("Enter a valid email address."), at_most(EMAIL_MAX_LENGTH)],
     )
     role = SelectField("Role", choices=STAFF_ROLE_CHOICES, validators=[DataRequired("Choose a role.")])
 
@@ -40,10 +36,6 @@ class RoleForm(FlaskForm):
     """Change a staff account's role."""
 
     role = SelectField("New role", choices=STAFF_ROLE_CHOICES, validators=[DataRequired("Choose a role.")])
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes state: only the CSRF token is needed."""
 
 
 class AttachCohortForm(FlaskForm):
@@ -62,13 +54,8 @@ def cohort_form(**kwargs) -> AttachCohortForm:
 class AttachLearnerForm(FlaskForm):
     """Put one learner, found by username, on a counselor's caseload."""
 
-    username = StringField(
-        "Learner's username",
-        validators=[
-            DataRequired("Enter the learner's username."),
-            Length(max=40, message="Use at most 40 characters."),
-        ],
-        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    username = username_field(
+        "Learner's username", "Enter the learner's username.", render_kw={"autocomplete": "off", **USERNAME_ATTRS}
     )
 
 
@@ -84,14 +71,8 @@ class AuditFilterForm(FlaskForm):
         default="",
         choices=[SelectChoice("", "Any action")] + [SelectChoice(a, action_label(a)) for a in audit.ACTIONS],
     )
-    actor = StringField(
-        "Done by (username or account number)",
-        validators=[Optional(), Length(max=40, message="Use at most 40 characters.")],
-    )
-    subject = StringField(
-        "About (username or account number)",
-        validators=[Optional(), Length(max=40, message="Use at most 40 characters.")],
-    )
+    actor = username_field("Done by (username or account number)")
+    subject = username_field("About (username or account number)")
     since = date_field("From (a date, UTC)")
     until = date_field("To (a date, UTC, included)")
 

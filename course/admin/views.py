@@ -9,11 +9,11 @@ from sqlalchemy import select
 from ..access import ADMIN, COUNSELOR, LEARNER, ROLE_LABELS, ROLES, role_required
 from ..database import write_transaction
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..models import User
-from ..paging import requested_page
+from ..paging import PER_PAGE, requested_page
 from ..services import accounts, caseload
-from ..services.passwords import one_time_password
-from .forms import AttachLearnerForm, ConfirmForm, CreateStaffForm, RoleForm, cohort_form
+from .forms import AttachLearnerForm, CreateStaffForm, RoleForm, cohort_form
 
 bp = Blueprint("admin", __name__)
 
@@ -26,7 +26,7 @@ def home():
     stmt = select(User).order_by(User.role, User.username)
     if role in ROLES:
         stmt = stmt.where(User.role == role)
-    page = db.paginate(stmt, page=requested_page(), per_page=50, error_out=False)
+    page = db.paginate(stmt, page=requested_page(), per_page=PER_PAGE, error_out=False)
     return render_template(
         "admin/home.html",
         page=page,
@@ -43,18 +43,15 @@ def create_user():
     """Create a staff account and show its one-time password once."""
     form = CreateStaffForm()
     if form.validate_on_submit():
-        password = one_time_password()
         try:
             with write_transaction():
-                user = accounts.create_user(
+                user, password = accounts.create_with_one_time_password(
                     form.username.data,
-                    password,
                     form.role.data,
                     form.display_name.data or "",
                     form.email.data or None,
                     created_by=current_user,
                 )
-                user.must_change_password = True
         except accounts.AccountError as error:
             flash(str(error), "error")
         else:

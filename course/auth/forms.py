@@ -6,22 +6,16 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..forms import new_password_field
+from ..forms import USERNAME_ATTRS, current_password_field, new_password_field, username_field
 
 
 class LoginForm(FlaskForm):
     """Sign in with username and password."""
 
-    username = StringField(
-        "Username",
-        validators=[DataRequired("Enter your username."), Length(max=40)],
-        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    username = username_field(
+        "Username", "Enter your username.", render_kw={"autocomplete": "username", **USERNAME_ATTRS}
     )
-    password = PasswordField(
-        "Password",
-        validators=[DataRequired("Enter your password."), Length(max=128)],
-        render_kw={"autocomplete": "current-password"},
-    )
+    password = current_password_field("Password", "Enter your password.")
 
 
 class JoinForm(FlaskForm):
@@ -32,10 +26,10 @@ class JoinForm(FlaskForm):
         validators=[DataRequired("Enter the join code from your group."), Length(max=32)],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
-    username = StringField(
+    username = username_field(
         "Choose a username",
-        validators=[DataRequired("Choose a username."), Length(max=40, message="Use at most 40 characters.")],
-        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+        "Choose a username.",
+        render_kw={"autocomplete": "username", **USERNAME_ATTRS},
         description="It does not need to be your real name. Others in your group may see it.",
     )
     password = new_password_field("Choose a password")
@@ -49,11 +43,7 @@ class JoinForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     """Change a password; the current one is required."""
 
-    current = PasswordField(
-        "Current password",
-        validators=[DataRequired("Enter your current password."), Length(max=128)],
-        render_kw={"autocomplete": "current-password"},
-    )
+    current = current_password_field("Current password", "Enter your current password.")
     password = new_password_field()
     confirm = PasswordField(
         "Type the new password again",

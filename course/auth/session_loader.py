@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, g, redirect, request, url_for
 
+from .. import unsent_answers
 from ..extensions import login_manager
 from ..services import sessions
 
@@ -35,7 +36,7 @@ def unauthorized():
 
     A form sent after the session ended (quiz answers) is kept first, and sign-in leads back to it.
     """
-    back = _keep_unsent_work()
+    back = unsent_answers.keep_sent_answers()
     if request.accept_mimetypes.best == "application/json":
         return {
             "error": "authentication required",
@@ -54,12 +55,3 @@ def unauthorized():
     else:
         flash(login_manager.login_message, "info")
     return redirect(url_for("auth.login", next=back or (request.full_path if request.method == "GET" else None)))
-
-
-def _keep_unsent_work() -> str | None:
-    """A form sent after the session ended (a quiz answer) is kept; returns where to go back after sign-in."""
-    view = current_app.view_functions.get(request.endpoint or "")
-    keep = getattr(view, "stash_on_signout", None)
-    if keep is not None and request.method == "POST":
-        return keep()
-    return None

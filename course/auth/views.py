@@ -5,53 +5,17 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
+from .. import rate_limits, unsent_answers
 from ..access import home_endpoint, public, signed_in
 from ..database import write_transaction
-from ..extensions import limiter
-from ..services import accounts, attempts, audit, sessions
+from ..services import accounts, audit, sessions
 from .forms import ChangePasswordForm, JoinForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
-# The key of quiz answers sent after the session ended (kept on the server, services/attempts.py):
-# the one thing of the old cookie that survives signing in, and only for the same learner.
-UNSAVED_ANSWERS = "unsaved_answers"
 GENERIC_LOGIN_FAILURE = "That username and password did not match. Check them and try again."
-
-
-def _account_and_client() -> str:
-    """Rate-limit key: the account tried from this client, so nobody can lock out someone else's client."""
-    return f"{accounts.normalise_username(request.form.get('username', ''))}|{get_remote_address()}"
-
-
-def _not_redirect(response) -> bool:
-    return response.status_code != 302
-
-
-def _login_limit_per_client() -> str:
-    return current_app.config["LOGIN_LIMIT_PER_CLIENT"]
-
-
-def _login_limit_per_account() -> str:
-    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_CLIENT"]
-
-
-def _signed_in_user() -> str:
-    return f"user:{getattr(current_user, 'id', 'anonymous')}"
-
-
-# Forms that check a signed-in person's password: limited per account, so a borrowed session
-# cannot be used to guess the password behind it.
-password_check_limit = limiter.shared_limit(
-    "10/minute;50/hour",
-    scope="password-check",
-    key_func=_signed_in_user,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code != 302 and response.status_code != 303,
-)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -72,12 +36,10 @@ def _sign_in(user) -> None:
 
     Quiz answers kept after a sign-out stay only if they are this learner's; anyone else's are deleted.
     """
-    unsent = session.get(UNSAVED_ANSWERS)
+    unsent = unsent_answers.held_key()
     with write_transaction():
         session.clear()
-        kept = attempts.claim_unsent(unsent, user)
-        if kept:
-            session[UNSAVED_ANSWERS] = kept
+        unsent_answers.carry_over(unsent, user)
         sessions.start_session(user)
         audit.record(audit.LOGIN, actor=user, subject_id=user.id)
     login_user(user)
@@ -98,8 +60,8 @@ def require_password_change():
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit_per_client, methods=["POST"], deduct_when=_not_redirect)
-@limiter.limit(_login_limit_per_account, key_func=_account_and_client, methods=["POST"], deduct_when=_not_redirect)
+@rate_limits.sign_in_per_client
+@rate_limits.sign_in_per_account
 def login():
     """Sign in; every failure gets the same message."""
     if current_user.is_authenticated:
@@ -118,7 +80,7 @@ def login():
 @bp.route("/join", methods=["GET", "POST"])
 @bp.route("/join/<code>", methods=["GET"])
 @public
-@limiter.limit(_login_limit_per_client, methods=["POST"], deduct_when=_not_redirect)
+@rate_limits.sign_in_per_client
 def join(code: str | None = None):
     """Create a learner account with a cohort's join code."""
     if current_user.is_authenticated:
@@ -169,7 +131,7 @@ def _clear_session_keeping_csrf() -> None:
 
 @bp.route("/password", methods=["GET", "POST"])
 @signed_in
-@password_check_limit
+@rate_limits.password_check
 def change_password():
     """Change the password; every session ends and this browser gets a new one."""
     form = ChangePasswordForm()

@@ -16,7 +16,8 @@ from pathlib import Path
 from .editorial import LessonLevel, editorial_problems
 from .fields import ContentError, Problem
 from .loader import read_course
-from .model import QUESTION_TYPES, Course, Question
+from .model import Course, Question
+from .question_types import QUESTION_TYPES
 from .quiz_rules import QuizLevel, quiz_problems
 
 
@@ -135,26 +136,10 @@ def question_problems(question: Question, course: Course) -> list[Problem]:
     problems = [
         at(f'duplicate choice id "{cid}"', f"choices[{j}].id") for j, cid in enumerate(ids) if cid and cid in ids[:j]
     ]
-    right = sum(c.correct for c in choices)
-    if question.type == "single" and right != 1:
-        problems.append(at(f"a single question needs exactly 1 correct choice, not {right}", "choices"))
-    if question.type == "single" and not 3 <= len(choices) <= 5:
-        problems.append(at(f"a single question needs 3–5 choices, not {len(choices)}", "choices"))
-    if question.type == "multiple" and (right < 2 or right == len(choices)):
-        problems.append(
-            at(
-                f"a multiple question needs 2 or more correct choices and at least 1 wrong one "
-                f"({right} of {len(choices)} are correct)",
-                "choices",
-            )
-        )
-    if question.type == "multiple" and "choose all that apply" not in question.prompt.lower():
-        problems.append(at('a multiple question\'s prompt must say "Choose all that apply."', "prompt"))
-    if question.type == "true_false" and sorted(c.id for c in choices) != ["false", "true"]:
-        problems.append(at("a true_false question needs exactly two choices, with ids true and false", "choices"))
-    elif question.type == "true_false" and right != 1:
-        problems.append(at(f"a true_false question needs exactly 1 correct choice, not {right}", "choices"))
-    if question.type and question.type not in QUESTION_TYPES:
+    kind = QUESTION_TYPES.get(question.type)
+    if kind is not None:
+        problems += [at(message, where) for message, where in kind.key_problems(question)]
+    elif question.type:
         problems.append(at(f'"{question.type}" is not one of {", ".join(QUESTION_TYPES)}', "type"))
     if question.revisits and course.question(question.revisits) is None:
         problems.append(at(f'unknown question "{question.revisits}"', "revisits"))

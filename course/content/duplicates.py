@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from .model import Course, Question
+from .question_types import QUESTION_TYPES
 
 STEM_SIMILARITY, KEY_SIMILARITY, STATEMENT_SIMILARITY = 0.35, 0.50, 0.50
 STOP_WORDS = frozenset(
@@ -83,10 +84,16 @@ class NearDuplicate:
         )
 
 
+def _statement(question: Question) -> bool:
+    # The check runs on content with problems too: a question of an unknown type is not a statement.
+    kind = QUESTION_TYPES.get(question.type)
+    return kind is not None and kind.statement
+
+
 def compare(earlier: Question, later: Question) -> NearDuplicate | None:
     """The pair as a NearDuplicate when it crosses the thresholds, else None."""
     stems = similarity(stem_words(earlier), stem_words(later))
-    if "true_false" in (earlier.type, later.type):
+    if _statement(earlier) or _statement(later):
         return NearDuplicate(earlier, later, stems, None) if stems >= STATEMENT_SIMILARITY else None
     keys = similarity(key_words(earlier), key_words(later))
     return NearDuplicate(earlier, later, stems, keys) if stems >= STEM_SIMILARITY and keys >= KEY_SIMILARITY else None

@@ -15,7 +15,6 @@ from types import MappingProxyType
 
 from .fields import Origin
 
-QUESTION_TYPES = ("single", "multiple", "true_false")
 _NOWHERE = Origin("")
 
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from statistics import fmean
 
 from .model import Choice, Question, Quiz
+from .question_types import QUESTION_TYPES
 
 MARGIN = 0.10
-SCORED_TYPES = ("single", "true_false")
 ABSOLUTE_WORDS = (
     "always",
     "never",
@@ -108,7 +108,7 @@ class GuessScores:
 
 def guess_scores(quiz: Quiz) -> GuessScores | None:
     """The test-wise scores of a quiz, or None when it has no single-answer or true/false item."""
-    items = [q for q in quiz.questions if q.type in SCORED_TYPES and q.choices and any(c.correct for c in q.choices)]
+    items = [q for q in quiz.questions if _single_answer(q) and q.choices and any(c.correct for c in q.choices)]
     if not items:
         return None
     key_longest = sum(
@@ -122,3 +122,9 @@ def guess_scores(quiz: Quiz) -> GuessScores | None:
         key_longest=key_longest,
         key_longest_by_chance=sum(1 / len(q.choices) for q in items),
     )
+
+
+def _single_answer(question: Question) -> bool:
+    # The check runs on content with problems too: a question of an unknown type is not counted.
+    kind = QUESTION_TYPES.get(question.type)
+    return kind is not None and kind.single_answer

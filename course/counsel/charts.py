@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..charts import PRETEST_FILL, QUIZ_FILL, WIDTH
 from ..models import PRETEST
 
-WIDTH = 320
 LEFT = 40  # the y axis; its labels sit to the left
 RIGHT = 308
 TOP = 24  # room for the number above a 100% point
 PLOT = 150  # height of the 0–100% range
-PRETEST_FILL = "#b35900"  # 3:1 or more against white (WCAG 1.4.11), as on the learner's chart
-QUIZ_FILL = "#1d4f91"
 MAX_LABELLED = 20  # beyond this many points, numbers would overlap: the table has them
 
 

@@ -10,10 +10,11 @@ from ..access import FACILITATOR, role_required
 from ..content import get_course
 from ..database import write_transaction
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..models import Cohort
 from ..services import assignments as assigning
 from ..services import cohorts
-from .forms import EVERYONE, AssignForm, ConfirmForm, DueDateForm
+from .forms import EVERYONE, AssignForm, DueDateForm
 from .views import bp, form_errors, own_cohort_or_404
 
 # Up to this many members are listed as checkboxes; a larger cohort types usernames instead.

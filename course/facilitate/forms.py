@@ -71,7 +71,3 @@ class DueDateForm(FlaskForm):
     """Change an assignment's due date, or clear it."""
 
     due = due_field("New due date")
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes state: only the CSRF token is needed."""

@@ -7,12 +7,10 @@ from flask_login import current_user
 
 from ..access import FACILITATOR, role_required
 from ..database import write_transaction
+from ..forms import ConfirmForm
 from ..paging import requested_page
 from ..services import cohorts
-from .forms import ConfirmForm
 from .views import bp, own_cohort_or_404
-
-MEMBERS_PER_PAGE = 50
 
 
 @bp.route("/cohorts/<int:cohort_id>/members")
@@ -20,7 +18,7 @@ MEMBERS_PER_PAGE = 50
 def members(cohort_id: int):
     """Current members (username, name shown, date joined), 50 to a page."""
     cohort = own_cohort_or_404(cohort_id)
-    rows, page = cohorts.members_page(cohort, requested_page(), MEMBERS_PER_PAGE)
+    rows, page = cohorts.members_page(cohort, requested_page())
     return render_template("facilitate/members.html", cohort=cohort, page=page, rows=rows, tab="members")
 
 

@@ -7,10 +7,11 @@ from flask_login import current_user
 
 from ..access import FACILITATOR, role_required
 from ..content import get_course
+from ..database import write_transaction
+from ..forms import ConfirmForm
 from ..paging import requested_page
-from ..services import cohort_reports, item_analysis
+from ..services import cohort_exports, cohort_progress, cohort_sorting, item_analysis
 from ..services.csv_export import stream_csv
-from .forms import ConfirmForm
 from .views import bp, own_cohort_or_404
 
 
@@ -20,9 +21,10 @@ def cohort(cohort_id: int):
     """Learners × modules: status, best score and overdue flag, sortable and paged, with cohort totals."""
     cohort = own_cohort_or_404(cohort_id, archived_ok=True)
     course = get_course()
-    sort = cohort_reports.parse_sort(request.args.get("sort"), course)
-    report = cohort_reports.progress_page(cohort, course, sort, requested_page())
-    cohort_reports.record_views(current_user, cohort, report)
+    sort = cohort_sorting.parse_sort(request.args.get("sort"), course)
+    report = cohort_progress.progress_page(cohort, course, sort, requested_page())
+    with write_transaction():  # the looks are on record before the results are shown
+        cohort_exports.record_views(current_user, cohort, report)
     return render_template(
         "facilitate/cohort.html", cohort=cohort, report=report, course=course, confirm=ConfirmForm(), tab="progress"
     )
@@ -49,7 +51,8 @@ def items(cohort_id: int, module_id: str):
 def _csv_download(cohort_id: int, what: str, build) -> Response:
     """Audit the export, then stream the file: rows are read while the response is sent."""
     cohort = own_cohort_or_404(cohort_id, archived_ok=True)
-    cohort_reports.record_export(current_user, cohort, what)
+    with write_transaction():  # on record before the first row is sent
+        cohort_exports.record_export(current_user, cohort, what)
     header, rows = build(cohort, get_course())
     return Response(
         stream_with_context(stream_csv(header, rows)),
@@ -62,7 +65,7 @@ def _csv_download(cohort_id: int, what: str, build) -> Response:
 @role_required(FACILITATOR)
 def export_progress(cohort_id: int):
     """Download the progress table of every current member as CSV (a POST: each export is audited)."""
-    return _csv_download(cohort_id, "progress", cohort_reports.progress_csv)
+    return _csv_download(cohort_id, "progress", cohort_exports.progress_csv)
 
 
 @bp.route("/cohorts/<int:cohort_id>/export/items.csv", methods=["POST"])

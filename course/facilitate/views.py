@@ -12,9 +12,10 @@ from flask_login import current_user
 
 from ..access import FACILITATOR, role_required
 from ..database import write_transaction
+from ..forms import ConfirmForm
 from ..models import Cohort
 from ..services import cohorts
-from .forms import CohortNameForm, ConfirmForm
+from .forms import CohortNameForm
 
 bp = Blueprint("facilitate", __name__)
 

@@ -9,17 +9,14 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
+from ..charts import PRETEST_FILL, QUIZ_FILL, WIDTH
 from ..services.records import NOT_TAKEN, ModuleReport
 
-WIDTH = 320
 X0 = 78  # bars start here; their labels sit to the left
 FULL = 190  # the length of a 100% bar
 BAR = 16
 LINE = 18
 TITLE_CHARS = 34
-# Each has 3:1 or more against the white page (WCAG 1.4.11); every bar is also labelled in text.
-PRETEST_FILL = "#b35900"
-QUIZ_FILL = "#1d4f91"
 
 
 @dataclass(frozen=True)

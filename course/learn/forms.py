@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+
+from ..forms import USERNAME_ATTRS, current_password_field, username_field
 
 
 class DeleteAccountForm(FlaskForm):
     """Confirm deleting one's own account by typing the username and the current password."""
 
-    username = StringField(
-        "Your username",
-        validators=[DataRequired("Type your username."), Length(max=40)],
-        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    username = username_field(
+        "Your username", "Type your username.", render_kw={"autocomplete": "off", **USERNAME_ATTRS}
     )
-    password = PasswordField(
-        "Your password",
-        validators=[DataRequired("Type your password."), Length(max=128)],
-        render_kw={"autocomplete": "current-password"},
-    )
+    password = current_password_field("Your password", "Type your password.")
 
     def __init__(self, expected_username: str, **kwargs):
         super().__init__(**kwargs)

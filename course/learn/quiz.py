@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
+from .. import unsent_answers
 from ..access import LEARNER, role_required
-from ..auth.views import UNSAVED_ANSWERS
 from ..content import get_course
 from ..models import PRETEST, QUIZ
 from ..services import attempts, grading, review
@@ -31,21 +30,6 @@ def _sequence() -> int | None:
         return int(request.form["sequence"])
     except (KeyError, ValueError):
         return None
-
-
-def stash_answers() -> str | None:
-    """Keep the answers of a quiz form sent after the session ended, to restore after sign-in.
-
-    They are kept on the server; the cookie gets only their key. Returns the quiz page to come back
-    to after sign-in, or None when nothing was kept.
-    """
-    attempt_id = (request.view_args or {}).get("attempt_id")
-    fields = {k: request.form.getlist(k)[:10] for k in list(request.form)[:40] if k.startswith("q-")}
-    key = attempts.keep_unsent(attempt_id, fields, session.get(UNSAVED_ANSWERS)) if attempt_id else None
-    if key is None:
-        return None
-    session[UNSAVED_ANSWERS] = key
-    return url_for("learn.attempt", attempt_id=attempt_id)
 
 
 @bp.route("/modules/<module_id>/quiz")
@@ -85,21 +69,9 @@ def attempt(attempt_id: int):
     attempt, module = _own_attempt_or_404(attempt_id)
     if attempt.submitted_at is not None:
         return redirect(url_for("learn.result", attempt_id=attempt.id))
-    _restore_stash(attempt)
+    if unsent_answers.restore(attempt):
+        flash("You were signed out, but the answers you sent then are saved below.", "success")
     return _render_attempt(attempt, module, attempts.saved_answers(attempt))
-
-
-def _restore_stash(attempt) -> None:
-    fields = attempts.take_unsent(session.get(UNSAVED_ANSWERS), attempt)
-    if fields is None:
-        return
-    session.pop(UNSAVED_ANSWERS, None)
-    try:
-        answers = attempts.parse_answers(attempt, MultiDict(fields))
-        attempts.save_draft(attempt, answers, None)
-    except (grading.AnswerError, attempts.AttemptClosed):
-        return
-    flash("You were signed out, but the answers you sent then are saved below.", "success")
 
 
 def _render_attempt(attempt, module, answers, status: int = 200, unanswered=()):
@@ -110,6 +82,7 @@ def _render_attempt(attempt, module, answers, status: int = 200, unanswered=()):
 
 
 @bp.route("/attempts/<int:attempt_id>/draft", methods=["POST"])
+@unsent_answers.keeps_answers_on_signout
 @role_required(LEARNER)
 def save_draft(attempt_id: int):
     """Save the answers as a draft (the page's Save button, or the autosave script)."""
@@ -130,6 +103,7 @@ def save_draft(attempt_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@unsent_answers.keeps_answers_on_signout
 @role_required(LEARNER)
 def submit(attempt_id: int):
     """Submit the attempt once; a repeat of the same submit shows the first result."""
@@ -228,7 +202,5 @@ def _answers_kept():
     return _render_attempt(attempt, module, answers)[0]
 
 
-save_draft.stash_on_signout = stash_answers
-submit.stash_on_signout = stash_answers
 save_draft.on_database_unavailable = _answers_kept
 submit.on_database_unavailable = _answers_kept

@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, session, url_for
 from flask_login import current_user, logout_user
 
+from .. import rate_limits
 from ..access import LEARNER, role_required
-from ..auth.views import password_check_limit
 from ..content import get_course
 from ..paging import requested_page
 from ..services import data_export, progress, records
@@ -55,7 +55,7 @@ def export(fmt: str):
 
 @bp.route("/data/delete", methods=["GET", "POST"])
 @role_required(LEARNER)
-@password_check_limit
+@rate_limits.password_check
 def delete_account():
     """Delete the account after the learner types their username and password; then sign out."""
     form = DeleteAccountForm(current_user.username)

@@ -10,6 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
 
+# The longest each may be: the columns, the forms and the accounts service all read these.
+USERNAME_MAX_LENGTH = 40
+DISPLAY_NAME_MAX_LENGTH = 80
+EMAIL_MAX_LENGTH = 254  # RFC 5321's limit on a whole address
+
 
 class User(UserMixin, Base):
     """One account: a learner, facilitator, counselor or admin. Learners need no email or real name."""
@@ -20,9 +25,9 @@ class User(UserMixin, Base):
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(40), unique=True)
-    email: Mapped[str | None] = mapped_column(String(254), unique=True)
-    display_name: Mapped[str] = mapped_column(String(80), default="")
+    username: Mapped[str] = mapped_column(String(USERNAME_MAX_LENGTH), unique=True)
+    email: Mapped[str | None] = mapped_column(String(EMAIL_MAX_LENGTH), unique=True)
+    display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX_LENGTH), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -9,11 +9,14 @@ from sqlalchemy import func, select
 from ..access import LEARNER, ROLES, STAFF_ROLES
 from ..extensions import db
 from ..models import Cohort, CohortMember, User
+from ..models.accounts import USERNAME_MAX_LENGTH
 from . import audit, sessions
 from .passwords import PasswordRejected, check_policy, hash_password, needs_rehash, one_time_password, verify_password
 
-USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
-USERNAME_RULE = "Use 3–40 letters, digits, dots, dashes or underscores, starting with a letter or digit."
+USERNAME_PATTERN = re.compile(rf"^[a-z0-9][a-z0-9._-]{{2,{USERNAME_MAX_LENGTH - 1}}}$")
+USERNAME_RULE = (
+    f"Use 3–{USERNAME_MAX_LENGTH} letters, digits, dots, dashes or underscores, starting with a letter or digit."
+)
 
 
 class AccountError(ValueError):
@@ -103,6 +106,21 @@ def create_user(
     db.session.flush()
     audit.record(audit.USER_CREATED, actor=created_by, subject_id=user.id, detail=f"role {role}")
     return user
+
+
+def create_with_one_time_password(
+    username: str, role: str, display_name: str = "", email: str | None = None, created_by: User | None = None
+) -> tuple[User, str]:
+    """Create an account whose password must be changed at first sign-in (current transaction).
+
+    Returns the account and its one-time password, to be shown once and never stored in the clear.
+
+    :raise AccountError: as create_user.
+    """
+    password = one_time_password()
+    user = create_user(username, password, role, display_name, email, created_by)
+    user.must_change_password = True
+    return user, password
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -8,21 +8,19 @@ result. Nothing is written twice.
 
 from __future__ import annotations
 
-import hashlib
 import random
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import cast
 
 from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..content import Module
+from ..content.question_types import question_type
 from ..database import write_transaction
 from ..extensions import db
-from ..models import PRETEST, QUIZ, AttemptAnswer, QuizAttempt, UnsentAnswers, User, utcnow
-from ..models.base import MAX_ID, valid_id
+from ..models import PRETEST, QUIZ, AttemptAnswer, QuizAttempt, User, utcnow
+from ..models.base import MAX_ID
 from . import grading, quiz_snapshots
 
 # The statements of a submit, built once: SQLAlchemy then reuses their cache keys and compiled SQL.
@@ -97,7 +95,7 @@ def _layout(questions, rng: random.Random) -> list[dict]:
     layout = []
     for question in order:
         choices = [choice.id for choice in question.choices]
-        if question.type != "true_false":  # "True" then "False" reads best as written
+        if question_type(question).shuffle_choices:
             rng.shuffle(choices)
         layout.append({"question": question.id, "choices": choices})
     return layout
@@ -291,79 +289,3 @@ def submit(
         db.session.execute(_INSERT_ANSWERS, rows)
     db.session.expire(attempt)
     return SubmitResult(attempt, first_time=True)
-
-
-# Answers sent after the session ended ------------------------------------------------------------
-# Kept on the server under a random key that only this browser's cookie holds (a signed cookie is
-# readable by the next person at the browser), and given back only to the attempt's own learner.
-
-UNSENT_KEPT_FOR = timedelta(hours=24)
-
-
-def _key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def _purge_old_unsent() -> None:
-    db.session.execute(delete(UnsentAnswers).where(UnsentAnswers.created_at < utcnow() - UNSENT_KEPT_FOR))
-
-
-def keep_unsent(attempt_id: int, fields: dict[str, list[str]], old_key: str | None) -> str | None:
-    """Keep quiz answers sent for an open attempt after the session ended; the key for the cookie, or None.
-
-    They replace what this browser kept before (`old_key`). Nothing is kept for an attempt that does
-    not exist or is already submitted. Whose attempt it is is checked at sign-in (claim_unsent).
-    """
-    if not fields or not valid_id(attempt_id):
-        return None
-    with write_transaction():
-        _purge_old_unsent()
-        if old_key:
-            db.session.execute(delete(UnsentAnswers).where(UnsentAnswers.key_hash == _key_hash(old_key)))
-        if (
-            db.session.scalar(
-                select(QuizAttempt.id).where(QuizAttempt.id == attempt_id, QuizAttempt.submitted_at.is_(None))
-            )
-            is None
-        ):
-            return None
-        key = secrets.token_urlsafe(32)
-        db.session.add(UnsentAnswers(key_hash=_key_hash(key), attempt_id=attempt_id, fields=fields))
-    return key
-
-
-def claim_unsent(key: str | None, learner: User) -> str | None:
-    """At sign-in, in the caller's transaction: `key` again if the answers it keeps are `learner`'s own.
-
-    Answers of any other learner's attempt are deleted (None): someone else signing in on the same
-    browser never gets them. Kept answers older than UNSENT_KEPT_FOR go at every sign-in.
-    """
-    _purge_old_unsent()
-    if not key:
-        return None
-    owner = db.session.scalar(
-        select(QuizAttempt.learner_id)
-        .join(UnsentAnswers, UnsentAnswers.attempt_id == QuizAttempt.id)
-        .where(UnsentAnswers.key_hash == _key_hash(key))
-    )
-    if owner == learner.id:
-        return key
-    db.session.execute(delete(UnsentAnswers).where(UnsentAnswers.key_hash == _key_hash(key)))
-    return None
-
-
-def take_unsent(key: str | None, attempt: QuizAttempt) -> dict[str, list[str]] | None:
-    """The form fields kept under `key` for this attempt, deleted from the server as they are taken; or None."""
-    if not key:
-        return None
-    with write_transaction():
-        row = db.session.scalar(
-            select(UnsentAnswers).where(
-                UnsentAnswers.key_hash == _key_hash(key), UnsentAnswers.attempt_id == attempt.id
-            )
-        )
-        if row is None:
-            return None
-        fields = dict(row.fields)
-        db.session.delete(row)
-    return fields

@@ -6,13 +6,13 @@ Every function works in the caller's transaction; the views wrap them in write_t
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import Assignment, Cohort, CohortMember, User, utcnow
 from ..models.base import valid_id
+from ..paging import PER_PAGE, Page
 from . import audit
 
 # No 0/O, 1/I/L: a code is read aloud in a group and typed on a phone.
@@ -145,43 +145,14 @@ def current_members(cohort: Cohort):
     )
 
 
-@dataclass(frozen=True)
-class Page:
-    """Where a paged list is: page number (from 1), page size and the total number of items."""
-
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.per_page
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @classmethod
-    def clamp(cls, page: int | None, per_page: int, total: int) -> Page:
-        """A page within range: a missing, negative or too-large number gives the first or last page."""
-        last = max(1, -(-total // per_page))
-        return cls(min(max(page or 1, 1), last), per_page, total)
-
-
 def member_count(cohort: Cohort) -> int:
     """The number of current members."""
     return member_counts([cohort.id]).get(cohort.id, 0)
 
 
-def members_page(cohort: Cohort, page: int | None, per_page: int = 50) -> tuple[list[tuple[User, CohortMember]], Page]:
+def members_page(
+    cohort: Cohort, page: int | None, per_page: int = PER_PAGE
+) -> tuple[list[tuple[User, CohortMember]], Page]:
     """One page of current members by username, and where it is. Two queries."""
     where = Page.clamp(page, per_page, member_count(cohort))
     rows = db.session.execute(current_members(cohort).limit(per_page).offset(where.offset)).all()

@@ -1,10 +1,11 @@
-"""Grading, through a registry of question types that share one interface."""
+"""Grading an answer through its question's type (content/question_types.py), and a set of answers' score."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..content import Question
+from ..content.question_types import question_type
 
 
 class AnswerError(ValueError):
@@ -20,66 +21,18 @@ class Grade:
     misconceptions: tuple[str, ...]
 
 
-class QuestionType:
-    """Base type: one choice, right or wrong."""
-
-    max_choices: int | None = 1
-
-    def validate(self, question: Question, chosen: frozenset[str]) -> None:
-        """Refuse choices that are not the question's, or too many of them.
-
-        :raise AnswerError: with a message for the learner.
-        """
-        unknown = chosen - {choice.id for choice in question.choices}
-        if unknown:
-            raise AnswerError("That answer is not one of this question's choices.")
-        if self.max_choices is not None and len(chosen) > self.max_choices:
-            raise AnswerError("Choose only one answer for this question.")
-
-    def credit(self, question: Question, chosen: frozenset[str]) -> float:
-        return 1.0 if chosen == question.correct_ids else 0.0
-
-    def grade(self, question: Question, chosen: frozenset[str]) -> Grade:
-        """Grade a validated answer."""
-        self.validate(question, chosen)
-        credit = self.credit(question, chosen)
-        myths = tuple(sorted({c.misconception for c in question.choices if c.id in chosen and c.misconception}))
-        return Grade(credit=credit, correct=credit == 1.0, misconceptions=myths)
-
-
-class SingleChoice(QuestionType):
-    """Exactly one right choice."""
-
-
-class TrueFalse(QuestionType):
-    """A statement judged true or false."""
-
-
-class MultipleSelect(QuestionType):
-    """Several right choices; partly right answers earn partial credit.
-
-    Each right choice picked earns a share, each wrong choice picked takes one back, never below 0,
-    so ticking every box earns nothing.
-    """
-
-    max_choices = None
-
-    def credit(self, question: Question, chosen: frozenset[str]) -> float:
-        right = question.correct_ids
-        earned = len(chosen & right) - len(chosen - right)
-        return round(max(0, earned) / len(right), 4)
-
-
-QUESTION_TYPES: dict[str, QuestionType] = {
-    "single": SingleChoice(),
-    "true_false": TrueFalse(),
-    "multiple": MultipleSelect(),
-}
-
-
 def grade(question: Question, chosen: frozenset[str]) -> Grade:
-    """Grade one answer with its question's type."""
-    return QUESTION_TYPES[question.type].grade(question, chosen)
+    """Grade one answer with its question's type (content/question_types.py).
+
+    :raise AnswerError: for choices that are not the question's, or too many of them.
+    """
+    kind = question_type(question)
+    refusal = kind.refusal(question, chosen)
+    if refusal:
+        raise AnswerError(refusal)
+    credit = kind.credit(question, chosen)
+    myths = tuple(sorted({c.misconception for c in question.choices if c.id in chosen and c.misconception}))
+    return Grade(credit=credit, correct=credit == 1.0, misconceptions=myths)
 
 
 def score(grades: list[Grade]) -> float:

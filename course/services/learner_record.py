@@ -21,6 +21,7 @@ from ..extensions import db
 from ..models import PRETEST, AttemptAnswer, LessonProgress, QuizAttempt, User
 from . import attempts as attempt_service
 from . import audit, progress, records, review
+from .standing import whole_percent
 
 RECORD_VIEW = "record"
 KIND_LABELS = {PRETEST: "Pre-test", "quiz": "Quiz"}
@@ -90,7 +91,8 @@ class AttemptRow:
 
     @property
     def percent(self) -> int | None:
-        return None if self.score is None else int(round(self.score))
+        """The score as the whole percentage the pages show."""
+        return whole_percent(self.score)
 
     @property
     def outcome(self) -> str:

@@ -19,12 +19,18 @@ from ..content import Course, Lesson, Module
 from ..database import upsert, write_transaction
 from ..extensions import db
 from ..models import PRETEST, QUIZ, Assignment, CohortMember, LessonProgress, QuizAttempt, User, utcnow
+from .standing import (
+    AVAILABLE,
+    LOCKED,
+    PASSED,
+    STATUS_LABELS,
+    course_percent,
+    is_overdue,
+    merge_due,
+    module_status,
+    unmet_prerequisites,
+)
 
-LOCKED = "locked"
-AVAILABLE = "available"
-IN_PROGRESS = "in_progress"
-PASSED = "passed"
-STATUS_LABELS = {LOCKED: "Locked", AVAILABLE: "Ready to start", IN_PROGRESS: "In progress", PASSED: "Passed"}
 # A lesson left open longer than this counts for this long: the learner has stepped away.
 MAX_LESSON_SECONDS = 30 * 60
 
@@ -86,9 +92,9 @@ class CourseProgress:
     @property
     def percent(self) -> int:
         """Share of lessons completed and quizzes passed, as a whole percentage."""
-        steps = sum(len(m.module.lessons) + 1 for m in self.modules)
-        done = sum(len(m.completed_lessons) + m.passed for m in self.modules)
-        return round(100 * done / steps) if steps else 0
+        return course_percent(
+            (m.module for m in self.modules), (len(m.completed_lessons) + m.passed for m in self.modules)
+        )
 
     @property
     def passed_count(self) -> int:
@@ -108,8 +114,7 @@ def due_dates(learner: User) -> dict[str, datetime | None]:
     ).all()
     dues: dict[str, datetime | None] = {}
     for module_id, due in rows:
-        current = dues.get(module_id)
-        dues[module_id] = due if current is None else min(current, due) if due else current
+        dues[module_id] = merge_due(dues.get(module_id), due)
     return dues
 
 
@@ -156,14 +161,7 @@ def _module_progress(module, completed, attempts, passed_ids, course, due, now) 
     pretests = [a for a in attempts if a.kind == PRETEST]
     scores = tuple(a.score for a in quiz if a.submitted_at is not None and a.score is not None)
     missing = unmet_prerequisites(module, passed_ids, course)
-    if missing:
-        status = LOCKED
-    elif module.id in passed_ids:
-        status = PASSED
-    elif completed or attempts:
-        status = IN_PROGRESS
-    else:
-        status = AVAILABLE
+    status = module_status(bool(missing), module.id in passed_ids, bool(completed or attempts))
     return ModuleProgress(
         module=module,
         status=status,
@@ -175,19 +173,9 @@ def _module_progress(module, completed, attempts, passed_ids, course, due, now) 
         open_quiz_id=next((a.id for a in quiz if a.submitted_at is None), None),
         open_pretest_id=next((a.id for a in pretests if a.submitted_at is None), None),
         due_at=due,
-        overdue=bool(due and due < now and status != PASSED),
+        overdue=is_overdue(due, status, now),
         missing_prerequisites=missing,
     )
-
-
-def unmet_prerequisites(module: Module, passed_ids, course: Course) -> tuple[Module, ...]:
-    """The prerequisites of the module whose quiz is not passed: the module opens when none are left.
-
-    None for an `always_open` module, whatever its prerequisites.
-    """
-    if module.always_open:
-        return ()
-    return tuple(course.modules_by_id[p] for p in module.prerequisites if p not in passed_ids)
 
 
 def missing_prerequisites(learner: User, module: Module, course: Course) -> tuple[Module, ...]:

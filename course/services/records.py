@@ -23,6 +23,7 @@ from . import audit, sessions
 from .accounts import normalise_username
 from .passwords import verify_password
 from .progress import CourseProgress, ModuleProgress
+from .standing import whole_percent
 
 TAKEN, SKIPPED, NOT_TAKEN = "taken", "skipped", "not taken"
 ACTION_LABELS = {
@@ -56,12 +57,12 @@ class ModuleReport:
     @property
     def best_percent(self) -> int | None:
         """The best quiz score as a whole percentage, as the pages show it."""
-        return _whole(self.best_score)
+        return whole_percent(self.best_score)
 
     @property
     def pretest_percent(self) -> int | None:
         """The pre-test score as a whole percentage."""
-        return _whole(self.pretest_score)
+        return whole_percent(self.pretest_score)
 
     @property
     def gain(self) -> int | None:
@@ -69,11 +70,6 @@ class ModuleReport:
         if self.best_percent is None or self.pretest_percent is None:
             return None
         return self.best_percent - self.pretest_percent
-
-
-def _whole(score: float | None) -> int | None:
-    # Python's round, as Jinja's `round` filter: the same whole number as the result page shows.
-    return None if score is None else int(round(score))
 
 
 def _pretest_state(item: ModuleProgress) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..content import Choice, Module, Question
+from ..content.question_types import question_type
 from ..models import QuizAttempt
 from . import grading, quiz_snapshots
 
@@ -33,7 +34,7 @@ class QuestionView:
 
     @property
     def input_type(self) -> str:
-        return "checkbox" if self.question and self.question.type == "multiple" else "radio"
+        return question_type(self.question).input_type if self.question else "radio"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,184 @@
+"""The cohort progress table: learners × modules, paged and sorted, and every row for exports.
+
+Each page is a fixed handful of aggregate queries, so the number of SQL statements does not grow
+with the number of learners; exports read rows in partitions so a file of any size streams.
+Status, percent, best score and overdue are decided by services/standing, as on the learner's
+own pages (see docs/facilitating.md), over the current members of one cohort.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, func, or_, select
+
+from ..content import Course
+from ..extensions import db
+from ..models import Assignment, Cohort, CohortMember, LessonProgress, User, utcnow
+from ..models import QuizAttempt as QA
+from ..paging import PER_PAGE, Page
+from .cohort_sorting import DEFAULT_SORT, Sort, sort_key
+from .cohort_totals import ModuleTotal, attempt_summary, cohort_totals
+from .cohorts import member_count
+from .standing import (
+    PASSED,
+    STATUS_LABELS,
+    course_percent,
+    is_overdue,
+    merge_due,
+    module_status,
+    unmet_prerequisites,
+    whole_percent,
+)
+
+EXPORT_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One learner in one module: status, best quiz score, pre-test score, lessons done, due date."""
+
+    status: str
+    best_score: float | None
+    pretest_score: float | None
+    lessons_done: int
+    due_at: datetime | None
+    overdue: bool
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def best_percent(self) -> int | None:
+        """The best quiz score as a whole percentage, as the learner's own pages show it."""
+        return whole_percent(self.best_score)
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    """One current member of the cohort and their cells, in course order."""
+
+    learner_id: int
+    username: str
+    display_name: str
+    joined_at: datetime
+    percent: int
+    cells: tuple[Cell, ...]
+
+
+@dataclass
+class _Facts:
+    """What a batch of learners did, keyed by (learner id, module id)."""
+
+    lessons: dict
+    attempts: dict
+    dues: dict
+
+
+def _facts(cohort: Cohort, learner_ids: list[int]) -> _Facts:
+    """Three queries for any number of learners: lessons done, attempt aggregates, due dates."""
+    lessons = {
+        (lid, mid): n
+        for lid, mid, n in db.session.execute(
+            select(LessonProgress.learner_id, LessonProgress.module_id, func.count())
+            .where(LessonProgress.learner_id.in_(learner_ids), LessonProgress.completed_at.is_not(None))
+            .group_by(LessonProgress.learner_id, LessonProgress.module_id)
+        )
+    }
+    attempts = {
+        (r.learner_id, r.module_id): r
+        for r in db.session.execute(
+            select(QA.learner_id, QA.module_id, *attempt_summary())
+            .where(QA.learner_id.in_(learner_ids))
+            .group_by(QA.learner_id, QA.module_id)
+        )
+    }
+    dues: dict = {}
+    individual = and_(Assignment.learner_id.in_(learner_ids), Assignment.assigned_by_id == cohort.facilitator_id)
+    for learner_id, module_id, due in db.session.execute(
+        select(Assignment.learner_id, Assignment.module_id, Assignment.due_at).where(
+            Assignment.withdrawn_at.is_(None), or_(Assignment.cohort_id == cohort.id, individual)
+        )
+    ):
+        for target in [learner_id] if learner_id is not None else learner_ids:
+            dues[target, module_id] = merge_due(dues.get((target, module_id)), due)
+    return _Facts(lessons, attempts, dues)
+
+
+def _learner_row(member, course: Course, facts: _Facts, now: datetime) -> LearnerRow:
+    """The learner's row from the batch's facts, decided by services/standing as on their own pages."""
+    passed_ids = {m.id for m in course.modules if (a := facts.attempts.get((member.id, m.id))) and a.passed}
+    cells = []
+    for module in course.modules:
+        done = facts.lessons.get((member.id, module.id), 0)
+        attempt = facts.attempts.get((member.id, module.id))
+        locked = bool(unmet_prerequisites(module, passed_ids, course))
+        status = module_status(locked, module.id in passed_ids, bool(done or attempt))
+        due = facts.dues.get((member.id, module.id))
+        cells.append(
+            Cell(
+                status,
+                attempt.best if attempt else None,
+                attempt.pretest if attempt else None,
+                done,
+                due,
+                is_overdue(due, status, now),
+            )
+        )
+    return LearnerRow(
+        member.id,
+        member.username,
+        member.display_name or "",
+        member.joined_at,
+        course_percent(course.modules, (c.lessons_done + (c.status == PASSED) for c in cells)),
+        tuple(cells),
+    )
+
+
+def member_rows(cohort_id: int) -> Select:
+    """The current members of a cohort: id, username, display name, joined (for rows and audit)."""
+    return (
+        select(User.id, User.username, User.display_name, CohortMember.joined_at)
+        .join(CohortMember, CohortMember.learner_id == User.id)
+        .where(CohortMember.cohort_id == cohort_id, CohortMember.removed_at.is_(None))
+    )
+
+
+@dataclass(frozen=True)
+class ProgressPage:
+    """One page of the progress table, with totals over the whole cohort."""
+
+    rows: tuple[LearnerRow, ...]
+    totals: tuple[ModuleTotal, ...]
+    paging: Page
+    sort: Sort
+
+
+def progress_page(
+    cohort: Cohort, course: Course, sort: Sort = DEFAULT_SORT, page: int | None = 1, per_page: int = PER_PAGE
+) -> ProgressPage:
+    """One page of learners × modules, sorted, with cohort totals: six queries, however large the cohort."""
+    paging = Page.clamp(page, per_page, member_count(cohort))
+    key, joins = sort_key(sort, cohort, course)
+    stmt = member_rows(cohort.id)
+    for subquery in joins:
+        stmt = stmt.outerjoin(subquery, subquery.c.learner_id == User.id)
+    stmt = stmt.order_by(key.desc() if sort.descending else key.asc(), User.username, User.id)
+    learners = db.session.execute(stmt.limit(per_page).offset(paging.offset)).all()
+    facts = _facts(cohort, [r.id for r in learners])
+    now = utcnow()
+    rows = tuple(_learner_row(r, course, facts, now) for r in learners)
+    return ProgressPage(rows, cohort_totals(cohort, course), paging, sort)
+
+
+def iter_progress(cohort: Cohort, course: Course, batch: int = EXPORT_BATCH) -> Iterator[LearnerRow]:
+    """Every current member's row, by username, read `batch` learners at a time (for exports)."""
+    stmt = member_rows(cohort.id).order_by(User.username, User.id).execution_options(yield_per=batch)
+    now = utcnow()
+    for partition in db.session.execute(stmt).partitions():
+        facts = _facts(cohort, [r.id for r in partition])
+        for member in partition:
+            yield _learner_row(member, course, facts, now)
