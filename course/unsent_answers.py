@@ -92,7 +92,8 @@ def restore(attempt: QuizAttempt) -> bool:
     session.pop(SESSION_KEY, None)
     try:
         answers = attempts.parse_answers(attempt, MultiDict(fields))
-        attempts.save_draft(attempt, answers, None)
+        with write_transaction():
+            attempts.save_draft(attempt, answers, None)
     except (grading.AnswerError, attempts.AttemptClosed):
         return False
     return True

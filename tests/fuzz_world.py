@@ -26,9 +26,8 @@ from werkzeug.datastructures import MultiDict
 from course.content import get_course
 from course.extensions import db, limiter
 from course.models import QUIZ, Assignment, utcnow
-from course.services import attempts
 
-from . import factories
+from . import actions, factories
 from .conftest import Browser
 from .counsel_helpers import take
 from .fuzz_support import ANONYMOUS, EVERYONE, USERNAMES, FilePart, Probe, Ref
@@ -73,7 +72,7 @@ class World:
         db.session.add(assignment)
         db.session.commit()
         submitted = take(people["learner"], module, QUIZ, right=0)
-        opened = attempts.start_attempt(people["learner"], module, QUIZ)
+        opened = actions.start_attempt(people["learner"], module, QUIZ)
         db.session.commit()
         self.people = {role: user.username for role, user in people.items()}
         return {

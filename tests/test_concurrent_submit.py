@@ -13,7 +13,7 @@ from course.extensions import db
 from course.models import QUIZ, AttemptAnswer, QuizAttempt, User
 from course.services import attempts
 
-from . import quiz_helpers
+from . import actions, quiz_helpers
 
 
 def _submit_concurrently(app, attempt_id, learner_id, answers, sequence, count):
@@ -28,7 +28,7 @@ def _submit_concurrently(app, attempt_id, learner_id, answers, sequence, count):
                 module = get_course().module(attempt.module_id)
                 db.session.commit()  # give the connection back to the pool before the race starts
                 barrier.wait(timeout=30)
-                outcomes.append(attempts.submit(attempt, answers, sequence, module).first_time)
+                outcomes.append(actions.submit(attempt, answers, sequence, module).first_time)
             except Exception as error:  # the assertion below reports it
                 errors.append(repr(error))
             finally:
@@ -45,7 +45,7 @@ def _submit_concurrently(app, attempt_id, learner_id, answers, sequence, count):
 @pytest.mark.parametrize("count", [2, 30])
 def test_concurrent_submits_grade_the_attempt_exactly_once(app, learner, count):
     module = get_course().modules[0]
-    attempt = attempts.start_attempt(learner, module, QUIZ)
+    attempt = actions.start_attempt(learner, module, QUIZ)
     answers = quiz_helpers.answers(attempt, module, right=9)
     outcomes, errors = _submit_concurrently(app, attempt.id, learner.id, answers, attempt.sequence, count)
     assert errors == []
@@ -60,7 +60,7 @@ def test_concurrent_submits_grade_the_attempt_exactly_once(app, learner, count):
 def test_drafts_saved_while_the_attempt_is_submitted_never_change_the_graded_answers(app, learner):
     """An autosave from one tab racing a submit from another: the submit's answers are what is graded."""
     module = get_course().modules[0]
-    attempt = attempts.start_attempt(learner, module, QUIZ)
+    attempt = actions.start_attempt(learner, module, QUIZ)
     final = quiz_helpers.answers(attempt, module, right=9)
     draft = quiz_helpers.answers(attempt, module, right=2)
     sequence, count = attempt.sequence, 12
@@ -74,9 +74,9 @@ def test_drafts_saved_while_the_attempt_is_submitted_never_change_the_graded_ans
                 db.session.commit()
                 barrier.wait(timeout=30)
                 if n % 2:
-                    outcomes.append(attempts.submit(own, final, sequence, module).first_time)
+                    outcomes.append(actions.submit(own, final, sequence, module).first_time)
                 else:
-                    attempts.save_draft(own, draft, sequence)
+                    actions.save_draft(own, draft, sequence)
             except (attempts.AttemptClosed, attempts.StaleAttempt):
                 pass  # what the learner is told: already submitted, or changed in another tab
             except Exception as error:  # the assertion below reports it

@@ -11,6 +11,7 @@ from course.extensions import db
 from course.models import PRETEST, QUIZ, User, utcnow
 from course.services import caseload, progress
 
+from . import actions
 from .counsel_helpers import assign, bulk_caseload, counselor_with_cohort, take
 from .factories import attach_counselor, make_cohort, make_user
 
@@ -54,7 +55,7 @@ def test_each_learner_shows_modules_passed_lessons_done_overdue_and_last_active(
     busy, idle = make_user("learner", display_name="Robin"), make_user("learner")
     counselor, cohort = counselor_with_cohort(busy, idle)
     for lesson in first.lessons[:2]:
-        progress.complete_lesson(busy, first, lesson)
+        actions.complete_lesson(busy, first, lesson)
     take(busy, first, PRETEST, right=1)
     take(busy, first, QUIZ)  # passed
     assign(second.id, cohort=cohort, due_in_days=-2)  # overdue for both
@@ -73,7 +74,7 @@ def test_the_numbers_agree_with_the_learners_own_progress(app, course):
     first, second = course.modules[0], course.modules[1]
     learner = make_user("learner")
     counselor, cohort = counselor_with_cohort(learner)
-    progress.complete_lesson(learner, first, first.lessons[0])
+    actions.complete_lesson(learner, first, first.lessons[0])
     take(learner, first, QUIZ, right=0)
     take(learner, first, QUIZ)
     assign(second.id, learner=learner, due_in_days=-1)

@@ -11,9 +11,10 @@ from course.content import get_course
 from course.counsel.charts import timeline_chart
 from course.extensions import db
 from course.models import PRETEST, QUIZ, AttemptAnswer, AuditEvent, QuizAttempt
-from course.services import attempts, audit, progress
+from course.services import audit
 from course.services.learner_record import learner_record, myth_history
 
+from . import actions
 from .counsel_helpers import counselor_with_cohort, take, take_with
 from .factories import make_user
 
@@ -44,7 +45,7 @@ def story(course):
     learner = make_user("learner", display_name="Sam")
     counselor, _ = counselor_with_cohort(learner)
     for lesson in first.lessons[:2]:
-        progress.complete_lesson(learner, first, lesson)
+        actions.complete_lesson(learner, first, lesson)
     pretest = take(learner, first, PRETEST, right=1)
     failed = take(learner, first, QUIZ, right=0)
     passed = take(learner, first, QUIZ)
@@ -67,7 +68,7 @@ def test_the_record_lists_lessons_done_with_their_dates(counselor_browser, story
 
 def test_the_record_lists_every_attempt_with_scores_results_and_review_links(counselor_browser, story):
     learner = story["learner"]
-    attempts.skip_pretest(learner, get_course().modules[1])
+    actions.skip_pretest(learner, get_course().modules[1])
     page = counselor_browser.get(f"/counsel/learners/{learner.id}").get_data(as_text=True)
 
     listed = table_rows(page, "attempts-caption")
@@ -187,9 +188,9 @@ def test_the_look_is_committed_before_the_page_is_built(counselor_browser, story
 def test_an_open_or_skipped_attempt_or_anothers_attempt_has_no_review(counselor_browser, story, course):
     learner = story["learner"]
     second = course.modules[1]
-    attempts.skip_pretest(learner, second)
+    actions.skip_pretest(learner, second)
     skipped = db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.module_id == second.id))
-    open_attempt = attempts.start_attempt(learner, course.modules[2], QUIZ)
+    open_attempt = actions.start_attempt(learner, course.modules[2], QUIZ)
     stranger = make_user("learner")
     theirs = take(stranger, story["module"], QUIZ)
     for attempt_id in (skipped, open_attempt.id, theirs.id, 999999):

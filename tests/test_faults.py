@@ -31,7 +31,7 @@ from course.extensions import db, limiter
 from course.models import QUIZ, AttemptAnswer, QuizAttempt
 from course.services import attempts
 
-from . import quiz_helpers
+from . import actions, quiz_helpers
 from .conftest import TEST_DATABASE_URL, Browser, make_app
 from .factories import make_user
 from .fault_helpers import (
@@ -49,7 +49,7 @@ ON_POSTGRES = TEST_DATABASE_URL is not None
 
 def _open_quiz(learner):
     module = get_course().modules[0]
-    return module, attempts.start_attempt(learner, module, QUIZ)
+    return module, actions.start_attempt(learner, module, QUIZ)
 
 
 def _submit_path(attempt) -> str:
@@ -117,7 +117,7 @@ def test_when_the_write_lock_outlasts_the_busy_timeout_the_learner_gets_503_with
             learner = make_user("learner")
             module, attempt = _open_quiz(learner)
             draft = dict(list(quiz_helpers.answers(attempt, module, right=0).items())[:3])
-            attempts.save_draft(attempt, draft, attempt.sequence)  # saved earlier, while answering
+            actions.save_draft(attempt, draft, attempt.sequence)  # saved earlier, while answering
             answers = quiz_helpers.answers(attempt, module)
             browser = Browser(app.test_client())
             browser.login(learner.username)

@@ -14,7 +14,7 @@ from course.extensions import db
 from course.models import PRETEST, QUIZ, AttemptAnswer, QuizAttempt, utcnow
 from course.services import attempts, progress
 
-from . import quiz_helpers
+from . import actions, quiz_helpers
 from .factories import make_user
 
 
@@ -41,25 +41,25 @@ def graded_attempts():
 
 
 def test_an_attempt_stores_the_shuffled_order_shown_and_the_content_version(app, module, learner):
-    one = attempts.start_attempt(learner, module, QUIZ, random.Random(1))
+    one = actions.start_attempt(learner, module, QUIZ, random.Random(1))
     assert one.content_version == module.version
     assert sorted(item["question"] for item in one.layout) == sorted(q.id for q in module.quiz.questions)
     for item in one.layout:
         assert sorted(item["choices"]) == sorted(c.id for c in module.question(item["question"]).choices)
-    attempts.submit(one, quiz_helpers.answers(one, module), one.sequence, module)
-    two = attempts.start_attempt(learner, module, QUIZ, random.Random(2))
+    actions.submit(one, quiz_helpers.answers(one, module), one.sequence, module)
+    two = actions.start_attempt(learner, module, QUIZ, random.Random(2))
     assert two.id != one.id and two.layout != one.layout
 
 
 def test_submit_replaces_the_drafts_with_graded_answers_seen_at_once(app, module, learner):
-    attempt = attempts.start_attempt(learner, module, QUIZ, random.Random(3))
+    attempt = actions.start_attempt(learner, module, QUIZ, random.Random(3))
     final = quiz_helpers.answers(attempt, module, right=len(attempt.layout) - 1)
     first_question = attempt.layout[0]["question"]
     draft = {first_question: quiz_helpers.wrong_answer(module.question(first_question))}
-    sequence = attempts.save_draft(attempt, draft, attempt.sequence)
+    sequence = actions.save_draft(attempt, draft, attempt.sequence)
     assert len(attempt.answers) == 1  # the draft is loaded in this session
 
-    attempts.submit(attempt, final, sequence, module)
+    actions.submit(attempt, final, sequence, module)
 
     stored = {row.question_id: row for row in attempt.answers}
     assert {qid: frozenset(row.choice_ids.split(",")) for qid, row in stored.items()} == final
@@ -189,7 +189,7 @@ def test_submitting_with_unanswered_questions_names_them_and_keeps_the_rest(sign
 
 def test_another_learners_attempt_is_404_and_untouched(app, module, new_browser, learner):
     owner = make_user("learner")
-    attempt = attempts.start_attempt(owner, module, QUIZ)
+    attempt = actions.start_attempt(owner, module, QUIZ)
     intruder = new_browser()
     intruder.login(learner.username)
     url = f"/learn/attempts/{attempt.id}"

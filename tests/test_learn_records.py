@@ -27,8 +27,9 @@ from course.models import (
     UserSession,
     utcnow,
 )
-from course.services import attempts, audit, data_export, progress, records
+from course.services import audit, data_export, records
 
+from . import actions
 from .factories import PASSWORD, attach_counselor, make_cohort, make_user
 
 PAGES = ("/learn/progress", "/learn/data", "/learn/data/delete")
@@ -41,13 +42,13 @@ def module(app):
 
 def take(learner, module, kind, right: int):
     """Start and submit an attempt with the first `right` questions answered right, the rest wrong."""
-    attempt = attempts.start_attempt(learner, module, kind)
+    attempt = actions.start_attempt(learner, module, kind)
     answers = {}
     for n, item in enumerate(attempt.layout):
         question = module.question(item["question"])
         wrong = frozenset({next(c.id for c in question.choices if not c.correct)})
         answers[question.id] = question.correct_ids if n < right else wrong
-    attempts.submit(attempt, answers, attempt.sequence, module)
+    actions.submit(attempt, answers, attempt.sequence, module)
     return db.session.get(QuizAttempt, attempt.id)
 
 
@@ -75,14 +76,14 @@ def facts_of(page: str, title: str) -> dict[str, str]:
 
 
 def test_the_progress_page_shows_lessons_attempts_scores_and_knowledge_gain(browser, learner, module):
-    progress.complete_lesson(learner, module, module.lessons[0])
-    progress.complete_lesson(learner, module, module.lessons[1])
+    actions.complete_lesson(learner, module, module.lessons[0])
+    actions.complete_lesson(learner, module, module.lessons[1])
     pretest = take(learner, module, PRETEST, right=1)
     take(learner, module, QUIZ, right=0)
     best = take(learner, module, QUIZ, right=len(module.quiz.questions))
     assert best.score == 100.0 and 0 < pretest.score < 50
     second = get_course().modules[1]
-    attempts.skip_pretest(learner, second)
+    actions.skip_pretest(learner, second)
     browser.login(learner.username)
 
     page = browser.get("/learn/progress").get_data(as_text=True)
@@ -227,7 +228,7 @@ def export(browser, fmt):
 def test_the_json_export_holds_the_learners_attempts_and_answers_and_nothing_of_anyone_else(
     browser, learner, module, circle
 ):
-    progress.complete_lesson(learner, module, module.lessons[0])
+    actions.complete_lesson(learner, module, module.lessons[0])
     mine = take(learner, module, QUIZ, right=1)
     other = make_user("learner", display_name="Somebody Else")
     make_cohort(circle["group_lead"], members=(other,), name="Another group")
@@ -307,7 +308,7 @@ def test_export_is_a_post_with_a_csrf_token(browser, learner):
 @pytest.fixture
 def full_record(app, learner, module, circle):
     """The learner with a record in every table, and another learner with one too."""
-    progress.complete_lesson(learner, module, module.lessons[0])
+    actions.complete_lesson(learner, module, module.lessons[0])
     take(learner, module, PRETEST, right=1)
     take(learner, module, QUIZ, right=2)
     cohort_id = db.session.scalar(select(CohortMember.cohort_id).where(CohortMember.learner_id == learner.id))
@@ -316,7 +317,7 @@ def full_record(app, learner, module, circle):
     db.session.commit()
     other = make_user("learner")
     make_cohort(members=(other,))
-    progress.complete_lesson(other, module, module.lessons[0])
+    actions.complete_lesson(other, module, module.lessons[0])
     take(other, module, QUIZ, right=1)
     attach_counselor(circle["direct_counselor"], learner=other)
     return other

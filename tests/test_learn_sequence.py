@@ -10,15 +10,15 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import QUIZ, Assignment, LessonProgress, utcnow
-from course.services import attempts, progress
+from course.services import progress
 
-from . import quiz_helpers
+from . import actions, quiz_helpers
 from .factories import make_cohort
 
 
 def take_quiz(learner, module, right=None):
-    attempt = attempts.start_attempt(learner, module, QUIZ)
-    return attempts.submit(attempt, quiz_helpers.answers(attempt, module, right), attempt.sequence, module).attempt
+    attempt = actions.start_attempt(learner, module, QUIZ)
+    return actions.submit(attempt, quiz_helpers.answers(attempt, module, right), attempt.sequence, module).attempt
 
 
 def test_a_new_learner_can_open_only_the_first_module_and_the_safety_module(app, course, learner):
@@ -141,12 +141,12 @@ def test_time_spent_is_counted_and_capped(app, course, learner):
     lesson = first.lessons[0]
     start = utcnow()
     with time_machine.travel(start, tick=False):
-        progress.record_view(learner, first, lesson)
+        actions.record_view(learner, first, lesson)
     with time_machine.travel(start + timedelta(minutes=7), tick=False):
-        progress.complete_lesson(learner, first, lesson)
+        actions.complete_lesson(learner, first, lesson)
     assert db.session.scalar(select(LessonProgress.seconds_spent)) == 7 * 60
     with time_machine.travel(start + timedelta(hours=5), tick=False):
-        progress.complete_lesson(learner, first, lesson)
+        actions.complete_lesson(learner, first, lesson)
     assert db.session.scalar(select(LessonProgress.seconds_spent)) == 7 * 60 + progress.MAX_LESSON_SECONDS
 
 
@@ -155,9 +155,9 @@ def test_opening_a_lesson_again_keeps_one_row_and_its_first_view(app, course, le
     lesson = first.lessons[0]
     start = utcnow()
     with time_machine.travel(start, tick=False):
-        progress.record_view(learner, first, lesson)
+        actions.record_view(learner, first, lesson)
     with time_machine.travel(start + timedelta(minutes=3), tick=False):
-        progress.record_view(learner, first, lesson)
+        actions.record_view(learner, first, lesson)
     rows = db.session.scalars(select(LessonProgress)).all()
     assert len(rows) == 1
     assert rows[0].first_viewed_at == start and rows[0].last_viewed_at == start + timedelta(minutes=3)
@@ -166,15 +166,15 @@ def test_opening_a_lesson_again_keeps_one_row_and_its_first_view(app, course, le
 
 def test_resume_points_at_the_exact_next_step(app, course, learner):
     first = course.modules[0]
-    attempts.skip_pretest(learner, first)
+    actions.skip_pretest(learner, first)
     assert progress.course_progress(learner, course).resume.values == {
         "module_id": first.id,
         "lesson_id": first.lessons[0].id,
     }
     for lesson in first.lessons[:2]:
-        progress.complete_lesson(learner, first, lesson)
+        actions.complete_lesson(learner, first, lesson)
     assert progress.course_progress(learner, course).resume.values["lesson_id"] == first.lessons[2].id
-    attempt = attempts.start_attempt(learner, first, QUIZ)
+    attempt = actions.start_attempt(learner, first, QUIZ)
     assert progress.course_progress(learner, course).resume.values == {"attempt_id": attempt.id}
 
 

@@ -14,7 +14,7 @@ from course.extensions import db
 from course.models import QuizAttempt, UnsentAnswers, utcnow
 from course.services import attempts
 
-from . import quiz_helpers
+from . import actions, quiz_helpers
 from .factories import PASSWORD, make_user
 
 JSON = {"Accept": "application/json"}
@@ -139,7 +139,7 @@ def test_a_different_learner_signing_in_next_gets_nothing_and_sees_nothing(app, 
 
 def test_answers_sent_for_someone_elses_attempt_change_nothing_of_it(app, learner, module, new_browser):
     """Anyone can send a form to any attempt's address while signed out: it is kept for that browser only."""
-    owner_attempt = attempts.start_attempt(learner, module, "quiz")
+    owner_attempt = actions.start_attempt(learner, module, "quiz")
     stranger = new_browser()
     token = stranger.token("/auth/login")
     answers = quiz_helpers.answers(owner_attempt, module)

@@ -21,9 +21,8 @@ from course.content.model import Module, Quiz
 from course.content.snapshot import quiz_snapshot
 from course.extensions import db
 from course.models import QUIZ, QuizAttempt, QuizSnapshot
-from course.services import attempts
 
-from . import quiz_helpers
+from . import actions, quiz_helpers
 from .conftest import Browser, IsolatedClient
 from .factories import attach_counselor, make_user
 
@@ -92,10 +91,10 @@ def module(app):
 def test_a_past_attempt_shows_what_the_learner_saw_and_its_stored_result_after_the_content_changes(
     app_on, module, learner, counselor, tmp_path
 ):
-    attempt = attempts.start_attempt(learner, module, QUIZ)
+    attempt = actions.start_attempt(learner, module, QUIZ)
     edited = single_question(module, attempt)
     old_key = next(c for c in edited.choices if c.correct)
-    attempts.submit(attempt, quiz_helpers.answers(attempt, module), attempt.sequence, module)
+    actions.submit(attempt, quiz_helpers.answers(attempt, module), attempt.sequence, module)
     attach_counselor(counselor, learner=learner)
 
     later = app_on(edited_copy(tmp_path, module, edited.id))
@@ -120,7 +119,7 @@ def test_a_past_attempt_shows_what_the_learner_saw_and_its_stored_result_after_t
 
 
 def test_an_attempt_left_open_across_the_change_is_shown_and_graded_as_it_started(app_on, module, learner, tmp_path):
-    attempt = attempts.start_attempt(learner, module, QUIZ)
+    attempt = actions.start_attempt(learner, module, QUIZ)
     edited = single_question(module, attempt)
     answers = quiz_helpers.answers(attempt, module)  # right by the first edition's keys
     later = app_on(edited_copy(tmp_path, module, edited.id))
@@ -138,9 +137,9 @@ def test_an_attempt_left_open_across_the_change_is_shown_and_graded_as_it_starte
 
 
 def test_one_snapshot_is_stored_per_module_version(app_on, module, learner, tmp_path):
-    first = attempts.start_attempt(learner, module, QUIZ)
-    attempts.submit(first, quiz_helpers.answers(first, module), first.sequence, module)
-    attempts.start_attempt(make_user("learner"), module, QUIZ)
+    first = actions.start_attempt(learner, module, QUIZ)
+    actions.submit(first, quiz_helpers.answers(first, module), first.sequence, module)
+    actions.start_attempt(make_user("learner"), module, QUIZ)
     rows = db.session.execute(select(QuizSnapshot.module_id, QuizSnapshot.content_version)).all()
     assert rows == [(module.id, module.version)]
     assert db.session.get(QuizSnapshot, (module.id, module.version)).content == json.loads(
@@ -149,7 +148,7 @@ def test_one_snapshot_is_stored_per_module_version(app_on, module, learner, tmp_
     later = app_on(edited_copy(tmp_path, module, single_question(module, first).id))
     with later.app_context():
         changed = get_course().module(module.id)
-        attempts.start_attempt(db.session.merge(learner), changed, QUIZ)
+        actions.start_attempt(db.session.merge(learner), changed, QUIZ)
         db.session.remove()
     db.session.rollback()  # end this session's read, to see what the other app wrote
     versions = db.session.scalars(select(QuizSnapshot.content_version).order_by(QuizSnapshot.created_at)).all()

@@ -6,9 +6,10 @@ from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
 from ..access import ADMIN, COUNSELOR, role_required
+from ..database import write_transaction
 from ..extensions import db
 from ..models import User
-from ..services import caseload
+from ..services import caseload_links
 from .forms import AttachCohortForm, AttachLearnerForm, cohort_form
 from .views import bp, render_user_page
 
@@ -45,8 +46,9 @@ def attach_cohort(user_id: int):
     if not form.validate_on_submit():
         return _refused(account, form)
     try:
-        cohort = caseload.attach_cohort(account, form.cohort.data, current_user)
-    except caseload.CaseloadError as error:
+        with write_transaction():
+            cohort = caseload_links.attach_cohort(account, form.cohort.data, current_user)
+    except caseload_links.CaseloadError as error:
         return _refused(account, form, str(error))
     return _done(account, f"The cohort “{cohort.name}” is now on {account.username}'s caseload.")
 
@@ -60,8 +62,9 @@ def attach_learner(user_id: int):
     if not form.validate_on_submit():
         return _refused(account, form)
     try:
-        learner = caseload.attach_learner(account, form.username.data, current_user)
-    except caseload.CaseloadError as error:
+        with write_transaction():
+            learner = caseload_links.attach_learner(account, form.username.data, current_user)
+    except caseload_links.CaseloadError as error:
         return _refused(account, form, str(error))
     return _done(account, f"{learner.username} is now on {account.username}'s caseload.")
 
@@ -71,6 +74,8 @@ def attach_learner(user_id: int):
 def detach(user_id: int, link_id: int):
     """Take a cohort or a learner off the caseload; the counselor loses access at their next request."""
     account = counselor_or_404(user_id)
-    if not caseload.detach(account, link_id, current_user):
+    with write_transaction():
+        detached = caseload_links.detach(account, link_id, current_user)
+    if not detached:
         abort(404)
     return _done(account, "Detached. The counselor can no longer see those records.")

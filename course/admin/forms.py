@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Email, Optional, ValidationError
 from ..access import ROLE_LABELS, STAFF_ROLES
 from ..forms import USERNAME_ATTRS, at_most, date_field, username_field
 from ..models.accounts import DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH
-from ..services import audit, caseload
+from ..services import audit, caseload_links
 
 
 def action_label(action: str) -> str:
@@ -47,7 +47,7 @@ class AttachCohortForm(FlaskForm):
 def cohort_form(**kwargs) -> AttachCohortForm:
     """The attach-a-cohort form with today's cohorts to choose from."""
     form = AttachCohortForm(**kwargs)
-    form.cohort.choices = [SelectChoice(c.id, c.name) for c in caseload.attachable_cohorts()]
+    form.cohort.choices = [SelectChoice(c.id, c.name) for c in caseload_links.attachable_cohorts()]
     return form
 
 

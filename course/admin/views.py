@@ -12,7 +12,7 @@ from ..extensions import db
 from ..forms import ConfirmForm
 from ..models import User
 from ..paging import PER_PAGE, requested_page
-from ..services import accounts, caseload
+from ..services import accounts, caseload_links
 from .forms import AttachLearnerForm, CreateStaffForm, RoleForm, cohort_form
 
 bp = Blueprint("admin", __name__)
@@ -75,7 +75,7 @@ def render_user_page(account: User, status: int = 200, **forms):
     context = {"role_form": RoleForm(role=account.role), "confirm_form": ConfirmForm()}
     if account.role == COUNSELOR:
         context.update(
-            links=caseload.links(account),
+            links=caseload_links.links(account),
             cohort_form=forms.get("cohort_form") or cohort_form(formdata=None),
             learner_form=forms.get("learner_form") or AttachLearnerForm(formdata=None),
         )

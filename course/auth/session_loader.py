@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import current_app, flash, g, redirect, request, url_for
+from sqlalchemy.exc import OperationalError
 
 from .. import unsent_answers
+from ..database import write_transaction
 from ..extensions import login_manager
 from ..services import sessions
 
@@ -26,8 +28,28 @@ KEPT_MESSAGE = (
 
 @login_manager.user_loader
 def load_user(token: str):
-    """Return the user of a live session, or None (the request is then anonymous)."""
-    return sessions.load_user(token)
+    """Return the user of a live session, or None (the request is then anonymous).
+
+    A session that has just timed out is ended (and the sign-in page says why); a live one notes
+    the activity at most once a minute, and a busy database only loses that note, not the request.
+    """
+    row, timed_out = sessions.look_up(token)
+    if row is not None and timed_out:
+        with write_transaction():
+            sessions.end_session(row, timed_out)
+        g.session_timed_out = timed_out
+        return None
+    if row is None:
+        return None
+    if sessions.activity_due(row):
+        try:
+            with write_transaction():
+                sessions.note_activity(row)
+        except OperationalError:
+            current_app.logger.warning("could not record session activity")
+    row.token = token
+    row.user.current_session = row
+    return row.user
 
 
 @login_manager.unauthorized_handler

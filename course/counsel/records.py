@@ -6,11 +6,14 @@ id or a staff account's id all answer 404, and the refusal is audited too.
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import abort, render_template
 from flask_login import current_user
 
 from ..access import COUNSELOR, role_required
 from ..content import get_course
+from ..database import write_transaction
 from ..services import learner_record
 from .charts import timeline_chart
 from .views import bp
@@ -22,9 +25,15 @@ def _visible_or_404(learner_id: int, view: str):
     """The learner if on the counselor's caseload. :raise 404: otherwise, after auditing the refusal."""
     learner = learner_record.find_learner(current_user, learner_id)
     if learner is None:
-        learner_record.log_denied(current_user, learner_id, view)
-        abort(404)
+        _deny(learner_id, view)
     return learner
+
+
+def _deny(learner_id: int, view: str) -> NoReturn:
+    """Audit the refused look (fail closed: stored before the 404 is sent), then 404."""
+    with write_transaction():
+        learner_record.log_denied(current_user, learner_id, view)
+    abort(404)
 
 
 @bp.route(LEARNER_URL)
@@ -32,7 +41,8 @@ def _visible_or_404(learner_id: int, view: str):
 def learner(learner_id: int):
     """The record: progress and knowledge gain by module, every attempt, a timeline, misconceptions, lessons."""
     learner = _visible_or_404(learner_id, learner_record.RECORD_VIEW)
-    learner_record.log_view(current_user, learner, learner_record.RECORD_VIEW)
+    with write_transaction():  # fail closed: no record is shown unless the look is on record
+        learner_record.log_view(current_user, learner, learner_record.RECORD_VIEW)
     record = learner_record.learner_record(learner, get_course())
     return render_template(
         "counsel/learner.html", learner=learner, record=record, chart=timeline_chart(record.scored_attempts)
@@ -48,9 +58,9 @@ def attempt(learner_id: int, attempt_id: int):
     attempt = learner_record.find_attempt(learner, attempt_id)
     module = get_course().module(attempt.module_id) if attempt else None
     if attempt is None or module is None:
-        learner_record.log_denied(current_user, learner_id, view)
-        abort(404)
-    learner_record.log_view(current_user, learner, learner_record.attempt_detail(attempt))
+        _deny(learner_id, view)
+    with write_transaction():
+        learner_record.log_view(current_user, learner, learner_record.attempt_detail(attempt))
     return render_template(
         "counsel/attempt.html",
         learner=learner,

@@ -8,6 +8,7 @@ from flask_login import current_user
 from .. import unsent_answers
 from ..access import LEARNER, role_required
 from ..content import get_course
+from ..database import write_transaction
 from ..models import PRETEST, QUIZ
 from ..services import attempts, grading, review
 from .views import bp, module_or_404, module_standing, open_module
@@ -48,7 +49,8 @@ def start(module_id: str, kind: str):
     if kind == PRETEST and standing.pretest_offered and not standing.open_pretest_id:
         flash("You have already taken or skipped this module's pre-test.", "info")
         return redirect(url_for("learn.module", module_id=module.id), 303)
-    attempt = attempts.start_attempt(current_user, module, PRETEST if kind == PRETEST else QUIZ)
+    with write_transaction():
+        attempt = attempts.start_attempt(current_user, module, PRETEST if kind == PRETEST else QUIZ)
     return redirect(url_for("learn.attempt", attempt_id=attempt.id), 303)
 
 
@@ -57,7 +59,8 @@ def start(module_id: str, kind: str):
 def skip_pretest(module_id: str):
     """Skip the pre-test; it is not offered again."""
     module, _ = open_module(module_id)
-    attempts.skip_pretest(current_user, module)
+    with write_transaction():
+        attempts.skip_pretest(current_user, module)
     first = module.lessons[0]
     return redirect(url_for("learn.lesson", module_id=module.id, lesson_id=first.id), 303)
 
@@ -89,7 +92,8 @@ def save_draft(attempt_id: int):
     attempt, module = _own_attempt_or_404(attempt_id)
     try:
         answers = attempts.parse_answers(attempt, request.form)
-        sequence = attempts.save_draft(attempt, answers, _sequence())
+        with write_transaction():
+            sequence = attempts.save_draft(attempt, answers, _sequence())
     except attempts.AttemptClosed:
         return _reply_closed(attempt)
     except attempts.StaleAttempt:
@@ -112,26 +116,33 @@ def submit(attempt_id: int):
         return _reply_closed(attempt)
     try:
         answers = attempts.parse_answers(attempt, request.form)
-        result = attempts.submit(attempt, answers, _sequence(), module)
+        graded = attempts.grade_answers(attempt, answers, module)  # before the write lock is taken
+        with write_transaction():
+            if graded.missing:  # nothing a learner sent is lost: the answers given are kept as a draft
+                attempts.save_draft(attempt, answers, _sequence())
+            else:
+                result = attempts.submit(attempt, graded, _sequence())
     except attempts.StaleAttempt:
         return _reply_stale(attempt, module)
-    except attempts.Incomplete as missing:
-        flash(
-            f"Please answer every question before you submit. Not answered yet: question "
-            f"{', '.join(map(str, missing.positions))}. Your other answers are saved.",
-            "error",
-        )
-        return _render_attempt(attempt, module, attempts.saved_answers(attempt), 422, _unanswered(attempt, missing))
+    except attempts.AttemptClosed:
+        return _reply_closed(attempt)
     except grading.AnswerError as error:
         return _reply_error(attempt, module, str(error))
+    if graded.missing:
+        flash(
+            f"Please answer every question before you submit. Not answered yet: question "
+            f"{', '.join(map(str, graded.missing))}. Your other answers are saved.",
+            "error",
+        )
+        return _render_attempt(attempt, module, attempts.saved_answers(attempt), 422, _unanswered(attempt, graded))
     if not result.first_time:
         flash("This quiz was already submitted. Here is your result.", "info")
     # attempt_id, not attempt.id: the submit expired the attempt, and reading it would cost a query.
     return redirect(url_for("learn.result", attempt_id=attempt_id), 303)
 
 
-def _unanswered(attempt, missing: attempts.Incomplete) -> list[str]:
-    return [attempt.layout[n - 1]["question"] for n in missing.positions]
+def _unanswered(attempt, graded: attempts.GradedAnswers) -> list[str]:
+    return [attempt.layout[n - 1]["question"] for n in graded.missing]
 
 
 def _reply_closed(attempt):

@@ -11,6 +11,7 @@ from flask_login import current_user, logout_user
 from .. import rate_limits
 from ..access import LEARNER, role_required
 from ..content import get_course
+from ..database import write_transaction
 from ..paging import requested_page
 from ..services import data_export, progress, records
 from .charts import score_chart
@@ -47,7 +48,8 @@ def access_log():
 @role_required(LEARNER)
 def export(fmt: str):
     """Download everything the course keeps about the learner (a POST: each export is audited)."""
-    file = data_export.download(current_user._get_current_object(), get_course(), fmt)
+    with write_transaction():  # on record before the file is sent
+        file = data_export.download(current_user._get_current_object(), get_course(), fmt)
     return Response(
         file.body, mimetype=file.mimetype, headers={"Content-Disposition": f'attachment; filename="{file.filename}"'}
     )
@@ -60,11 +62,15 @@ def delete_account():
     """Delete the account after the learner types their username and password; then sign out."""
     form = DeleteAccountForm(current_user.username)
     if form.validate_on_submit():
+        learner = current_user._get_current_object()
         try:
-            records.delete_account(current_user._get_current_object(), form.username.data, form.password.data)
+            records.confirm_deletion(learner, form.username.data, form.password.data)
         except records.DeletionRefused as refused:
             form[refused.field].errors.append(str(refused))
         else:
+            with write_transaction():
+                records.delete_account(learner)
+            records.erase_traces()
             logout_user()
             session.clear()
             flash("Your account and your course data are deleted.", "success")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..access import LEARNER, role_required
 from ..content import Module, get_course
+from ..database import write_transaction
 from ..extensions import db
 from ..models import Cohort, CohortMember
 from ..services import progress
@@ -79,7 +80,8 @@ def lesson(module_id: str, lesson_id: str):
     if progress.missing_prerequisites(current_user, module, get_course()):
         _refuse_locked(module_standing(module)[1])
     lesson = module.lesson(lesson_id) or abort(404)
-    done = progress.record_view(current_user, module, lesson)
+    with write_transaction():
+        done = progress.record_view(current_user, module, lesson)
     return render_template(
         "learn/lesson.html",
         module=module,
@@ -96,7 +98,8 @@ def complete_lesson(module_id: str, lesson_id: str):
     """Mark the lesson complete and go on to the next lesson, or to the module's quiz."""
     module, _ = open_module(module_id)
     lesson = module.lesson(lesson_id) or abort(404)
-    progress.complete_lesson(current_user, module, lesson)
+    with write_transaction():
+        progress.complete_lesson(current_user, module, lesson)
     following = module.next_lesson(lesson)
     if following:
         return redirect(url_for("learn.lesson", module_id=module.id, lesson_id=following.id), 303)

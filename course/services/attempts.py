@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 
 from ..content import Module
 from ..content.question_types import question_type
-from ..database import write_transaction
 from ..extensions import db
 from ..models import PRETEST, QUIZ, AttemptAnswer, QuizAttempt, User, utcnow
 from ..models.base import MAX_ID
@@ -115,7 +114,7 @@ def start_attempt(learner: User, module: Module, kind: str, rng: random.Random |
         layout=_layout(quiz_for(module, kind).questions, rng or random.SystemRandom()),
     )
     try:
-        with write_transaction():
+        with db.session.begin_nested():  # a savepoint: losing the race leaves the caller's transaction usable
             db.session.add(attempt)
     except IntegrityError:  # another tab started one at the same moment: use that one
         return start_attempt(learner, module, kind, rng)
@@ -124,23 +123,22 @@ def start_attempt(learner: User, module: Module, kind: str, rng: random.Random |
 
 def skip_pretest(learner: User, module: Module) -> None:
     """Record that the learner chose not to take the pre-test (a submitted attempt with no score)."""
-    with write_transaction():
-        taken = db.session.scalar(
-            select(QuizAttempt.id).where(
-                QuizAttempt.learner_id == learner.id, QuizAttempt.module_id == module.id, QuizAttempt.kind == PRETEST
+    taken = db.session.scalar(
+        select(QuizAttempt.id).where(
+            QuizAttempt.learner_id == learner.id, QuizAttempt.module_id == module.id, QuizAttempt.kind == PRETEST
+        )
+    )
+    if taken is None:
+        db.session.add(
+            QuizAttempt(
+                learner_id=learner.id,
+                module_id=module.id,
+                kind=PRETEST,
+                content_version=module.version,
+                layout=[],
+                submitted_at=utcnow(),
             )
         )
-        if taken is None:
-            db.session.add(
-                QuizAttempt(
-                    learner_id=learner.id,
-                    module_id=module.id,
-                    kind=PRETEST,
-                    content_version=module.version,
-                    layout=[],
-                    submitted_at=utcnow(),
-                )
-            )
 
 
 def parse_answers(attempt: QuizAttempt, form) -> dict[str, frozenset[str]]:
@@ -201,11 +199,10 @@ def save_draft(attempt: QuizAttempt, answers: dict[str, frozenset[str]], sequenc
     :raise AttemptClosed: when the attempt was already submitted.
     :raise StaleAttempt: when another tab saved newer answers since this page was loaded.
     """
-    with write_transaction():
-        _lock(attempt)
-        _check_sequence(attempt, sequence, answers)
-        _store(attempt, answers)
-        attempt.sequence += 1
+    _lock(attempt)
+    _check_sequence(attempt, sequence, answers)
+    _store(attempt, answers)
+    attempt.sequence += 1
     return attempt.sequence
 
 
@@ -224,13 +221,29 @@ def _claim(attempt: QuizAttempt, score: float, passed: bool | None, sequence: in
     return cast(CursorResult, result).rowcount == 1
 
 
-def _graded_rows(attempt: QuizAttempt, answers, module: Module) -> tuple[list[dict], float, bool | None]:
-    """The answer rows, graded, and the score: all worked out before the write lock is taken.
+@dataclass(frozen=True)
+class GradedAnswers:
+    """Answers graded before the write lock is taken: the rows to store, the score, and what is missing.
 
-    Graded with the questions of the attempt's own content version. An answer to a question
-    that version does not have is kept, ungraded, as before.
+    Graded with the questions of the attempt's own content version. An answer to a question that
+    version does not have is kept, ungraded, as before.
     """
+
+    answers: dict[str, frozenset[str]]
+    rows: list[dict]
+    score: float
+    passed: bool | None
+    missing: tuple[int, ...]  # 1-based places of the questions with no answer
+
+
+def grade_answers(attempt: QuizAttempt, answers: dict[str, frozenset[str]], module: Module) -> GradedAnswers:
+    """Grade the answers for submitting (reads the snapshot at most; writes nothing)."""
     now, rows, grades, questions = utcnow(), [], [], quiz_snapshots.questions_for(attempt, module)
+    missing = tuple(
+        n
+        for n, item in enumerate(attempt.layout, 1)
+        if item["question"] in questions and item["question"] not in answers
+    )
     for item in attempt.layout:
         qid, question = item["question"], questions.get(item["question"])
         if qid not in answers:
@@ -250,42 +263,32 @@ def _graded_rows(attempt: QuizAttempt, answers, module: Module) -> tuple[list[di
             row.update(correct=result.correct, credit=result.credit, misconception_ids=",".join(result.misconceptions))
         rows.append(row)
     score = grading.score(grades)
-    return rows, score, (score >= module.pass_mark if attempt.kind == QUIZ else None)
+    return GradedAnswers(answers, rows, score, score >= module.pass_mark if attempt.kind == QUIZ else None, missing)
 
 
-def submit(
-    attempt: QuizAttempt, answers: dict[str, frozenset[str]], sequence: int | None, module: Module
-) -> SubmitResult:
-    """Grade and submit the attempt exactly once, in one transaction.
+def submit(attempt: QuizAttempt, graded: GradedAnswers, sequence: int | None) -> SubmitResult:
+    """Submit the graded attempt exactly once (caller's transaction).
 
+    :raise Incomplete: when a question has no answer (the caller saves the answers as a draft).
     :raise StaleAttempt: when the answers come from a page older than the saved draft.
-    :raise Incomplete: when a question has no answer (the answers are saved as a draft first).
     """
+    if graded.missing:
+        raise Incomplete(list(graded.missing))
     if attempt.submitted_at is not None:
         return SubmitResult(attempt, first_time=False)
-    known = quiz_snapshots.questions_for(attempt, module)
-    missing = [
-        n for n, item in enumerate(attempt.layout, 1) if item["question"] in known and item["question"] not in answers
-    ]
-    if missing:
-        save_draft(attempt, answers, sequence)
-        raise Incomplete(missing)
-    rows, score, passed = _graded_rows(attempt, answers, module)
-    with write_transaction():
-        # Usually the page is the newest copy: one UPDATE claims the attempt. Otherwise read the
-        # attempt again to tell an older tab (refused) from a repeat of the same submit.
-        claimed = sequence is not None and _claim(attempt, score, passed, sequence)
-        if not claimed:
-            _lock(attempt)
-            if attempt.submitted_at is None:
-                _check_sequence(attempt, sequence, answers)
-            claimed = _claim(attempt, score, passed)
-        if not claimed:
-            db.session.rollback()
-            db.session.expire(attempt)
-            return SubmitResult(attempt, first_time=False)
-        # The drafts are replaced by the graded answers: one DELETE and one INSERT of all the rows.
-        db.session.execute(_DELETE_ANSWERS, {"attempt_id": attempt.id})
-        db.session.execute(_INSERT_ANSWERS, rows)
-    db.session.expire(attempt)
+    # Usually the page is the newest copy: one UPDATE claims the attempt. Otherwise read the
+    # attempt again to tell an older tab (refused) from a repeat of the same submit.
+    claimed = sequence is not None and _claim(attempt, graded.score, graded.passed, sequence)
+    if not claimed:
+        _lock(attempt)
+        if attempt.submitted_at is None:
+            _check_sequence(attempt, sequence, graded.answers)
+        claimed = _claim(attempt, graded.score, graded.passed)
+    if not claimed:
+        db.session.expire(attempt)
+        return SubmitResult(attempt, first_time=False)
+    # The drafts are replaced by the graded answers: one DELETE and one INSERT of all the rows.
+    db.session.execute(_DELETE_ANSWERS, {"attempt_id": attempt.id})
+    db.session.execute(_INSERT_ANSWERS, graded.rows)
+    db.session.expire(attempt)  # claimed by an UPDATE the session did not see: read afresh when next used
     return SubmitResult(attempt, first_time=True)

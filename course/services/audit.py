@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import has_request_context, request
 from sqlalchemy import Select, insert, literal, or_, select
 
-from ..database import write_transaction
 from ..extensions import db
 from ..models import AuditEvent, User, utcnow
 from ..models.base import valid_id
@@ -76,18 +75,6 @@ def record_each(action: str, actor: User, subject_ids: list[int] | Select, detai
         db.session.execute(insert(AuditEvent).from_select([*fields, "subject_id"], query))
     elif subject_ids:
         db.session.execute(insert(AuditEvent), [{**fields, "subject_id": subject_id} for subject_id in subject_ids])
-
-
-def record_now(
-    action: str, actor: User | None = None, subject_id: int | None = None, outcome: str = "ok", detail: str = ""
-) -> AuditEvent:
-    """Write an audit event in its own write transaction, committed before the caller goes on.
-
-    For looks at a record: the event is stored before anything of the record is shown, and a
-    failure to store it stops the request (fail closed).
-    """
-    with write_transaction():
-        return record(action, actor, subject_id, outcome, detail)
 
 
 ACTIONS = (

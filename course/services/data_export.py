@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 
 from ..content import Course
-from ..database import write_transaction
 from ..extensions import db
 from ..models import Assignment, AttemptAnswer, Cohort, CohortMember, LessonProgress, QuizAttempt, User
 from . import audit
@@ -189,9 +188,8 @@ class Download:
 
 
 def download(learner: User, course: Course, fmt: str) -> Download:
-    """The learner's data as JSON or CSV; the export is written to the audit log."""
+    """The learner's data as JSON or CSV, with the export written to the audit log (caller's transaction)."""
     data = export_data(learner, course)
     body = json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json" else _csv_text(csv_rows(data))
-    with write_transaction():
-        audit.record(audit.RECORD_EXPORTED, actor=learner, subject_id=learner.id, detail=fmt)
+    audit.record(audit.RECORD_EXPORTED, actor=learner, subject_id=learner.id, detail=fmt)
     return Download(f"my-course-data.{fmt}", FORMATS[fmt], body)

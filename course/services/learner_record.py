@@ -36,20 +36,20 @@ def find_learner(viewer: User, learner_id: int) -> User | None:
 
 
 def log_denied(viewer: User, learner_id: int, view: str) -> None:
-    """Audit a refused look (outcome "denied"), committed at once, before the 404 is sent.
+    """Audit a refused look (outcome "denied"); the caller commits it before the 404 is sent.
 
     An id that names no account gets no subject (the id asked for is in the detail): the account
     that gets that id later must not find someone's refused look in its record.
     """
     if db.session.get(User, learner_id) is None:
-        audit.record_now(audit.ACCESS_DENIED, viewer, None, outcome="denied", detail=f"{view}, unknown id {learner_id}")
+        audit.record(audit.ACCESS_DENIED, viewer, None, outcome="denied", detail=f"{view}, unknown id {learner_id}")
     else:
-        audit.record_now(audit.ACCESS_DENIED, viewer, learner_id, outcome="denied", detail=view)
+        audit.record(audit.ACCESS_DENIED, viewer, learner_id, outcome="denied", detail=view)
 
 
 def log_view(viewer: User, learner: User, view: str) -> None:
-    """Audit a look at the learner's record, committed at once, before the page is rendered."""
-    audit.record_now(audit.RECORD_VIEWED, viewer, learner.id, detail=view)
+    """Audit a look at the learner's record; the caller commits it before the page is rendered."""
+    audit.record(audit.RECORD_VIEWED, viewer, learner.id, detail=view)
 
 
 def attempt_detail(attempt: QuizAttempt) -> str:

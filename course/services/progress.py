@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, or_, select
 
 from ..content import Course, Lesson, Module
-from ..database import upsert, write_transaction
+from ..database import upsert
 from ..extensions import db
 from ..models import PRETEST, QUIZ, Assignment, CohortMember, LessonProgress, QuizAttempt, User, utcnow
 from .standing import (
@@ -248,33 +248,30 @@ def record_view(learner: User, module: Module, lesson: Lesson) -> bool:
         "content_version": module.version,
         "now": utcnow(),
     }
-    with write_transaction():
-        completed_at = db.session.scalar(stmt, params)
-    return completed_at is not None
+    return db.session.scalar(stmt, params) is not None
 
 
 def complete_lesson(learner: User, module: Module, lesson: Lesson) -> None:
     """Mark a lesson complete, adding the time since it was opened (capped) to the time spent."""
-    with write_transaction():
-        row = _lesson_row(learner, lesson)
-        now = utcnow()
-        if row is None:
-            row = LessonProgress(
-                learner_id=learner.id,
-                module_id=module.id,
-                lesson_id=lesson.id,
-                content_version=module.version,
-                first_viewed_at=now,
-                last_viewed_at=now,
-                seconds_spent=0,
-            )
-            db.session.add(row)
-        row.seconds_spent = (row.seconds_spent or 0) + min(
-            int((now - row.last_viewed_at).total_seconds()), MAX_LESSON_SECONDS
+    row = _lesson_row(learner, lesson)
+    now = utcnow()
+    if row is None:
+        row = LessonProgress(
+            learner_id=learner.id,
+            module_id=module.id,
+            lesson_id=lesson.id,
+            content_version=module.version,
+            first_viewed_at=now,
+            last_viewed_at=now,
+            seconds_spent=0,
         )
-        row.last_viewed_at = now
-        row.content_version = module.version
-        row.completed_at = row.completed_at or now
+        db.session.add(row)
+    row.seconds_spent = (row.seconds_spent or 0) + min(
+        int((now - row.last_viewed_at).total_seconds()), MAX_LESSON_SECONDS
+    )
+    row.last_viewed_at = now
+    row.content_version = module.version
+    row.completed_at = row.completed_at or now
 
 
 def _lesson_row(learner: User, lesson: Lesson) -> LessonProgress | None:

@@ -1,9 +1,9 @@
 """The quiz an attempt was made on: today's content, or the stored snapshot of an older version.
 
 A snapshot of each module's quiz is stored once per content version, when the first attempt on
-that version starts (insert-if-absent, remembered per process, so it costs one statement per
-module version and worker). An attempt whose version is no longer the current one is shown,
-and graded if still open, with the questions of its own version.
+that version starts (insert-if-absent in the caller's transaction; once a later start finds it
+stored, that is remembered per process, so it then costs no statement). An attempt whose version
+is no longer the current one is shown, and graded if still open, with the questions of its own version.
 """
 
 from __future__ import annotations
@@ -12,15 +12,18 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..content import Module, Question
 from ..content.snapshot import quiz_snapshot, snapshot_questions
-from ..database import upsert, write_transaction
+from ..database import upsert
 from ..extensions import db
 from ..models import QuizAttempt, QuizSnapshot, utcnow
 
 _STORED, _LOADED = "quiz_snapshots_stored", "quiz_snapshots_loaded"
+_STORED_VERSION = select(QuizSnapshot.module_id).where(
+    QuizSnapshot.module_id == bindparam("module_id"), QuizSnapshot.content_version == bindparam("content_version")
+)
 
 
 def _remembered(name: str):
@@ -29,10 +32,14 @@ def _remembered(name: str):
 
 
 def store_snapshot(module: Module) -> None:
-    """Store the module's current quiz under its version, unless it already is (once per process)."""
+    """Store the module's current quiz under its version, unless it already is (caller's transaction)."""
     stored = _remembered(_STORED)
     key = (module.id, module.version)
     if key in stored:
+        return
+    # Remembered only once found stored: an insert of this transaction may yet be rolled back.
+    if db.session.scalar(_STORED_VERSION, {"module_id": module.id, "content_version": module.version}):
+        stored[key] = True
         return
     dialect = db.session.get_bind().dialect.name
     stmt = (
@@ -45,9 +52,7 @@ def store_snapshot(module: Module) -> None:
         )
         .on_conflict_do_nothing(index_elements=["module_id", "content_version"])
     )
-    with write_transaction():
-        db.session.execute(stmt)
-    stored[key] = True  # only once committed: a rolled-back insert is tried again
+    db.session.execute(stmt)
 
 
 def questions_for(attempt: QuizAttempt, module: Module) -> Mapping[str, Question]:

@@ -16,7 +16,7 @@ from sqlalchemy import delete, null, or_, select, union_all, update
 
 from ..access import COUNSELOR, FACILITATOR, ROLE_LABELS
 from ..content import Course
-from ..database import checkpoint_wal, write_transaction
+from ..database import checkpoint_wal
 from ..extensions import db
 from ..models import AuditEvent, Caseload, Cohort, CohortMember, User
 from . import audit, sessions
@@ -244,32 +244,44 @@ class DeletionRefused(ValueError):
         self.field = field
 
 
-def delete_account(learner: User, username: str, password: str) -> None:
-    """Delete the learner's account and every row about their learning, in one transaction.
+def confirm_deletion(learner: User, username: str, password: str) -> None:
+    """Check the username and password the learner typed to confirm deleting their account (no writes).
 
-    The audit trail stays, holding only the numeric id (a pseudonym): the client addresses in the
-    rows by or about the learner are cleared. On SQLite the write-ahead log is then checkpointed
-    and emptied, and secure_delete (course/database.py) has zeroed the deleted rows, so neither
-    file keeps the username or the password hash.
-    :raise DeletionRefused: when the username or the password does not match; nothing changes.
+    :raise DeletionRefused: when the username or the password does not match.
     """
     if normalise_username(username) != learner.username:
         raise DeletionRefused("username", "That is not your username. Type it as shown above the box.")
     if not verify_password(learner.password_hash, password):
         raise DeletionRefused("password", "That password is not right. Type the password you sign in with.")
+
+
+def delete_account(learner: User) -> None:
+    """Delete the learner's account and every row about their learning (caller's transaction).
+
+    The audit trail stays, holding only the numeric id (a pseudonym): the client addresses in the
+    rows by or about the learner are cleared. After the commit, `erase_traces` empties SQLite's
+    write-ahead log.
+    """
     learner_id = learner.id
-    with write_transaction():
-        audit.record(audit.ACCOUNT_DELETED, actor=learner, subject_id=learner_id)
-        sessions.end_all_sessions(learner, sessions.ACCOUNT_DELETED)
-        # Every table about the learner refers to the user with ON DELETE CASCADE (sessions,
-        # memberships, lesson progress, attempts and their answers, direct assignments, caseload
-        # links; SQLite enforces it with PRAGMA foreign_keys=ON). Audit rows hold plain ids and stay.
-        db.session.execute(delete(User).where(User.id == learner.id))
-        db.session.execute(
-            update(AuditEvent)
-            .where(or_(AuditEvent.actor_id == learner_id, AuditEvent.subject_id == learner_id))
-            .values(client=None)
-        )
+    audit.record(audit.ACCOUNT_DELETED, actor=learner, subject_id=learner_id)
+    sessions.end_all_sessions(learner, sessions.ACCOUNT_DELETED)
+    # Every table about the learner refers to the user with ON DELETE CASCADE (sessions,
+    # memberships, lesson progress, attempts and their answers, direct assignments, caseload
+    # links; SQLite enforces it with PRAGMA foreign_keys=ON). Audit rows hold plain ids and stay.
+    db.session.execute(delete(User).where(User.id == learner_id))
+    db.session.execute(
+        update(AuditEvent)
+        .where(or_(AuditEvent.actor_id == learner_id, AuditEvent.subject_id == learner_id))
+        .values(client=None)
+    )
+
+
+def erase_traces() -> None:
+    """After a deletion is committed: on SQLite, checkpoint and empty the write-ahead log.
+
+    With secure_delete (course/database.py) zeroing the deleted rows, neither file then keeps the
+    username or the password hash.
+    """
     if not checkpoint_wal():
         current_app.logger.warning(
             "account deleted, but the WAL checkpoint could not complete: "

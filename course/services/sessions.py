@@ -6,12 +6,10 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
-from ..database import write_transaction
 from ..extensions import db
 from ..models import User, UserSession, utcnow
 
@@ -58,34 +56,28 @@ def _timed_out(row: UserSession) -> str | None:
     return None
 
 
-def load_user(token: str) -> User | None:
-    """The user behind a session token, or None when the session is unknown, ended or timed out."""
+def look_up(token: str) -> tuple[UserSession | None, str | None]:
+    """The live session behind a token, or (the session, IDLE or EXPIRED) when it has just timed out.
+
+    (None, None) for an unknown token, an ended session or a deactivated account. Reads only: the
+    caller ends a timed-out session (`end_session`) and notes activity (`note_activity`).
+    """
     row = db.session.scalar(_SESSION_BY_TOKEN, {"token_hash": _digest(token)})
     if row is None or row.revoked_at is not None or not row.user.active:
-        return None
-    reason = _timed_out(row)
-    if reason:
-        with write_transaction():
-            row.revoked_at, row.revoked_reason = utcnow(), reason
-        g.session_timed_out = reason
-        return None
-    _touch(row)
-    row.token = token
-    row.user.current_session = row
-    return row.user
+        return None, None
+    return row, _timed_out(row)
 
 
-def _touch(row: UserSession) -> None:
+def activity_due(row: UserSession) -> bool:
+    """Whether the session's "last seen" is old enough to write again (at most once a TOUCH_INTERVAL)."""
+    return utcnow() - row.last_seen_at >= TOUCH_INTERVAL
+
+
+def note_activity(row: UserSession) -> None:
+    """Note that the session and its user were active now, in the current transaction."""
     now = utcnow()
-    if now - row.last_seen_at < TOUCH_INTERVAL:
-        return
-    try:
-        with write_transaction():
-            row.last_seen_at = now
-            row.user.last_active_at = now
-    except OperationalError:
-        # Only a "last seen" time is lost under heavy write contention; the request goes on.
-        current_app.logger.warning("could not record session activity")
+    row.last_seen_at = now
+    row.user.last_active_at = now
 
 
 def end_session(row: UserSession, reason: str = LOGOUT) -> None:

@@ -10,10 +10,10 @@ import pytest
 
 from course.content import get_course
 from course.models import QUIZ
-from course.services import attempts
 from tests import quiz_helpers
 from tests.factories import make_user
 
+from .. import actions
 from .checks import check_page
 from .conftest import DESKTOP, PHONE
 from .steps import sign_in
@@ -26,8 +26,8 @@ def take_quiz(learner_id, right):
 
     learner = db.session.get(User, learner_id)
     module = get_course().modules[0]
-    attempt = attempts.start_attempt(learner, module, QUIZ)
-    attempts.submit(attempt, quiz_helpers.answers(attempt, module, right), attempt.sequence, module)
+    attempt = actions.start_attempt(learner, module, QUIZ)
+    actions.submit(attempt, quiz_helpers.answers(attempt, module, right), attempt.sequence, module)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
