@@ -20,6 +20,8 @@ counselor and the facilitator, and measures with wrk (a second process on the sa
 
 It prints one table (medians of the runs), writes raw JSON to bench/results/, and with --docs
 rewrites the results block of docs/performance.md. All traffic goes to 127.0.0.1, bounded in time.
+Its work files (the SQLite database, wrk's request lists, gunicorn's logs) go to a fresh temporary
+folder, named at the start: removed at the end, kept when the bench fails or with --keep-work.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from dataclasses import asdict, dataclass
@@ -56,7 +59,6 @@ ROOT = common.PROJECT_ROOT
 RESULTS = BENCH / "results"
 DOCS = ROOT / "docs" / "performance.md"
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
-WORKDIR = Path("/tmp/course-bench")
 DOCS_START, DOCS_END = "<!-- bench-results:start -->", "<!-- bench-results:end -->"
 LESSON_LEARNERS = 1_000
 MEMORY_AFTER_REQUESTS = 20_000
@@ -412,10 +414,10 @@ def drop_open_pool(markers) -> None:
 # --- one run --------------------------------------------------------------------------------------
 
 
-def one_run(name: str, url: str, facts: dict, plan: Plan, number: int) -> dict:
+def one_run(name: str, url: str, facts: dict, plan: Plan, number: int, workdir: Path) -> dict:
     secret_key = secrets.token_urlsafe(40)
     app = common.bench_app(url, secret_key)
-    rundir = WORKDIR / f"{name}-run{number}"
+    rundir = workdir / f"{name}-run{number}"
     rundir.mkdir(parents=True, exist_ok=True)
     with app.app_context():
         first, last = facts["learner_ids"]
@@ -811,8 +813,9 @@ def write_docs(results: dict[str, dict]) -> None:
 # --- main -----------------------------------------------------------------------------------------
 
 
-def bench_database(name: str, plan: Plan, sqlite_path: Path, quick: bool) -> dict:
-    url = f"sqlite:///{sqlite_path}" if name == "sqlite" else common.POSTGRES_BENCH_URL
+def bench_database(name: str, plan: Plan, workdir: Path, quick: bool) -> dict:
+    """Fill a fresh database, measure `plan.runs` undisturbed runs on it, and write their JSON to bench/results/."""
+    url = f"sqlite:///{workdir / 'bench.sqlite3'}" if name == "sqlite" else common.POSTGRES_BENCH_URL
     measured_commit = commit()  # the code the servers load, taken before the runs start
     say(f"{DBS[name]}: filling a fresh database ({url})")
     data.reset_database(url)
@@ -824,7 +827,7 @@ def bench_database(name: str, plan: Plan, sqlite_path: Path, quick: bool) -> dic
     # A run in which other work took a noticeable share of the cores is repeated, up to twice as many runs.
     while sum(not r.get("disturbed") for r in runs) < plan.runs and number < 2 * plan.runs:
         number += 1
-        runs.append(one_run(name, url, facts, plan, number))
+        runs.append(one_run(name, url, facts, plan, number, workdir))
         r = runs[-1]
         say(
             f"{DBS[name]} run {number}: lesson {r['lesson']['rps']} req/s p99 {r['lesson']['p99_ms']} ms; "
@@ -859,6 +862,22 @@ def bench_database(name: str, plan: Plan, sqlite_path: Path, quick: bool) -> dic
     return record
 
 
+def bench_all(names: list[str], plan: Plan, quick: bool, keep_work: bool) -> dict[str, dict]:
+    """Bench each database in a fresh temporary work folder (never one a previous run left behind)."""
+    workdir = Path(tempfile.mkdtemp(prefix="course-bench-"))
+    say(f"work files (database, request lists, gunicorn logs): {workdir}")
+    try:
+        results = {name: bench_database(name, plan, workdir, quick) for name in names}
+    except BaseException:
+        say(f"stopped; the work files are kept for a look: {workdir}")
+        raise
+    if keep_work:
+        say(f"work files kept: {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return results
+
+
 def main() -> None:
     global QUIET_WAIT
     import signal
@@ -877,6 +896,9 @@ def main() -> None:
     )
     parser.add_argument("--docs", action="store_true", help="also rewrite the results block of docs/performance.md")
     parser.add_argument(
+        "--keep-work", action="store_true", help="keep the temporary work folder (database, request lists, logs)"
+    )
+    parser.add_argument(
         "--docs-only", action="store_true", help="rewrite docs/performance.md from bench/results/ and stop"
     )
     args = parser.parse_args()
@@ -893,9 +915,8 @@ def main() -> None:
             warmup=plan.warmup,
             staff_seconds=min(plan.staff_seconds, args.seconds or plan.staff_seconds),
         )
-    WORKDIR.mkdir(parents=True, exist_ok=True)
     names = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    results = {name: bench_database(name, plan, WORKDIR / "bench.sqlite3", args.quick) for name in names}
+    results = bench_all(names, plan, args.quick, args.keep_work)
     print()
     print(f"Medians of {plan.runs} run(s); {plan.seconds} s per load phase; commit {commit()}")
     print(table(results))

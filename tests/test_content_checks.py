@@ -609,6 +609,14 @@ def test_a_listed_term_outside_quotes_still_fails(tree):
     ]
 
 
+def test_an_unquoted_term_points_the_writer_to_the_rules(tree):
+    report = quote_lesson(tree, "quoted_terms: []", "Never call her an addict.")
+    assert [p.message for p in report.errors] == [
+        'stigmatizing term "addict" in «Never call her an addict. Your body slows down. Your…»: '
+        "use person-first words (docs/writing-content.md)"
+    ]
+
+
 def test_a_question_may_quote_a_listed_term(tree):
     edit_yaml(QUIZ1, q(1, lambda x: x.update(prompt='Is "junkie" a kind word?', quoted_terms=["junkie"])))(tree)
     assert check_course(tree).errors == []

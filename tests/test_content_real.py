@@ -9,7 +9,7 @@ import pytest
 from course.content import check_course, load_course
 
 MODULES = Path(__file__).resolve().parent.parent / "modules"
-# The corrections shared/CONTENT.md requires, as ids in modules/misconceptions.yaml.
+# The corrections docs/writing-content.md requires, as ids in modules/misconceptions.yaml.
 CORRECTIONS = {
     "opioids-block-dopamine",
     "opium-from-seeds",

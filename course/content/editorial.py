@@ -1,4 +1,4 @@
-"""The writing rules of shared/CONTENT.md that a program can check.
+"""The writing rules of docs/writing-content.md that a program can check.
 
 Reading level, lesson length, the closing summary, quiz and pre-test sizes,
 stigmatizing terms, and that every required correction is both taught and

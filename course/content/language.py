@@ -1,4 +1,4 @@
-"""Find the stigmatizing terms that shared/CONTENT.md refuses, in text a learner reads.
+"""Find the stigmatizing terms that docs/writing-content.md refuses, in text a learner reads.
 
 Three exceptions keep the check honest rather than noisy:
 - "clean"/"dirty" said of an object ("clean needles", "keep your works clean") is
@@ -103,6 +103,6 @@ def stigmatizing_terms(text: str, quoted_terms: Iterable[str] = ()) -> list[str]
             elif quoted:
                 hint = "to quote it on purpose, add it to quoted_terms"
             else:
-                hint = "use person-first words (shared/CONTENT.md)"
+                hint = "use person-first words (docs/writing-content.md)"
             messages.append(f'stigmatizing term "{name}" in «{_context(text, start, end)}»: {hint}')
     return messages

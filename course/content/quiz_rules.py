@@ -1,4 +1,4 @@
-"""The quiz rules of shared/CONTENT.md that a program can check (issue 13).
+"""The quiz rules of docs/writing-content.md that a program can check (issue 13).
 
 (a) a reader who knows nothing must not beat chance by more than a margin
 (testwise.py); (b) no near-duplicate questions across the course unless marked
