@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -305,9 +306,12 @@ def fill(app, seed: int = 1) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--sqlite-path", default="/tmp/course-bench/bench.sqlite3")
+    parser.add_argument("--sqlite-path", help="default: bench.sqlite3 in a new temporary folder")
     args = parser.parse_args()
-    url = f"sqlite:///{args.sqlite_path}" if args.db == "sqlite" else common.POSTGRES_BENCH_URL
+    path = args.sqlite_path or str(Path(tempfile.mkdtemp(prefix="course-bench-")) / "bench.sqlite3")
+    url = f"sqlite:///{path}" if args.db == "sqlite" else common.POSTGRES_BENCH_URL
+    if args.db == "sqlite":
+        print(f"database: {path}")
     reset_database(url)
     facts = fill(common.bench_app(url, "x" * 40))
     print(facts)

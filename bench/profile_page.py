@@ -17,6 +17,7 @@ import argparse
 import random
 import secrets
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,7 +31,6 @@ from course.content import get_course  # noqa: E402
 from course.extensions import db  # noqa: E402
 from course.models import utcnow  # noqa: E402
 
-SQLITE_PATH = "/tmp/course-bench/profile.sqlite3"
 WARM_UP = 50
 
 
@@ -62,7 +62,8 @@ def main() -> None:
     args = parser.parse_args()
     from pyinstrument import Profiler
 
-    url = f"sqlite:///{SQLITE_PATH}" if args.db == "sqlite" else common.POSTGRES_BENCH_URL
+    sqlite_path = Path(tempfile.mkdtemp(prefix="course-bench-profile-")) / "profile.sqlite3"
+    url = f"sqlite:///{sqlite_path}" if args.db == "sqlite" else common.POSTGRES_BENCH_URL
     secret = secrets.token_hex(32)
     data.reset_database(url)
     facts = data.fill(common.bench_app(url, secret))
