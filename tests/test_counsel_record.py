@@ -12,7 +12,7 @@ from course.counsel.charts import timeline_chart
 from course.extensions import db
 from course.models import PRETEST, QUIZ, AttemptAnswer, AuditEvent, QuizAttempt
 from course.services import audit
-from course.services.learner_record import learner_record, myth_history
+from course.services.counselor_record import learner_record, myth_history
 
 from . import actions
 from .counsel_helpers import counselor_with_cohort, take, take_with
@@ -180,7 +180,7 @@ def test_the_look_is_committed_before_the_page_is_built(counselor_browser, story
     def broken(*args):
         raise RuntimeError("the page could not be built")
 
-    monkeypatch.setattr("course.services.learner_record.learner_record", broken)
+    monkeypatch.setattr("course.services.counselor_record.learner_record", broken)
     assert counselor_browser.get(f"/counsel/learners/{story['learner'].id}").status_code == 500
     assert [e.subject_id for e in events(audit.RECORD_VIEWED)] == [story["learner"].id]
 

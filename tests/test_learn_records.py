@@ -27,7 +27,7 @@ from course.models import (
     UserSession,
     utcnow,
 )
-from course.services import audit, data_export, records
+from course.services import audit, data_export, own_record
 
 from . import actions
 from .factories import PASSWORD, attach_counselor, make_cohort, make_user
@@ -135,8 +135,8 @@ def test_the_chart_is_an_accessible_inline_svg_with_the_same_numbers(browser, le
 
 def test_the_chart_wraps_long_titles_and_never_overlaps():
     rows = [
-        records.ModuleReport(
-            "m", "A title long enough to need a second line in the chart", 0, 1, 1, 55.0, None, records.SKIPPED
+        own_record.ModuleReport(
+            "m", "A title long enough to need a second line in the chart", 0, 1, 1, 55.0, None, own_record.SKIPPED
         )
     ] * 2
     chart = charts.score_chart(rows)
@@ -189,7 +189,7 @@ def circle(app, learner):
 
 
 def test_who_can_see_lists_the_facilitator_and_both_counselors_and_nobody_else(browser, learner, circle):
-    viewers = {v.name: (v.role, v.reasons) for v in records.record_viewers(learner)}
+    viewers = {v.name: (v.role, v.reasons) for v in own_record.record_viewers(learner)}
     assert viewers == {
         "Group Lead": ("facilitator", ("through your group “Tuesday group”",)),
         "Cohort Counselor": ("counselor", ("through your group “Tuesday group”",)),
@@ -204,7 +204,7 @@ def test_who_can_see_lists_the_facilitator_and_both_counselors_and_nobody_else(b
 
 
 def test_who_can_see_agrees_with_the_access_rules(learner, circle):
-    listed = {v.name for v in records.record_viewers(learner)}
+    listed = {v.name for v in own_record.record_viewers(learner)}
     staff = db.session.scalars(select(User).where(User.role != "learner")).all()
     assert listed == {u.display_name for u in staff if can_view_learner(u, learner)}
 

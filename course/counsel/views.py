@@ -1,4 +1,4 @@
-"""The counselor's pages: the caseload list (this module) and a learner's record (records.py)."""
+"""The counselor's pages: the caseload list (this module) and a learner's record (record_pages.py)."""
 
 from __future__ import annotations
 

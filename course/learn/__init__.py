@@ -1,8 +1,8 @@
 """The learner's area: lessons, quizzes, progress and their own data."""
 
 from . import (
+    my_record,  # noqa: F401
     quiz,  # noqa: F401  registers the quiz routes on bp
-    records,  # noqa: F401
 )
 from .views import bp
 

@@ -10,7 +10,7 @@ import textwrap
 from dataclasses import dataclass
 
 from ..charts import PRETEST_FILL, QUIZ_FILL, WIDTH
-from ..services.records import NOT_TAKEN, ModuleReport
+from ..services.own_record import NOT_TAKEN, ModuleReport
 
 X0 = 78  # bars start here; their labels sit to the left
 FULL = 190  # the length of a 100% bar

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Assignment, AttemptAnswer, Cohort, CohortMember, LessonProgress, QuizAttempt, User
 from . import audit
 from .csv_export import safe_cell
-from .records import audit_events_about, record_viewers
+from .own_record import audit_events_about, record_viewers
 
 FORMATS = {"json": "application/json", "csv": "text/csv"}
 

@@ -13,7 +13,7 @@ from ..access import LEARNER, role_required
 from ..content import get_course
 from ..database import write_transaction
 from ..paging import requested_page
-from ..services import data_export, progress, records
+from ..services import data_export, own_record, progress
 from .charts import score_chart
 from .forms import DeleteAccountForm
 from .views import bp
@@ -23,7 +23,7 @@ from .views import bp
 @role_required(LEARNER)
 def my_progress():
     """Per module: lessons done, quiz attempts and best score, pre-test against best score, as chart and table."""
-    report = records.progress_report(progress.course_progress(current_user, get_course()))
+    report = own_record.progress_report(progress.course_progress(current_user, get_course()))
     return render_template("learn/progress.html", report=report, chart=score_chart(report))
 
 
@@ -32,7 +32,7 @@ def my_progress():
 def my_data():
     """Who can see the learner's record, recent views of it, downloads, and the way to delete it."""
     return render_template(
-        "learn/data.html", viewers=records.record_viewers(current_user), views=records.recent_views(current_user)
+        "learn/data.html", viewers=own_record.record_viewers(current_user), views=own_record.recent_views(current_user)
     )
 
 
@@ -40,7 +40,7 @@ def my_data():
 @role_required(LEARNER)
 def access_log():
     """Every look at the learner's record by someone else: who, their role, when, what; paged, newest first."""
-    pagination, looks = records.record_looks(current_user, get_course(), requested_page())
+    pagination, looks = own_record.record_looks(current_user, get_course(), requested_page())
     return render_template("learn/access_log.html", page=pagination, looks=looks)
 
 
@@ -64,13 +64,13 @@ def delete_account():
     if form.validate_on_submit():
         learner = current_user._get_current_object()
         try:
-            records.confirm_deletion(learner, form.username.data, form.password.data)
-        except records.DeletionRefused as refused:
+            own_record.confirm_deletion(learner, form.username.data, form.password.data)
+        except own_record.DeletionRefused as refused:
             form[refused.field].errors.append(str(refused))
         else:
             with write_transaction():
-                records.delete_account(learner)
-            records.erase_traces()
+                own_record.delete_account(learner)
+            own_record.erase_traces()
             logout_user()
             session.clear()
             flash("Your account and your course data are deleted.", "success")

@@ -20,7 +20,7 @@ from ..content import Course, Module
 from ..extensions import db
 from ..models import PRETEST, AttemptAnswer, LessonProgress, QuizAttempt, User
 from . import attempts as attempt_service
-from . import audit, progress, records, review
+from . import audit, own_record, progress, review
 from .standing import whole_percent
 
 RECORD_VIEW = "record"
@@ -125,7 +125,7 @@ class LearnerRecord:
     learner: User
     lessons: tuple[LessonDone, ...]
     attempts: tuple[AttemptRow, ...]
-    modules: tuple[records.ModuleReport, ...]
+    modules: tuple[own_record.ModuleReport, ...]
     myths: tuple[Myth, ...]
 
     @property
@@ -233,7 +233,7 @@ def _myths(learner: User, course: Course) -> tuple[Myth, ...]:
 
 def learner_record(learner: User, course: Course) -> LearnerRecord:
     """Build the record page's content: lessons, attempts, gain per module, misconceptions."""
-    modules = records.progress_report(progress.course_progress(learner, course))
+    modules = own_record.progress_report(progress.course_progress(learner, course))
     return LearnerRecord(
         learner, _lessons(learner, course), _attempts(learner, course), tuple(modules), _myths(learner, course)
     )

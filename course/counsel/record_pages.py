@@ -14,7 +14,7 @@ from flask_login import current_user
 from ..access import COUNSELOR, role_required
 from ..content import get_course
 from ..database import write_transaction
-from ..services import learner_record
+from ..services import counselor_record
 from .charts import timeline_chart
 from .views import bp
 
@@ -23,7 +23,7 @@ LEARNER_URL = "/learners/<int:learner_id>"
 
 def _visible_or_404(learner_id: int, view: str):
     """The learner if on the counselor's caseload. :raise 404: otherwise, after auditing the refusal."""
-    learner = learner_record.find_learner(current_user, learner_id)
+    learner = counselor_record.find_learner(current_user, learner_id)
     if learner is None:
         _deny(learner_id, view)
     return learner
@@ -32,7 +32,7 @@ def _visible_or_404(learner_id: int, view: str):
 def _deny(learner_id: int, view: str) -> NoReturn:
     """Audit the refused look (fail closed: stored before the 404 is sent), then 404."""
     with write_transaction():
-        learner_record.log_denied(current_user, learner_id, view)
+        counselor_record.log_denied(current_user, learner_id, view)
     abort(404)
 
 
@@ -40,10 +40,10 @@ def _deny(learner_id: int, view: str) -> NoReturn:
 @role_required(COUNSELOR)
 def learner(learner_id: int):
     """The record: progress and knowledge gain by module, every attempt, a timeline, misconceptions, lessons."""
-    learner = _visible_or_404(learner_id, learner_record.RECORD_VIEW)
+    learner = _visible_or_404(learner_id, counselor_record.RECORD_VIEW)
     with write_transaction():  # fail closed: no record is shown unless the look is on record
-        learner_record.log_view(current_user, learner, learner_record.RECORD_VIEW)
-    record = learner_record.learner_record(learner, get_course())
+        counselor_record.log_view(current_user, learner, counselor_record.RECORD_VIEW)
+    record = counselor_record.learner_record(learner, get_course())
     return render_template(
         "counsel/learner.html", learner=learner, record=record, chart=timeline_chart(record.scored_attempts)
     )
@@ -55,17 +55,17 @@ def attempt(learner_id: int, attempt_id: int):
     """One submitted attempt, question by question: the learner's answers, the right ones, the myths picked."""
     view = f"attempt {attempt_id}"
     learner = _visible_or_404(learner_id, view)
-    attempt = learner_record.find_attempt(learner, attempt_id)
+    attempt = counselor_record.find_attempt(learner, attempt_id)
     module = get_course().module(attempt.module_id) if attempt else None
     if attempt is None or module is None:
         _deny(learner_id, view)
     with write_transaction():
-        learner_record.log_view(current_user, learner, learner_record.attempt_detail(attempt))
+        counselor_record.log_view(current_user, learner, counselor_record.attempt_detail(attempt))
     return render_template(
         "counsel/attempt.html",
         learner=learner,
         attempt=attempt,
         module=module,
-        view=learner_record.attempt_review(attempt, module),
+        view=counselor_record.attempt_review(attempt, module),
         course=get_course(),
     )
