@@ -29,9 +29,9 @@ from course.models import QUIZ, Assignment, utcnow
 from course.services import attempts
 
 from . import factories
-from .conftest import Browser
-from .counsel_helpers import take
 from .fuzz_support import ANONYMOUS, EVERYONE, USERNAMES, FilePart, Probe, Ref
+from .quiz_helpers import take
+from .support import Browser
 
 IGNORED_TABLES = {"audit_event"}
 IGNORED_COLUMNS = {"user": {"last_active_at", "updated_at"}, "user_session": {"last_seen_at"}}

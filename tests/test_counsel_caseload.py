@@ -11,8 +11,9 @@ from course.extensions import db
 from course.models import PRETEST, QUIZ, User, utcnow
 from course.services import caseload, progress
 
-from .counsel_helpers import assign, bulk_caseload, counselor_with_cohort, take
+from .counsel_helpers import assign, bulk_caseload, counselor_with_cohort
 from .factories import attach_counselor, make_cohort, make_user
+from .quiz_helpers import take
 
 ROW = re.compile(r'<tr>\s*<th scope="row"><a href="/counsel/learners/(\d+)">([^<]*)</a></th>(.*?)</tr>', re.S)
 

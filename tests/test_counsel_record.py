@@ -14,8 +14,9 @@ from course.models import PRETEST, QUIZ, AttemptAnswer, AuditEvent, QuizAttempt
 from course.services import attempts, audit, progress
 from course.services.learner_record import learner_record, myth_history
 
-from .counsel_helpers import counselor_with_cohort, take, take_with
+from .counsel_helpers import counselor_with_cohort
 from .factories import make_user
+from .quiz_helpers import take, take_with
 
 
 def text(html: str) -> str:

@@ -22,9 +22,8 @@ def group(facilitator):
 
 
 @pytest.fixture
-def signed_in(browser, facilitator):
-    browser.login(facilitator.username)
-    return browser
+def signed_in_as():
+    return "facilitator"
 
 
 def url(cohort):

@@ -15,9 +15,8 @@ from .factories import make_cohort, make_user
 
 
 @pytest.fixture
-def signed_in(browser, facilitator):
-    browser.login(facilitator.username)
-    return browser
+def signed_in_as():
+    return "facilitator"
 
 
 @pytest.fixture

@@ -32,7 +32,6 @@ from course.models import QUIZ, AttemptAnswer, QuizAttempt
 from course.services import attempts
 
 from . import quiz_helpers
-from .conftest import TEST_DATABASE_URL, Browser, make_app
 from .factories import make_user
 from .fault_helpers import (
     LiveServer,
@@ -43,6 +42,7 @@ from .fault_helpers import (
     remove_listeners,
     sign_in,
 )
+from .support import TEST_DATABASE_URL, Browser, make_app
 
 ON_POSTGRES = TEST_DATABASE_URL is not None
 

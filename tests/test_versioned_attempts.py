@@ -24,8 +24,8 @@ from course.models import QUIZ, QuizAttempt, QuizSnapshot
 from course.services import attempts
 
 from . import quiz_helpers
-from .conftest import Browser, IsolatedClient
 from .factories import attach_counselor, make_user
+from .support import Browser, IsolatedClient
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_EDITION_JSON = ROOT / "migrations" / "versions" / "0005_first_edition_quizzes.json"
@@ -82,11 +82,6 @@ def single_question(module: Module, attempt: QuizAttempt):
         for item in attempt.layout
         if module.question(item["question"]).type == "single"
     )
-
-
-@pytest.fixture
-def module(app):
-    return get_course().modules[0]
 
 
 def test_a_past_attempt_shows_what_the_learner_saw_and_its_stored_result_after_the_content_changes(

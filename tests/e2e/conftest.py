@@ -33,6 +33,8 @@ from course.extensions import db
 from deploy.stack import NGINX, Stack
 from deploy.tls import Certificate, make_certificate
 
+from .steps import DESKTOP
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -44,8 +46,6 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 800}
 
 E2E = Path(__file__).resolve().parent
 
