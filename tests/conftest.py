@@ -8,12 +8,14 @@ from course.content import get_course
 from course.extensions import db
 
 from . import factories
-from .support import Browser, make_app, sign_in
+from .support import REAL_COURSE, Browser, make_app, sign_in
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
+def app(request, tmp_path):
+    """An app on a fresh database teaching the small test course, or the real one for a test marked real_course."""
+    real = request.node.get_closest_marker("real_course") is not None
+    app = make_app(tmp_path, **({"CONTENT_DIR": str(REAL_COURSE)} if real else {}))
     with app.app_context():
         yield app
         db.session.remove()
@@ -43,7 +45,7 @@ def runner(app):
 
 @pytest.fixture
 def course(app):
-    """The course the app loaded (the real modules in modules/)."""
+    """The course the app loaded: the small test course, or the real one (modules/) under real_course."""
     return get_course()
 
 

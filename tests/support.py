@@ -8,19 +8,24 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+from pathlib import Path
 
 from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from course import create_app
-from course.config import TestConfig
+from course.config import PROJECT_ROOT, TestConfig
 from course.extensions import db
 from course.models import User
 
 from . import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# The course tests run on: a small fixed one, so that editing the real course (modules/) breaks
+# only the tests that are about it (marked real_course).
+SMALL_COURSE = Path(__file__).resolve().parent / "fixtures" / "modules" / "good"
+REAL_COURSE = PROJECT_ROOT / "modules"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 _postgres_schema_ready = False
 
@@ -56,9 +61,13 @@ class IsolatedClient(FlaskClient):
 
 
 def make_app(tmp_path, **settings):
-    """An app on a fresh database: a temporary SQLite file, or PostgreSQL when TEST_DATABASE_URL is set."""
+    """An app on a fresh database: a temporary SQLite file, or PostgreSQL when TEST_DATABASE_URL is set.
+
+    It teaches the small test course unless `settings` name another CONTENT_DIR (REAL_COURSE, say).
+    """
     url = TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    config = type("Settings", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **settings})
+    settings = {"SQLALCHEMY_DATABASE_URI": url, "CONTENT_DIR": str(SMALL_COURSE), **settings}
+    config = type("Settings", (TestConfig,), settings)
     app = create_app(config)
     app.test_client_class = IsolatedClient
     with app.app_context():

@@ -190,7 +190,7 @@ def test_an_open_or_skipped_attempt_or_anothers_attempt_has_no_review(counselor_
     second = course.modules[1]
     attempts.skip_pretest(learner, second)
     skipped = db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.module_id == second.id))
-    open_attempt = attempts.start_attempt(learner, course.modules[2], QUIZ)
+    open_attempt = attempts.start_attempt(learner, second, QUIZ)
     stranger = make_user("learner")
     theirs = take(stranger, story["module"], QUIZ)
     for attempt_id in (skipped, open_attempt.id, theirs.id, 999999):

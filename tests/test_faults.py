@@ -168,7 +168,9 @@ def test_an_error_inside_the_submit_transaction_writes_nothing_and_the_retry_sub
 @pytest.fixture
 def live_server(app, tmp_path):
     """gunicorn serving the app on the test's database, until the test ends."""
-    server = LiveServer(app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"], tmp_path)
+    server = LiveServer(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"], tmp_path, app.config["CONTENT_DIR"]
+    )
     server.start()
     try:
         yield server
