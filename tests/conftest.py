@@ -2,107 +2,24 @@
 
 from __future__ import annotations
 
-import contextvars
-import os
-import re
-
 import pytest
-from flask import has_app_context
-from flask.testing import FlaskClient
-from sqlalchemy import text
 
-from course import create_app
-from course.config import TestConfig
 from course.content import get_course
 from course.extensions import db
 
 from . import factories
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
-_postgres_schema_ready = False
-
-
-def _reset_postgres() -> None:
-    """Schema once per run, then an empty table set per test (much faster than drop/create)."""
-    global _postgres_schema_ready
-    if not _postgres_schema_ready:
-        db.drop_all()
-        db.create_all()
-        _postgres_schema_ready = True
-        return
-    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    db.session.commit()
-
-
-class IsolatedClient(FlaskClient):
-    """A client whose every request gets its own app context, `g` and database session, as on a server.
-
-    The test itself holds an app context for factories and queries; without this, requests would
-    share its `g` (and Flask-Login's cached user). After each request the test's session ends its
-    transaction, so what it reads next includes what the request wrote.
-    """
-
-    def open(self, *args, **kwargs):
-        kwargs.setdefault("buffered", True)
-        response = contextvars.Context().run(super().open, *args, **kwargs)
-        if has_app_context():  # not inside a redirect being followed
-            db.session.rollback()
-            db.session.expire_all()
-        return response
-
-
-def make_app(tmp_path, **settings):
-    """An app on a fresh database: a temporary SQLite file, or PostgreSQL when TEST_DATABASE_URL is set."""
-    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    config = type("Settings", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **settings})
-    app = create_app(config)
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        if TEST_DATABASE_URL:
-            _reset_postgres()
-        else:
-            db.create_all()
-    return app
+from .support import REAL_COURSE, Browser, make_app, sign_in
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
+def app(request, tmp_path):
+    """An app on a fresh database teaching the small test course, or the real one for a test marked real_course."""
+    real = request.node.get_closest_marker("real_course") is not None
+    app = make_app(tmp_path, **({"CONTENT_DIR": str(REAL_COURSE)} if real else {}))
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
-
-
-class Browser:
-    """A test client that reads CSRF tokens from pages, as a browser's form would send them."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def get(self, url, **kwargs):
-        return self.client.get(url, **kwargs)
-
-    def token(self, url: str) -> str:
-        """The CSRF token from the form on the page at `url`."""
-        page = self.client.get(url)
-        match = _CSRF.search(page.get_data(as_text=True))
-        assert match, f"no CSRF token on {url} (status {page.status_code})"
-        return match.group(1) or match.group(2)
-
-    def post(self, url, data=None, form_page: str | None = None, **kwargs):
-        """POST with the CSRF token taken from `form_page` (default: the same URL)."""
-        data = dict(data or {})
-        data.setdefault("csrf_token", self.token(form_page or url))
-        return self.client.post(url, data=data, **kwargs)
-
-    def login(self, username: str, password: str = factories.PASSWORD):
-        return self.post("/auth/login", {"username": username, "password": password})
-
-    def logout(self):
-        return self.post("/auth/logout", form_page="/auth/password")
 
 
 @pytest.fixture
@@ -128,7 +45,7 @@ def runner(app):
 
 @pytest.fixture
 def course(app):
-    """The course the app loaded (the real modules in modules/)."""
+    """The course the app loaded: the small test course, or the real one (modules/) under real_course."""
     return get_course()
 
 
@@ -150,3 +67,21 @@ def counselor(app):
 @pytest.fixture
 def admin(app):
     return factories.make_user("admin")
+
+
+@pytest.fixture
+def signed_in_as() -> str:
+    """The role `signed_in` signs in as; a test module overrides this fixture to choose another."""
+    return "learner"
+
+
+@pytest.fixture
+def signed_in(request, browser, signed_in_as):
+    """The `browser`, signed in as the test's own `learner` (or whichever role `signed_in_as` names)."""
+    return sign_in(browser, request.getfixturevalue(signed_in_as))
+
+
+@pytest.fixture
+def module(course):
+    """The course's first module."""
+    return course.modules[0]

@@ -6,34 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
-from course.content import Module
 from course.extensions import db
 from course.models import Assignment, CohortMember, LessonProgress, QuizAttempt, User, utcnow
 
-from . import actions
 from .factories import attach_counselor, make_cohort, make_user
-
-
-def take(learner: User, module: Module, kind: str, right: int | None = None) -> QuizAttempt:
-    """Start and submit an attempt: the first `right` questions right (all when None), the rest wrong."""
-    attempt = actions.start_attempt(learner, module, kind)
-    answers = {}
-    for n, item in enumerate(attempt.layout):
-        question = module.question(item["question"])
-        wrong = frozenset({next(c.id for c in question.choices if not c.correct)})
-        answers[question.id] = question.correct_ids if right is None or n < right else wrong
-    actions.submit(attempt, answers, attempt.sequence, module)
-    db.session.expire_all()
-    return db.session.get(QuizAttempt, attempt.id)
-
-
-def take_with(learner: User, module: Module, kind: str, choose) -> QuizAttempt:
-    """Start and submit an attempt, answering each question with `choose(question)` (a set of choice ids)."""
-    attempt = actions.start_attempt(learner, module, kind)
-    answers = {item["question"]: frozenset(choose(module.question(item["question"]))) for item in attempt.layout}
-    actions.submit(attempt, answers, attempt.sequence, module)
-    db.session.expire_all()
-    return db.session.get(QuizAttempt, attempt.id)
 
 
 def assign(module_id: str, *, cohort=None, learner=None, due_in_days: float | None = -1, withdrawn=False) -> Assignment:

@@ -52,9 +52,12 @@ def checked_choices(html: str) -> dict[str, frozenset[str]]:
 
 
 class LiveServer(GunicornServer):
-    """gunicorn (gunicorn.conf.py, 2 sync workers) serving `tests.fault_helpers:app` on a free local port."""
+    """gunicorn (gunicorn.conf.py, 2 sync workers) serving `tests.fault_helpers:app` on a free local port.
 
-    def __init__(self, database_url: str, secret_key: str, workdir: Path):
+    It teaches the course in `content_dir`: the one the test's own app loaded, as their rows refer to it.
+    """
+
+    def __init__(self, database_url: str, secret_key: str, workdir: Path, content_dir: str):
         self.pause_flag = workdir / "pause-submit"
         env = {
             "DATABASE_URL": database_url,
@@ -62,6 +65,7 @@ class LiveServer(GunicornServer):
             "APP_ENV": "development",
             "RATELIMIT_ENABLED": "0",
             "FAULT_PAUSE_FLAG": str(self.pause_flag),
+            "CONTENT_DIR": content_dir,
         }
         super().__init__("tests.fault_helpers:app", env, workdir / "gunicorn.log", workers=2)
 

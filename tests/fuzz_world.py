@@ -28,9 +28,9 @@ from course.extensions import db, limiter
 from course.models import QUIZ, Assignment, utcnow
 
 from . import actions, factories
-from .conftest import Browser
-from .counsel_helpers import take
 from .fuzz_support import ANONYMOUS, EVERYONE, USERNAMES, FilePart, Probe, Ref
+from .quiz_helpers import take
+from .support import Browser
 
 IGNORED_TABLES = {"audit_event"}
 IGNORED_COLUMNS = {"user": {"last_active_at", "updated_at"}, "user_session": {"last_seen_at"}}

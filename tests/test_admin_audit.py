@@ -12,8 +12,9 @@ from course.extensions import db
 from course.models import QUIZ, AuditEvent, User
 from course.services import audit
 
-from .counsel_helpers import counselor_with_cohort, take
+from .counsel_helpers import counselor_with_cohort
 from .factories import PASSWORD, make_user
+from .quiz_helpers import take
 
 ROW = re.compile(r"<tr>\s*<th scope=\"row\"><time datetime=\"([^\"]+)\">([^<]+)</time></th>(.*?)</tr>", re.S)
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from course.extensions import db
 from course.models import Caseload, Cohort, CohortMember, User
 
-from . import conftest
+from . import support
 
 
 def test_users_create_makes_an_account_with_a_one_time_password(runner, browser):
@@ -34,7 +34,7 @@ def empty_database(app, tmp_path):
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     app.instance_path = str(tmp_path)
     yield app
-    conftest._postgres_schema_ready = False  # the next test rebuilds the schema
+    support._postgres_schema_ready = False  # the next test rebuilds the schema
 
 
 def test_setup_dev_creates_demo_accounts_once_and_prints_them(empty_database, browser):
@@ -68,7 +68,7 @@ def test_setup_dev_is_refused_in_production(app):
 
 
 def test_setup_dev_says_what_to_do_when_migrations_are_left_out(tmp_path):
-    app = conftest.make_app(tmp_path, DB_MIGRATIONS=False)
+    app = support.make_app(tmp_path, DB_MIGRATIONS=False)
     with app.app_context():  # as the flask command gives one
         result = app.test_cli_runner().invoke(args=["setup-dev"])
         assert result.exit_code != 0 and "DB_MIGRATIONS=0" in result.output

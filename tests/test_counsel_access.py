@@ -10,8 +10,8 @@ from course.extensions import db
 from course.models import QUIZ, AuditEvent, CohortMember, utcnow
 from course.services import audit
 
-from .counsel_helpers import take
 from .factories import attach_counselor, make_cohort, make_user
+from .quiz_helpers import take
 
 LEARNERS = ("in_a", "in_b", "direct_b", "outside", "removed")
 # Who each counselor may see: A through cohort A; B through cohort B and one learner attached directly.

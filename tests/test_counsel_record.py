@@ -15,8 +15,9 @@ from course.services import audit
 from course.services.counselor_record import learner_record, myth_history
 
 from . import actions
-from .counsel_helpers import counselor_with_cohort, take, take_with
+from .counsel_helpers import counselor_with_cohort
 from .factories import make_user
+from .quiz_helpers import take, take_with
 
 
 def text(html: str) -> str:
@@ -190,7 +191,7 @@ def test_an_open_or_skipped_attempt_or_anothers_attempt_has_no_review(counselor_
     second = course.modules[1]
     actions.skip_pretest(learner, second)
     skipped = db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.module_id == second.id))
-    open_attempt = actions.start_attempt(learner, course.modules[2], QUIZ)
+    open_attempt = actions.start_attempt(learner, second, QUIZ)
     stranger = make_user("learner")
     theirs = take(stranger, story["module"], QUIZ)
     for attempt_id in (skipped, open_attempt.id, theirs.id, 999999):

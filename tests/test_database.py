@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from course.database import write_transaction
 from course.extensions import db
 
-from .conftest import TEST_DATABASE_URL, make_app
+from .support import TEST_DATABASE_URL, make_app
 
 pytestmark = pytest.mark.skipif(TEST_DATABASE_URL is not None, reason="SQLite's write lock")
 

@@ -9,8 +9,8 @@ from sqlalchemy import or_, select
 from course.extensions import db
 from course.models import AuditEvent, User
 
-from .conftest import TEST_DATABASE_URL
 from .factories import PASSWORD, attach_counselor, make_cohort, make_user
+from .support import TEST_DATABASE_URL
 
 USERNAME = "zanzibar-quokka-77"
 

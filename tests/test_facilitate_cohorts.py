@@ -14,9 +14,8 @@ from .factories import make_cohort, make_user
 
 
 @pytest.fixture
-def signed_in(browser, facilitator):
-    browser.login(facilitator.username)
-    return browser
+def signed_in_as():
+    return "facilitator"
 
 
 def page(browser, url):

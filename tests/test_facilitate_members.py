@@ -18,9 +18,8 @@ from .factories import make_cohort, make_user
 
 
 @pytest.fixture
-def signed_in(browser, facilitator):
-    browser.login(facilitator.username)
-    return browser
+def signed_in_as():
+    return "facilitator"
 
 
 def test_the_member_list_shows_username_name_and_joined_date(signed_in, facilitator):

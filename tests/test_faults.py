@@ -32,7 +32,6 @@ from course.models import QUIZ, AttemptAnswer, QuizAttempt
 from course.services import attempts
 
 from . import actions, quiz_helpers
-from .conftest import TEST_DATABASE_URL, Browser, make_app
 from .factories import make_user
 from .fault_helpers import (
     LiveServer,
@@ -43,6 +42,7 @@ from .fault_helpers import (
     remove_listeners,
     sign_in,
 )
+from .support import TEST_DATABASE_URL, Browser, make_app
 
 ON_POSTGRES = TEST_DATABASE_URL is not None
 
@@ -168,7 +168,9 @@ def test_an_error_inside_the_submit_transaction_writes_nothing_and_the_retry_sub
 @pytest.fixture
 def live_server(app, tmp_path):
     """gunicorn serving the app on the test's database, until the test ends."""
-    server = LiveServer(app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"], tmp_path)
+    server = LiveServer(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"], tmp_path, app.config["CONTENT_DIR"]
+    )
     server.start()
     try:
         yield server

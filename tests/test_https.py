@@ -7,14 +7,14 @@ from sqlalchemy import func, select
 from course.extensions import db
 from course.models import UserSession
 
-from .conftest import _CSRF, make_app
 from .factories import PASSWORD, make_user
+from .support import CSRF, make_app
 
 
 def _sign_in(client, username: str, base_url: str, **headers):
     """Open the sign-in page at base_url, then send its form with these headers."""
     page = client.get("/auth/login", base_url=base_url).get_data(as_text=True)
-    token = next(group for group in _CSRF.search(page).groups() if group)
+    token = next(group for group in CSRF.search(page).groups() if group)
     return client.post(
         "/auth/login",
         base_url=base_url,

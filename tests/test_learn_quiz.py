@@ -16,24 +16,7 @@ from course.services import attempts, progress
 
 from . import actions, quiz_helpers
 from .factories import make_user
-
-
-@pytest.fixture
-def module(app):
-    return get_course().modules[0]
-
-
-@pytest.fixture
-def signed_in(browser, learner):
-    browser.login(learner.username)
-    return browser
-
-
-def start_quiz(browser, module, kind="quiz"):
-    response = browser.post(f"/learn/modules/{module.id}/{kind}/start", form_page=f"/learn/modules/{module.id}")
-    assert response.status_code == 303
-    attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    return db.session.get(QuizAttempt, attempt_id)
+from .quiz_helpers import start_quiz
 
 
 def graded_attempts():

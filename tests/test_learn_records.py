@@ -31,25 +31,9 @@ from course.services import audit, data_export, own_record
 
 from . import actions
 from .factories import PASSWORD, attach_counselor, make_cohort, make_user
+from .quiz_helpers import take
 
 PAGES = ("/learn/progress", "/learn/data", "/learn/data/delete")
-
-
-@pytest.fixture
-def module(app):
-    return get_course().modules[0]
-
-
-def take(learner, module, kind, right: int):
-    """Start and submit an attempt with the first `right` questions answered right, the rest wrong."""
-    attempt = actions.start_attempt(learner, module, kind)
-    answers = {}
-    for n, item in enumerate(attempt.layout):
-        question = module.question(item["question"])
-        wrong = frozenset({next(c.id for c in question.choices if not c.correct)})
-        answers[question.id] = question.correct_ids if n < right else wrong
-    actions.submit(attempt, answers, attempt.sequence, module)
-    return db.session.get(QuizAttempt, attempt.id)
 
 
 def count(model, *where) -> int:

@@ -73,7 +73,7 @@ def test_join_read_pretest_fail_review_retake_pass_and_open_module_two(browser):
 
     assert browser.get(f"/learn/modules/{second.id}").status_code == 200
     home = browser.get("/learn/").get_data(as_text=True)
-    assert "1 of 5 modules passed" in home and "Passed" in home
+    assert f"1 of {len(course.modules)} modules passed" in home and "Passed" in home
 
 
 def test_a_lesson_prints_cleanly(browser, learner):

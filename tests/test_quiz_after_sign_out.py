@@ -21,16 +21,10 @@ JSON = {"Accept": "application/json"}
 
 
 @pytest.fixture
-def module(course):
-    return course.modules[0]
-
-
-@pytest.fixture
 def quiz(browser, learner, module):
     """The learner signed in on the quiz page of an open attempt: (browser, attempt, url, the page's CSRF token)."""
     browser.login(learner.username)
-    response = browser.post(f"/learn/modules/{module.id}/quiz/start", form_page=f"/learn/modules/{module.id}")
-    attempt = db.session.get(QuizAttempt, int(response.headers["Location"].rsplit("/", 1)[1]))
+    attempt = quiz_helpers.start_quiz(browser, module)
     url = f"/learn/attempts/{attempt.id}"
     return browser, attempt, url, browser.token(url)
 

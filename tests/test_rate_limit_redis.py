@@ -6,8 +6,8 @@ import uuid
 import pytest
 import redis
 
-from .conftest import Browser, make_app
 from .factories import make_user
+from .support import Browser, make_app
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

@@ -71,12 +71,12 @@ def test_the_cookie_holds_no_user_id(app, browser, learner):
 
 
 def test_the_cookie_is_secure_when_configured(tmp_path):
-    from .conftest import make_app
+    from .support import make_app
 
     app = make_app(tmp_path, SESSION_COOKIE_SECURE=True)
     with app.app_context():
         user = make_user("learner")
-        from .conftest import Browser
+        from .support import Browser
 
         response = Browser(app.test_client()).login(user.username)
         assert "Secure" in response.headers["Set-Cookie"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from flask import current_app
 from flask_migrate import upgrade
 from markupsafe import escape
 from sqlalchemy import create_engine, func, select, text
@@ -23,8 +24,8 @@ from course.extensions import db
 from course.models import QUIZ, QuizAttempt, QuizSnapshot
 
 from . import actions, quiz_helpers
-from .conftest import Browser, IsolatedClient
 from .factories import attach_counselor, make_user
+from .support import REAL_COURSE, Browser, IsolatedClient
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_EDITION_JSON = ROOT / "migrations" / "versions" / "0005_first_edition_quizzes.json"
@@ -32,9 +33,10 @@ NEW_STEM = "Edited stem: which of these is now the keyed answer?"
 NEW_CHOICE = "Edited choice text that the learner never saw."
 
 
-def edited_copy(tmp_path: Path, module: Module, question_id: str) -> Path:
-    """A copy of the course with one question's stem, key and keyed choice's text changed."""
-    content = Path(shutil.copytree(ROOT / "modules", tmp_path / "edition-2"))
+def edited_copy(tmp_path: Path, module: Module, question_id: str, source: Path | None = None) -> Path:
+    """A copy of the course in `source` (default: the app's) with one question's stem, key and keyed choice changed."""
+    source = source or Path(current_app.config["CONTENT_DIR"])
+    content = Path(shutil.copytree(source, tmp_path / "edition-2"))
     path = content / module.folder / "quiz.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     item = next(q for q in data["questions"] if q["id"] == question_id)
@@ -81,11 +83,6 @@ def single_question(module: Module, attempt: QuizAttempt):
         for item in attempt.layout
         if module.question(item["question"]).type == "single"
     )
-
-
-@pytest.fixture
-def module(app):
-    return get_course().modules[0]
 
 
 def test_a_past_attempt_shows_what_the_learner_saw_and_its_stored_result_after_the_content_changes(
@@ -174,7 +171,8 @@ def test_the_migration_backfills_first_edition_snapshots_for_existing_attempts(t
     frozen = json.loads(FIRST_EDITION_JSON.read_text(encoding="utf-8"))["modules"]
     first_version = frozen["reward-system"]["version"]
     old_question = frozen["reward-system"]["questions"][0]
-    content = edited_copy(tmp_path, load_course(ROOT / "modules").modules[0], old_question["id"])
+    # About the real course: its first edition is what migration 0005 froze.
+    content = edited_copy(tmp_path, load_course(REAL_COURSE).modules[0], old_question["id"], REAL_COURSE)
     app = create_app(type("Old", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, "CONTENT_DIR": str(content)}))
     app.test_client_class = IsolatedClient
     with app.app_context():

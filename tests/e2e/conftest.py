@@ -19,6 +19,7 @@ import shutil
 import ssl
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import redis
@@ -32,6 +33,8 @@ from course.extensions import db
 from deploy.stack import NGINX, Stack
 from deploy.tls import Certificate, make_certificate
 
+from .steps import DESKTOP
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -43,20 +46,23 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 800}
 
-pytestmark = pytest.mark.browser
+E2E = Path(__file__).resolve().parent
 
 
 def pytest_collection_modifyitems(items):
-    if CHROMIUM is None:
-        skip = pytest.mark.skip(
-            reason="chromium is not installed: run `sudo apt-get install chromium` "
-            "(or set CHROMIUM_PATH); CI installs it"
-        )
-        for item in items:
-            if "e2e" in str(item.fspath):
+    """Mark every test under tests/e2e `browser` (and skip them where chromium is missing).
+
+    A conftest's hook sees every item of the session, not just its directory's, hence the path filter;
+    `pytestmark` here would do nothing, as pytest reads it only from test modules.
+    """
+    skip = pytest.mark.skip(
+        reason="chromium is not installed: run `sudo apt-get install chromium` (or set CHROMIUM_PATH); CI installs it"
+    )
+    for item in items:
+        if item.path.resolve().is_relative_to(E2E):
+            item.add_marker(pytest.mark.browser)
+            if CHROMIUM is None:
                 item.add_marker(skip)
 
 

@@ -1,8 +1,11 @@
-"""Steps the browser journeys share: signing in, and ticking a quiz's answers as a person would."""
+"""Steps the browser journeys share: the viewports, signing in, and ticking a quiz's answers as a person would."""
 
 from __future__ import annotations
 
 from tests.factories import PASSWORD
+
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
 
 
 def sign_in(page, username, home="/learn/"):

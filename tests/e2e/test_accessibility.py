@@ -13,8 +13,7 @@ from course.models import UserSession
 from tests.factories import make_user
 
 from .checks import check_page
-from .conftest import PHONE
-from .steps import sign_in
+from .steps import PHONE, sign_in
 
 
 def _open_sessions(user_id):

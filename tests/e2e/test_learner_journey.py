@@ -8,8 +8,7 @@ from course.content import get_course
 from tests.factories import make_cohort
 
 from .checks import check_page
-from .conftest import DESKTOP, PHONE
-from .steps import answer_every_question
+from .steps import DESKTOP, PHONE, answer_every_question
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from course.content import get_course
 from tests.factories import PASSWORD, make_cohort, make_user
 
-from .conftest import DESKTOP
+from .steps import DESKTOP
 
 
 def checked_answers(page) -> dict[str, set[str]]:

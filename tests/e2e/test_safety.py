@@ -12,8 +12,7 @@ from course.content import get_course
 from tests.factories import make_user
 
 from .checks import check_page
-from .conftest import DESKTOP, PHONE
-from .steps import sign_in
+from .steps import DESKTOP, PHONE, sign_in
 
 SIZES = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone-360")]
 

@@ -21,8 +21,8 @@ import pytest
 from bench.common import PROJECT_ROOT, free_port, http_request
 from deploy.stack import Stack
 from deploy.tls import Certificate
-from tests.conftest import _CSRF
 from tests.fault_helpers import form_body
+from tests.support import CSRF
 
 _REQUEST_LINE = re.compile(r'"(\w+) (\S+)" (\d{3}) ')
 
@@ -53,7 +53,7 @@ def fail_sign_ins(stack: Stack, times: int) -> list[int]:
     status, headers, page = http_request(stack.port, "GET", "/auth/login", tls=stack.certificate, source_address=source)
     assert status == 200
     cookie = headers["Set-Cookie"].split(";")[0]
-    token = next(group for group in _CSRF.search(page).groups() if group)
+    token = next(group for group in CSRF.search(page).groups() if group)
     body = form_body({"username": f"guess-{uuid.uuid4().hex[:10]}", "password": "not the password at all"}, token)
     return [
         http_request(

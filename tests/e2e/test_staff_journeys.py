@@ -15,8 +15,7 @@ from tests.factories import make_user
 
 from .. import actions
 from .checks import check_page
-from .conftest import DESKTOP, PHONE
-from .steps import sign_in
+from .steps import DESKTOP, PHONE, sign_in
 
 
 def take_quiz(learner_id, right):
