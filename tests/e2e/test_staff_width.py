@@ -12,8 +12,7 @@ from course.content import get_course
 from tests.factories import make_cohort, make_user
 
 from .checks import check_page
-from .conftest import DESKTOP, PHONE
-from .steps import sign_in
+from .steps import DESKTOP, PHONE, sign_in
 from .test_staff_journeys import take_quiz
 
 LEARNERS = 6
