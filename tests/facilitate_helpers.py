@@ -128,8 +128,13 @@ def add_attempt(
     score: float | None = None,
     submitted: bool = True,
     when=None,
+    items_score: float | None = None,
 ) -> QuizAttempt:
-    """A committed attempt; with `answers` (question id → choice ids) each answer is graded and stored."""
+    """A committed attempt; with `answers` (question id → choice ids) each answer is graded and stored.
+
+    As the submit does: its score on the pre-test's questions is `items_score` (default: its score),
+    and the learner's first submitted quiz attempt in the module is marked first.
+    """
     grades = {qid: grading.grade(module.question(qid), frozenset(choices)) for qid, choices in (answers or {}).items()}
     if score is None and grades and submitted:
         score = grading.score(list(grades.values()))
@@ -142,6 +147,8 @@ def add_attempt(
         score=score,
         submitted_at=(when or utcnow()) if submitted else None,
         passed=(score >= module.pass_mark) if kind == QUIZ and score is not None else None,
+        pretest_items_score=items_score if items_score is not None else score,
+        first_quiz=kind == QUIZ and submitted and not _quiz_submitted(learner, module),
     )
     for qid, grade in grades.items():
         attempt.answers.append(
@@ -156,6 +163,19 @@ def add_attempt(
     db.session.add(attempt)
     db.session.commit()
     return attempt
+
+
+def _quiz_submitted(learner: User, module: Module) -> bool:
+    return bool(
+        db.session.scalar(
+            select(QuizAttempt.id).where(
+                QuizAttempt.learner_id == learner.id,
+                QuizAttempt.module_id == module.id,
+                QuizAttempt.kind == QUIZ,
+                QuizAttempt.submitted_at.is_not(None),
+            )
+        )
+    )
 
 
 def pass_module(learner: User, module: Module, score: float = 100.0) -> QuizAttempt:

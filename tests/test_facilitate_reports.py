@@ -87,14 +87,14 @@ def test_each_cell_matches_what_the_learner_sees(varied, course):
     assert not rows[people["passed_two"].username].cells[0].overdue  # passed: never overdue
 
 
-def test_cohort_totals_and_knowledge_gain(varied, course):
+def test_cohort_totals_and_the_paired_count(varied, course):
     cohort, _ = varied
     m1, m2 = cohort_totals.cohort_totals(cohort, course)[:2]
     assert (m1.passed, m1.scored, m1.average_best) == (2, 2, pytest.approx(95.0))  # the removed member's 10 is left out
     assert (m2.passed, m2.scored, m2.average_best) == (1, 2, pytest.approx(67.5))
-    # Only passed_one has both a pre-test (50) and a best quiz score (90) in module 1.
-    assert (m1.gain_learners, m1.mean_pretest, m1.mean_best_with_pretest, m1.gain) == (1, 50.0, 90.0, 40.0)
-    assert m2.gain_learners == 0 and m2.gain is None
+    # Only passed_one has both a pre-test and a quiz in module 1: too few for figures.
+    assert (m1.paired, m1.outcome) == (1, None)
+    assert (m2.paired, m2.outcome) == (0, None)
 
 
 def test_the_cohort_page_shows_the_table_totals_and_gain(signed_in, varied, course):
@@ -107,7 +107,7 @@ def test_the_cohort_page_shows_the_table_totals_and_gain(signed_in, varied, cour
     assert '<th scope="col" aria-sort="ascending">' in text
     assert "Overdue" in text and "Best 90%" in text and "In progress" in text and "Ready to start" in text
     assert "Passed (whole cohort)" in text and "2 of 4" in text
-    assert "+40 points" in text
+    assert "Not shown: fewer than 5 learners took both the pre-test and the quiz (1 so far)" in text
     assert people["removed"].username not in text
     for module in course.modules:
         assert f'/facilitate/cohorts/{cohort.id}/modules/{module.id}"' in text

@@ -39,7 +39,7 @@ def _deny(learner_id: int, view: str) -> NoReturn:
 @bp.route(LEARNER_URL)
 @role_required(COUNSELOR)
 def learner(learner_id: int):
-    """The record: progress and knowledge gain by module, every attempt, a timeline, misconceptions, lessons."""
+    """The record: progress and before-and-after by module, every attempt, a timeline, misconceptions, lessons."""
     learner = _visible_or_404(learner_id, counselor_record.RECORD_VIEW)
     with write_transaction():  # fail closed: no record is shown unless the look is on record
         counselor_record.log_view(current_user, learner, counselor_record.RECORD_VIEW)

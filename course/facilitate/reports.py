@@ -12,6 +12,7 @@ from ..forms import ConfirmForm
 from ..paging import requested_page
 from ..services import cohort_exports, cohort_progress, cohort_sorting, item_analysis
 from ..services.csv_export import stream_csv
+from ..services.paired_outcomes import MIN_PAIRED
 from .views import bp, own_cohort_or_404
 
 
@@ -26,7 +27,13 @@ def cohort(cohort_id: int):
     with write_transaction():  # the looks are on record before the results are shown
         cohort_exports.record_views(current_user, cohort, report)
     return render_template(
-        "facilitate/cohort.html", cohort=cohort, report=report, course=course, confirm=ConfirmForm(), tab="progress"
+        "facilitate/cohort.html",
+        cohort=cohort,
+        report=report,
+        course=course,
+        confirm=ConfirmForm(),
+        tab="progress",
+        min_paired=MIN_PAIRED,
     )
 
 

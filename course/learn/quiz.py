@@ -10,7 +10,7 @@ from ..access import LEARNER, role_required
 from ..content import get_course
 from ..database import write_transaction
 from ..models import PRETEST, QUIZ
-from ..services import attempts, grading, review
+from ..services import attempts, grading, progress, review
 from .views import bp, module_or_404, module_standing, open_module
 
 
@@ -46,8 +46,11 @@ def quiz(module_id: str):
 def start(module_id: str, kind: str):
     """Start (or resume) the quiz or the pre-test."""
     module, standing = open_module(module_id)
-    if kind == PRETEST and standing.pretest_offered and not standing.open_pretest_id:
-        flash("You have already taken or skipped this module's pre-test.", "info")
+    if kind == PRETEST and not (standing.pretest_open or standing.open_pretest_id):
+        if standing.pretest_offered:
+            flash("You have already taken or skipped this module's pre-test.", "info")
+        else:  # before and after must be measured on either side of the lessons (docs/outcomes.md)
+            flash("The pre-test comes before the module's first lesson, so it is no longer offered here.", "info")
         return redirect(url_for("learn.module", module_id=module.id), 303)
     with write_transaction():
         attempt = attempts.start_attempt(current_user, module, PRETEST if kind == PRETEST else QUIZ)
@@ -114,6 +117,15 @@ def submit(attempt_id: int):
     attempt, module = _own_attempt_or_404(attempt_id)
     if attempt.submitted_at is not None:
         return _reply_closed(attempt)
+    if attempt.kind == PRETEST and progress.module_started(current_user, module):
+        with write_transaction():
+            attempts.close_unscored(attempt)
+        flash(
+            "The module's lessons were opened before this pre-test was sent, so it no longer shows what you knew "
+            "before them: it is closed without a score. Your quiz will show what you learned.",
+            "info",
+        )
+        return redirect(url_for("learn.module", module_id=module.id), 303)
     try:
         answers = attempts.parse_answers(attempt, request.form)
         graded = attempts.grade_answers(attempt, answers, module)  # before the write lock is taken

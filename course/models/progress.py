@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -12,6 +12,9 @@ from .base import Base, UTCDateTime, utcnow
 PRETEST = "pretest"
 QUIZ = "quiz"
 ATTEMPT_KINDS = (PRETEST, QUIZ)
+# How sure a learner is of an answer: asked under each question, optional.
+SURE, THINK_SO, GUESSING = "sure", "think_so", "guessing"
+CONFIDENCE_LABELS = {SURE: "Sure", THINK_SO: "I think so", GUESSING: "Guessing"}
 
 
 class LessonProgress(Base):
@@ -74,6 +77,11 @@ class QuizAttempt(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     score: Mapped[float | None] = mapped_column(Float)
     passed: Mapped[bool | None] = mapped_column(Boolean)
+    # The score on the questions of the module's pre-test only (for a pre-test, its score): the
+    # matched set that outcome reports compare before and after (docs/outcomes.md).
+    pretest_items_score: Mapped[float | None] = mapped_column(Float)
+    # The learner's first submitted quiz attempt in the module: the "after" of the outcome figures.
+    first_quiz: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     answers: Mapped[list[AttemptAnswer]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan", order_by="AttemptAnswer.id"
@@ -98,6 +106,8 @@ class AttemptAnswer(Base):
     credit: Mapped[float | None] = mapped_column(Float)
     # Comma-separated catalogue ids of the myths the picked choices stand for.
     misconception_ids: Mapped[str] = mapped_column(String(255), default="")
+    # How sure the learner said they were (CONFIDENCE_LEVELS), or None when they did not say.
+    confidence: Mapped[str | None] = mapped_column(String(10))
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")

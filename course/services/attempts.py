@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, update
+from sqlalchemy import CursorResult, Table, and_, bindparam, delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..content import Module
@@ -27,6 +27,19 @@ _ATTEMPT, _ANSWER = cast(Table, QuizAttempt.__table__), cast(Table, AttemptAnswe
 _OWN_ATTEMPT = select(QuizAttempt).where(
     QuizAttempt.id == bindparam("attempt_id"), QuizAttempt.learner_id == bindparam("learner_id")
 )
+_EARLIER = _ATTEMPT.alias("earlier")
+# No other quiz attempt of this learner in this module was submitted before: this is the first.
+# (One attempt is open at a time, so the first submitted is also the first started.)
+_FIRST_QUIZ = and_(
+    _ATTEMPT.c.kind == QUIZ,
+    ~exists().where(
+        _EARLIER.c.learner_id == _ATTEMPT.c.learner_id,
+        _EARLIER.c.module_id == _ATTEMPT.c.module_id,
+        _EARLIER.c.kind == QUIZ,
+        _EARLIER.c.submitted_at.is_not(None),
+        _EARLIER.c.id != _ATTEMPT.c.id,
+    ),
+)
 _CLAIM = (
     update(_ATTEMPT)
     .where(_ATTEMPT.c.id == bindparam("attempt_id"), _ATTEMPT.c.submitted_at.is_(None))
@@ -35,6 +48,8 @@ _CLAIM = (
         sequence=_ATTEMPT.c.sequence + 1,
         score=bindparam("score"),
         passed=bindparam("passed"),
+        pretest_items_score=bindparam("pretest_items_score"),
+        first_quiz=_FIRST_QUIZ,
     )
 )
 _CLAIM_AT_SEQUENCE = _CLAIM.where(_ATTEMPT.c.sequence == bindparam("at_sequence"))
@@ -88,7 +103,8 @@ def find_attempt(learner: User, attempt_id: int) -> QuizAttempt | None:
     return db.session.scalar(_OWN_ATTEMPT, {"attempt_id": attempt_id, "learner_id": learner.id})
 
 
-def _layout(questions, rng: random.Random) -> list[dict]:
+def _layout(questions, rng: random.Random, kind: str) -> list[dict]:
+    """Questions and choices in a fresh random order; a pre-test ends each question with "I don't know"."""
     order = list(questions)
     rng.shuffle(order)
     layout = []
@@ -96,6 +112,8 @@ def _layout(questions, rng: random.Random) -> list[dict]:
         choices = [choice.id for choice in question.choices]
         if question_type(question).shuffle_choices:
             rng.shuffle(choices)
+        if kind == PRETEST:
+            choices.append(grading.DONT_KNOW)
         layout.append({"question": question.id, "choices": choices})
     return layout
 
@@ -111,7 +129,7 @@ def start_attempt(learner: User, module: Module, kind: str, rng: random.Random |
         module_id=module.id,
         kind=kind,
         content_version=module.version,
-        layout=_layout(quiz_for(module, kind).questions, rng or random.SystemRandom()),
+        layout=_layout(quiz_for(module, kind).questions, rng or random.SystemRandom(), kind),
     )
     try:
         with db.session.begin_nested():  # a savepoint: losing the race leaves the caller's transaction usable
@@ -139,6 +157,17 @@ def skip_pretest(learner: User, module: Module) -> None:
                 submitted_at=utcnow(),
             )
         )
+
+
+def close_unscored(attempt: QuizAttempt) -> None:
+    """Close an open pre-test without a score (as if skipped), keeping its saved answers (caller's transaction).
+
+    For a pre-test sent after the module's lessons were opened: it would no longer measure "before".
+    """
+    _lock(attempt)
+    if attempt.submitted_at is None:
+        attempt.submitted_at = utcnow()
+        attempt.sequence += 1
 
 
 def parse_answers(attempt: QuizAttempt, form) -> dict[str, frozenset[str]]:
@@ -206,12 +235,18 @@ def save_draft(attempt: QuizAttempt, answers: dict[str, frozenset[str]], sequenc
     return attempt.sequence
 
 
-def _claim(attempt: QuizAttempt, score: float, passed: bool | None, sequence: int | None = None) -> bool:
-    """Mark the attempt submitted, with its score, if nobody has; only one request can win this UPDATE.
+def _claim(attempt: QuizAttempt, graded: GradedAnswers, sequence: int | None = None) -> bool:
+    """Mark the attempt submitted, with its scores, if nobody has; only one request can win this UPDATE.
 
     With a `sequence`, only while the attempt is still at it (the page sent is the newest).
     """
-    params = {"attempt_id": attempt.id, "now": utcnow(), "score": score, "passed": passed}
+    params = {
+        "attempt_id": attempt.id,
+        "now": utcnow(),
+        "score": graded.score,
+        "passed": graded.passed,
+        "pretest_items_score": graded.pretest_items_score,
+    }
     if sequence is not None and not 0 <= sequence <= MAX_ID:
         return False  # no attempt is at a number its INTEGER column cannot hold (the database would refuse it)
     if sequence is None:
@@ -223,7 +258,7 @@ def _claim(attempt: QuizAttempt, score: float, passed: bool | None, sequence: in
 
 @dataclass(frozen=True)
 class GradedAnswers:
-    """Answers graded before the write lock is taken: the rows to store, the score, and what is missing.
+    """Answers graded before the write lock is taken: the rows to store, the scores, and what is missing.
 
     Graded with the questions of the attempt's own content version. An answer to a question that
     version does not have is kept, ungraded, as before.
@@ -233,16 +268,16 @@ class GradedAnswers:
     rows: list[dict]
     score: float
     passed: bool | None
+    pretest_items_score: float | None  # the score on the pre-test's questions alone (docs/outcomes.md)
     missing: tuple[int, ...]  # 1-based places of the questions with no answer
 
 
 def grade_answers(attempt: QuizAttempt, answers: dict[str, frozenset[str]], module: Module) -> GradedAnswers:
     """Grade the answers for submitting (reads the snapshot at most; writes nothing)."""
     now, rows, grades, questions = utcnow(), [], [], quiz_snapshots.questions_for(attempt, module)
+    matched, pretest_ids = [], quiz_snapshots.pretest_ids_for(attempt, module)
     missing = tuple(
-        n
-        for n, item in enumerate(attempt.layout, 1)
-        if item["question"] in questions and item["question"] not in answers
+        n for n, item in enumerate(attempt.layout, 1) if (qid := item["question"]) in questions and qid not in answers
     )
     for item in attempt.layout:
         qid, question = item["question"], questions.get(item["question"])
@@ -260,10 +295,19 @@ def grade_answers(attempt: QuizAttempt, answers: dict[str, frozenset[str]], modu
         if question is not None:
             result = grading.grade(question, answers[qid])
             grades.append(result)
+            if qid in pretest_ids:
+                matched.append(result)
             row.update(correct=result.correct, credit=result.credit, misconception_ids=",".join(result.misconceptions))
         rows.append(row)
     score = grading.score(grades)
-    return GradedAnswers(answers, rows, score, score >= module.pass_mark if attempt.kind == QUIZ else None, missing)
+    return GradedAnswers(
+        answers,
+        rows,
+        score,
+        score >= module.pass_mark if attempt.kind == QUIZ else None,
+        grading.score(matched) if matched else None,
+        missing,
+    )
 
 
 def submit(attempt: QuizAttempt, graded: GradedAnswers, sequence: int | None) -> SubmitResult:
@@ -278,12 +322,12 @@ def submit(attempt: QuizAttempt, graded: GradedAnswers, sequence: int | None) ->
         return SubmitResult(attempt, first_time=False)
     # Usually the page is the newest copy: one UPDATE claims the attempt. Otherwise read the
     # attempt again to tell an older tab (refused) from a repeat of the same submit.
-    claimed = sequence is not None and _claim(attempt, graded.score, graded.passed, sequence)
+    claimed = sequence is not None and _claim(attempt, graded, sequence)
     if not claimed:
         _lock(attempt)
         if attempt.submitted_at is None:
             _check_sequence(attempt, sequence, graded.answers)
-        claimed = _claim(attempt, graded.score, graded.passed)
+        claimed = _claim(attempt, graded)
     if not claimed:
         db.session.expire(attempt)
         return SubmitResult(attempt, first_time=False)

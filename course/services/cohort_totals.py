@@ -1,4 +1,4 @@
-"""A cohort's totals per module: who passed, the mean best score, and the pre-test to best-quiz difference.
+"""A cohort's totals per module: who passed, the mean best score, and the before-and-after outcome figures.
 
 One query over the current members, whatever their number. `attempt_summary` is the per
 (learner, module) aggregate of attempts that the progress table reads as well.
@@ -8,55 +8,59 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 
 from ..content import Course, Module
 from ..extensions import db
 from ..models import PRETEST, QUIZ, Cohort
 from ..models import QuizAttempt as QA
 from .cohorts import member_ids
+from .paired_outcomes import PairedSummary, PairedSums, summarise
 
 
 def attempt_summary():
-    """Per (learner, module) aggregates of attempts: best quiz score, pre-test score, passed (1 or 0)."""
+    """Per (learner, module) aggregates of attempts: best quiz score, pre-test score, passed (1 or 0),
+    and the matched pair of outcome scores: the pre-test, and the first quiz on the pre-test's questions.
+    """
     submitted = QA.submitted_at.is_not(None)
     return (
         func.max(case((and_(QA.kind == QUIZ, submitted), QA.score))).label("best"),
         # A pre-test is taken at most once; a skipped one is submitted without a score.
         func.max(case((and_(QA.kind == PRETEST, submitted), QA.score))).label("pretest"),
         func.max(case((and_(QA.kind == QUIZ, QA.passed.is_(True)), 1), else_=0)).label("passed"),
+        func.max(case((and_(QA.kind == PRETEST, submitted), QA.pretest_items_score))).label("before"),
+        func.max(case((QA.first_quiz.is_(True), QA.pretest_items_score))).label("after"),
     )
 
 
 @dataclass(frozen=True)
 class ModuleTotal:
-    """The cohort in one module: who passed, the mean best score, and the pre-test to quiz gain."""
+    """The cohort in one module: who passed, the mean best score, and the before-and-after figures."""
 
     module: Module
     passed: int
     scored: int
     average_best: float | None
-    gain_learners: int
-    mean_pretest: float | None
-    mean_best_with_pretest: float | None
-
-    @property
-    def gain(self) -> float | None:
-        """Mean best quiz score minus mean pre-test score, in points, for learners with both."""
-        if self.mean_pretest is None or self.mean_best_with_pretest is None:
-            return None
-        return round(self.mean_best_with_pretest - self.mean_pretest, 1)
+    paired: int  # learners with both a pre-test score and a first quiz
+    outcome: PairedSummary | None  # None under MIN_PAIRED paired learners
 
 
 def cohort_totals(cohort: Cohort, course: Course) -> tuple[ModuleTotal, ...]:
-    """Per module, over current members: passed count, mean best score, and knowledge gain. One query."""
+    """Per module, over current members: passed count, mean best score and outcome figures. One query."""
+    return module_totals(QA.learner_id.in_(member_ids(cohort)), course)
+
+
+def module_totals(learners: ColumnElement[bool], course: Course) -> tuple[ModuleTotal, ...]:
+    """Per module, over the attempts of the learners `learners` selects: one query, whatever their number."""
     per_learner = (
         select(QA.learner_id, QA.module_id, *attempt_summary())
-        .where(QA.learner_id.in_(member_ids(cohort)))
+        .where(learners)
         .group_by(QA.learner_id, QA.module_id)
         .subquery()
     )
-    both = and_(per_learner.c.best.is_not(None), per_learner.c.pretest.is_not(None))
+    before, after = per_learner.c.before, per_learner.c.after
+    both = and_(before.is_not(None), after.is_not(None))
+    difference = after - before
     rows = {
         r.module_id: r
         for r in db.session.execute(
@@ -65,31 +69,33 @@ def cohort_totals(cohort: Cohort, course: Course) -> tuple[ModuleTotal, ...]:
                 func.sum(per_learner.c.passed).label("passed"),
                 func.count(per_learner.c.best).label("scored"),
                 func.avg(per_learner.c.best).label("average"),
-                func.sum(case((both, 1), else_=0)).label("gain_n"),
-                func.avg(case((both, per_learner.c.pretest))).label("pre"),
-                func.avg(case((both, per_learner.c.best))).label("post"),
+                func.sum(case((both, 1), else_=0)).label("paired"),
+                func.sum(case((both, before))).label("sum_before"),
+                func.sum(case((both, after))).label("sum_after"),
+                func.sum(case((both, difference))).label("sum_difference"),
+                func.sum(case((both, difference * difference))).label("sum_difference_squared"),
             ).group_by(per_learner.c.module_id)
         )
     }
-    totals = []
-    for module in course.modules:
-        r = rows.get(module.id)
-        if r is None:
-            totals.append(ModuleTotal(module, 0, 0, None, 0, None, None))
-        else:
-            totals.append(
-                ModuleTotal(
-                    module,
-                    int(r.passed or 0),
-                    int(r.scored or 0),
-                    _float(r.average),
-                    int(r.gain_n or 0),
-                    _float(r.pre),
-                    _float(r.post),
-                )
-            )
-    return tuple(totals)
+    return tuple(_total(module, rows.get(module.id)) for module in course.modules)
 
 
-def _float(value) -> float | None:
-    return None if value is None else float(value)
+def _total(module: Module, row) -> ModuleTotal:
+    if row is None:
+        return ModuleTotal(module, 0, 0, None, 0, None)
+    paired = int(row.paired or 0)
+    sums = PairedSums(
+        paired,
+        float(row.sum_before or 0),
+        float(row.sum_after or 0),
+        float(row.sum_difference or 0),
+        float(row.sum_difference_squared or 0),
+    )
+    return ModuleTotal(
+        module,
+        int(row.passed or 0),
+        int(row.scored or 0),
+        None if row.average is None else float(row.average),
+        paired,
+        summarise(sums),
+    )

@@ -232,7 +232,7 @@ def _myths(learner: User, course: Course) -> tuple[Myth, ...]:
 
 
 def learner_record(learner: User, course: Course) -> LearnerRecord:
-    """Build the record page's content: lessons, attempts, gain per module, misconceptions."""
+    """Build the record page's content: lessons, attempts, before and after per module, misconceptions."""
     modules = own_record.progress_report(progress.course_progress(learner, course))
     return LearnerRecord(
         learner, _lessons(learner, course), _attempts(learner, course), tuple(modules), _myths(learner, course)

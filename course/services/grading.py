@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from ..content import Question
 from ..content.question_types import question_type
 
+# The pre-test's last choice on every question: "I don't know", counted as not known (no credit,
+# no myth), as validated knowledge scales count it. Quizzes do not offer it.
+DONT_KNOW = "dont-know"
+DONT_KNOW_TEXT = "I don't know"
+
 
 class AnswerError(ValueError):
     """An answer that cannot be graded (unknown choice, wrong number of choices); safe to show."""
@@ -26,6 +31,8 @@ def grade(question: Question, chosen: frozenset[str]) -> Grade:
 
     :raise AnswerError: for choices that are not the question's, or too many of them.
     """
+    if DONT_KNOW in chosen:
+        return Grade(credit=0.0, correct=False, misconceptions=())
     kind = question_type(question)
     refusal = kind.refusal(question, chosen)
     if refusal:

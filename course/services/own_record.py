@@ -43,7 +43,7 @@ LOOKS_PER_PAGE = 25
 
 @dataclass(frozen=True)
 class ModuleReport:
-    """One row of "My progress": lessons, quiz attempts, pre-test and knowledge gain in one module."""
+    """One row of "My progress": lessons, quiz attempts, pre-test, best quiz, and what changed in one module."""
 
     module_id: str
     title: str
@@ -53,6 +53,7 @@ class ModuleReport:
     best_score: float | None
     pretest_score: float | None
     pretest_state: str
+    first_quiz_on_pretest_items: float | None = None  # the first quiz's score on the pre-test's questions
 
     @property
     def best_percent(self) -> int | None:
@@ -65,11 +66,16 @@ class ModuleReport:
         return whole_percent(self.pretest_score)
 
     @property
-    def gain(self) -> int | None:
-        """Knowledge gain: best quiz minus pre-test, in percentage points (of the shown whole numbers)."""
-        if self.best_percent is None or self.pretest_percent is None:
+    def change(self) -> int | None:
+        """What was learned: the first quiz minus the pre-test, on the same questions, in percentage points.
+
+        Not the best score: retakes can go on until a pass, so a best score rises by design
+        (docs/outcomes.md). None until there is both a pre-test score and a first quiz.
+        """
+        after = whole_percent(self.first_quiz_on_pretest_items)
+        if after is None or self.pretest_percent is None:
             return None
-        return self.best_percent - self.pretest_percent
+        return after - self.pretest_percent
 
 
 def _pretest_state(item: ModuleProgress) -> str:
@@ -92,6 +98,7 @@ def progress_report(summary: CourseProgress) -> list[ModuleReport]:
             best_score=item.best_score,
             pretest_score=item.pretest_score,
             pretest_state=_pretest_state(item),
+            first_quiz_on_pretest_items=item.pretest_items_first_quiz,
         )
         for item in summary.modules
     ]

@@ -13,14 +13,13 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, exists, or_, select
 
 from ..content import Course, Lesson, Module
 from ..database import upsert
 from ..extensions import db
 from ..models import PRETEST, QUIZ, Assignment, CohortMember, LessonProgress, QuizAttempt, User, utcnow
 from .standing import (
-    AVAILABLE,
     LOCKED,
     PASSED,
     STATUS_LABELS,
@@ -45,7 +44,9 @@ class ModuleProgress:
     quiz_scores: tuple[float, ...]
     best_score: float | None
     pretest_score: float | None
-    pretest_offered: bool
+    pretest_offered: bool  # taken, skipped or open: it is not offered again
+    pretest_items_first_quiz: float | None  # the first quiz's score on the pre-test's questions
+    started: bool  # a lesson opened or a quiz attempt begun: too late for a pre-test
     open_quiz_id: int | None
     open_pretest_id: int | None
     due_at: datetime | None
@@ -63,6 +64,11 @@ class ModuleProgress:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def pretest_open(self) -> bool:
+        """The pre-test can still be taken: only before the module's first lesson and its quiz."""
+        return not self.locked and not self.pretest_offered and not self.started
 
     @property
     def first_unread_lesson(self) -> Lesson | None:
@@ -121,12 +127,15 @@ def due_dates(learner: User) -> dict[str, datetime | None]:
 def course_progress(learner: User, course: Course) -> CourseProgress:
     """Summarise the learner's progress in every module, in course order."""
     completed: dict[str, set[str]] = {}
-    for module_id, lesson_id in db.session.execute(
-        select(LessonProgress.module_id, LessonProgress.lesson_id).where(
-            LessonProgress.learner_id == learner.id, LessonProgress.completed_at.is_not(None)
+    opened: set[str] = set()
+    for module_id, lesson_id, completed_at in db.session.execute(
+        select(LessonProgress.module_id, LessonProgress.lesson_id, LessonProgress.completed_at).where(
+            LessonProgress.learner_id == learner.id
         )
     ):
-        completed.setdefault(module_id, set()).add(lesson_id)
+        opened.add(module_id)
+        if completed_at is not None:
+            completed.setdefault(module_id, set()).add(lesson_id)
     attempts = db.session.execute(
         select(
             QuizAttempt.id,
@@ -135,6 +144,8 @@ def course_progress(learner: User, course: Course) -> CourseProgress:
             QuizAttempt.score,
             QuizAttempt.passed,
             QuizAttempt.submitted_at,
+            QuizAttempt.pretest_items_score,
+            QuizAttempt.first_quiz,
         )
         .where(QuizAttempt.learner_id == learner.id)
         .order_by(QuizAttempt.id)
@@ -150,13 +161,14 @@ def course_progress(learner: User, course: Course) -> CourseProgress:
             course,
             dues.get(m.id),
             now,
+            m.id in opened,
         )
         for m in course.modules
     )
     return CourseProgress(items, _resume(items))
 
 
-def _module_progress(module, completed, attempts, passed_ids, course, due, now) -> ModuleProgress:
+def _module_progress(module, completed, attempts, passed_ids, course, due, now, opened) -> ModuleProgress:
     quiz = [a for a in attempts if a.kind == QUIZ]
     pretests = [a for a in attempts if a.kind == PRETEST]
     scores = tuple(a.score for a in quiz if a.submitted_at is not None and a.score is not None)
@@ -170,12 +182,25 @@ def _module_progress(module, completed, attempts, passed_ids, course, due, now) 
         best_score=max(scores) if scores else None,
         pretest_score=next((a.score for a in pretests if a.submitted_at is not None), None),
         pretest_offered=bool(pretests),
+        pretest_items_first_quiz=next((a.pretest_items_score for a in quiz if a.first_quiz), None),
+        started=opened or bool(quiz),
         open_quiz_id=next((a.id for a in quiz if a.submitted_at is None), None),
         open_pretest_id=next((a.id for a in pretests if a.submitted_at is None), None),
         due_at=due,
         overdue=is_overdue(due, status, now),
         missing_prerequisites=missing,
     )
+
+
+def module_started(learner: User, module: Module) -> bool:
+    """A lesson of the module opened or a quiz attempt begun: a pre-test would no longer measure "before"."""
+    lesson = select(LessonProgress.id).where(
+        LessonProgress.learner_id == learner.id, LessonProgress.module_id == module.id
+    )
+    quiz = select(QuizAttempt.id).where(
+        QuizAttempt.learner_id == learner.id, QuizAttempt.module_id == module.id, QuizAttempt.kind == QUIZ
+    )
+    return bool(db.session.scalar(select(exists(lesson) | exists(quiz))))
 
 
 def missing_prerequisites(learner: User, module: Module, course: Course) -> tuple[Module, ...]:
@@ -204,7 +229,7 @@ def _resume(items: tuple[ModuleProgress, ...]) -> Resume | None:
     if current is None:
         return None
     module = current.module
-    if current.status == AVAILABLE and not current.pretest_offered:
+    if current.pretest_open:
         return Resume(f"Start “{module.title}”", "learn.module", {"module_id": module.id})
     if current.open_pretest_id:
         return Resume(

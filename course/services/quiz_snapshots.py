@@ -20,7 +20,7 @@ from ..database import upsert
 from ..extensions import db
 from ..models import QuizAttempt, QuizSnapshot, utcnow
 
-_STORED, _LOADED = "quiz_snapshots_stored", "quiz_snapshots_loaded"
+_STORED, _LOADED, _PRETESTS = "quiz_snapshots_stored", "quiz_snapshots_loaded", "quiz_snapshots_pretests"
 _STORED_VERSION = select(QuizSnapshot.module_id).where(
     QuizSnapshot.module_id == bindparam("module_id"), QuizSnapshot.content_version == bindparam("content_version")
 )
@@ -75,6 +75,24 @@ def questions_for(attempt: QuizAttempt, module: Module) -> Mapping[str, Question
             return _current(module)  # not remembered: a snapshot may still be backfilled
         loaded[key] = MappingProxyType(snapshot_questions(content, module.id))
     return loaded[key]
+
+
+def pretest_ids_for(attempt: QuizAttempt, module: Module) -> frozenset[str]:
+    """The ids of the pre-test's questions in the attempt's content version (the matched set)."""
+    if attempt.content_version == module.version:
+        return frozenset(q.id for q in module.pretest.questions)
+    pretests = _remembered(_PRETESTS)
+    key = (attempt.module_id, attempt.content_version)
+    if key not in pretests:
+        content = db.session.scalar(
+            select(QuizSnapshot.content).where(
+                QuizSnapshot.module_id == attempt.module_id, QuizSnapshot.content_version == attempt.content_version
+            )
+        )
+        if content is None:
+            return frozenset(q.id for q in module.pretest.questions)
+        pretests[key] = frozenset(content.get("pretest", ()))
+    return pretests[key]
 
 
 def _current(module: Module) -> Mapping[str, Question]:

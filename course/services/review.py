@@ -36,6 +36,19 @@ class QuestionView:
     def input_type(self) -> str:
         return question_type(self.question).input_type if self.question else "radio"
 
+    @property
+    def did_not_know(self) -> bool:
+        """The learner chose "I don't know" (a pre-test only)."""
+        return grading.DONT_KNOW in self.chosen
+
+
+# A pre-test's "I don't know": a choice of the attempt's layout, not of the question.
+DONT_KNOW_CHOICE = Choice(grading.DONT_KNOW, grading.DONT_KNOW_TEXT, correct=False, feedback="")
+
+
+def _choice(question: Question, choice_id: str) -> Choice | None:
+    return DONT_KNOW_CHOICE if choice_id == grading.DONT_KNOW else question.choice(choice_id)
+
 
 @dataclass(frozen=True)
 class AttemptView:
@@ -68,6 +81,6 @@ def attempt_view(attempt: QuizAttempt, module: Module, answers: dict[str, frozen
         if question is None:
             items.append(QuestionView(number, None, (), chosen, None))
             continue
-        choices = tuple(c for c in (question.choice(cid) for cid in item["choices"]) if c is not None)
+        choices = tuple(c for c in (_choice(question, cid) for cid in item["choices"]) if c is not None)
         items.append(QuestionView(number, question, choices, chosen, grades.get(item["question"])))
     return AttemptView(tuple(items))
