@@ -52,7 +52,9 @@ def keep_sent_answers() -> str | None:
     attempt_id = (request.view_args or {}).get("attempt_id")
     if view not in _keeping_views or request.method != "POST" or not attempt_id:
         return None
-    fields = {k: request.form.getlist(k)[:_MAX_VALUES] for k in list(request.form)[:_MAX_FIELDS] if k.startswith("q-")}
+    fields = {
+        k: request.form.getlist(k)[:_MAX_VALUES] for k in list(request.form)[:_MAX_FIELDS] if k.startswith(("q-", "c-"))
+    }
     with write_transaction():
         key = _keep(attempt_id, fields, session.get(SESSION_KEY))
     if key is None:
@@ -91,9 +93,10 @@ def restore(attempt: QuizAttempt) -> bool:
         return False
     session.pop(SESSION_KEY, None)
     try:
-        answers = attempts.parse_answers(attempt, MultiDict(fields))
+        form: MultiDict[str, str] = MultiDict(fields)
+        answers, confidence = attempts.parse_answers(attempt, form), attempts.parse_confidence(attempt, form)
         with write_transaction():
-            attempts.save_draft(attempt, answers, None)
+            attempts.save_draft(attempt, answers, None, confidence)
     except (grading.AnswerError, attempts.AttemptClosed):
         return False
     return True

@@ -20,17 +20,17 @@ def skip_pretest(learner, module) -> None:
         attempts.skip_pretest(learner, module)
 
 
-def save_draft(attempt, answers, sequence) -> int:
+def save_draft(attempt, answers, sequence, confidence=None) -> int:
     with write_transaction():
-        return attempts.save_draft(attempt, answers, sequence)
+        return attempts.save_draft(attempt, answers, sequence, confidence)
 
 
-def submit(attempt, answers, sequence, module) -> attempts.SubmitResult:
+def submit(attempt, answers, sequence, module, confidence=None) -> attempts.SubmitResult:
     """Grade outside the write transaction, then submit in one, as the submit view does.
 
     :raise attempts.Incomplete: when a question has no answer (nothing is written).
     """
-    graded = attempts.grade_answers(attempt, answers, module)
+    graded = attempts.grade_answers(attempt, answers, module, confidence)
     with write_transaction():
         return attempts.submit(attempt, graded, sequence)
 

@@ -9,7 +9,7 @@ from .. import unsent_answers
 from ..access import LEARNER, role_required
 from ..content import get_course
 from ..database import write_transaction
-from ..models import PRETEST, QUIZ
+from ..models import CONFIDENCE_LABELS, PRETEST, QUIZ
 from ..services import attempts, grading, progress, review
 from .views import bp, module_or_404, module_standing, open_module
 
@@ -80,10 +80,15 @@ def attempt(attempt_id: int):
     return _render_attempt(attempt, module, attempts.saved_answers(attempt))
 
 
-def _render_attempt(attempt, module, answers, status: int = 200, unanswered=()):
-    view = review.attempt_view(attempt, module, answers)
+def _render_attempt(attempt, module, answers, status: int = 200, unanswered=(), confidence=None):
+    view = review.attempt_view(attempt, module, answers, confidence)
     return render_template(
-        "learn/attempt.html", attempt=attempt, module=module, view=view, unanswered=set(unanswered)
+        "learn/attempt.html",
+        attempt=attempt,
+        module=module,
+        view=view,
+        unanswered=set(unanswered),
+        confidence_levels=CONFIDENCE_LABELS,
     ), status
 
 
@@ -95,8 +100,9 @@ def save_draft(attempt_id: int):
     attempt, module = _own_attempt_or_404(attempt_id)
     try:
         answers = attempts.parse_answers(attempt, request.form)
+        confidence = attempts.parse_confidence(attempt, request.form)
         with write_transaction():
-            sequence = attempts.save_draft(attempt, answers, _sequence())
+            sequence = attempts.save_draft(attempt, answers, _sequence(), confidence)
     except attempts.AttemptClosed:
         return _reply_closed(attempt)
     except attempts.StaleAttempt:
@@ -128,10 +134,11 @@ def submit(attempt_id: int):
         return redirect(url_for("learn.module", module_id=module.id), 303)
     try:
         answers = attempts.parse_answers(attempt, request.form)
-        graded = attempts.grade_answers(attempt, answers, module)  # before the write lock is taken
+        confidence = attempts.parse_confidence(attempt, request.form)
+        graded = attempts.grade_answers(attempt, answers, module, confidence)  # before the write lock is taken
         with write_transaction():
             if graded.missing:  # nothing a learner sent is lost: the answers given are kept as a draft
-                attempts.save_draft(attempt, answers, _sequence())
+                attempts.save_draft(attempt, answers, _sequence(), confidence)
             else:
                 result = attempts.submit(attempt, graded, _sequence())
     except attempts.StaleAttempt:
@@ -215,14 +222,15 @@ def _answers_kept():
         return jsonify(saved=False, reason="busy", message="Not saved yet: the site is busy. Trying again shortly.")
     try:
         answers = attempts.parse_answers(attempt, request.form)
+        confidence = attempts.parse_confidence(attempt, request.form)
     except grading.AnswerError:
-        answers = attempts.saved_answers(attempt)
+        answers, confidence = attempts.saved_answers(attempt), None
     flash(
         "The site is busy and your answers were not sent yet. They are still filled in below: "
         "please press the button again in a moment.",
         "error",
     )
-    return _render_attempt(attempt, module, answers)[0]
+    return _render_attempt(attempt, module, answers, confidence=confidence)[0]
 
 
 save_draft.on_database_unavailable = _answers_kept

@@ -5,12 +5,28 @@ from .audit import AuditEvent
 from .base import Base, utcnow
 from .cohorts import Assignment, Caseload, Cohort, CohortMember
 from .content import QuizSnapshot
-from .progress import ATTEMPT_KINDS, PRETEST, QUIZ, AttemptAnswer, LessonProgress, QuizAttempt, UnsentAnswers
+from .progress import (
+    ATTEMPT_KINDS,
+    CONFIDENCE_LABELS,
+    GUESSING,
+    PRETEST,
+    QUIZ,
+    SURE,
+    THINK_SO,
+    AttemptAnswer,
+    LessonProgress,
+    QuizAttempt,
+    UnsentAnswers,
+)
 
 __all__ = [
     "ATTEMPT_KINDS",
+    "CONFIDENCE_LABELS",
+    "GUESSING",
     "PRETEST",
     "QUIZ",
+    "SURE",
+    "THINK_SO",
     "Assignment",
     "AttemptAnswer",
     "AuditEvent",

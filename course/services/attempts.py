@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from ..content import Module
 from ..content.question_types import question_type
 from ..extensions import db
-from ..models import PRETEST, QUIZ, AttemptAnswer, QuizAttempt, User, utcnow
+from ..models import CONFIDENCE_LABELS, PRETEST, QUIZ, AttemptAnswer, QuizAttempt, User, utcnow
 from ..models.base import MAX_ID
 from . import grading, quiz_snapshots
 
@@ -187,20 +187,42 @@ def parse_answers(attempt: QuizAttempt, form) -> dict[str, frozenset[str]]:
     return answers
 
 
+def parse_confidence(attempt: QuizAttempt, form) -> dict[str, str]:
+    """Read the optional `c-<question id>` fields: how sure the learner is of each answer.
+
+    :raise grading.AnswerError: when a value is not one of the levels offered.
+    """
+    confidence = {}
+    for item in attempt.layout:
+        value = form.get(f"c-{item['question']}") or ""
+        if value and value not in CONFIDENCE_LABELS:
+            raise grading.AnswerError(
+                "One of the “How sure are you?” answers sent is not one offered. Reload the page."
+            )
+        if value:
+            confidence[item["question"]] = value
+    return confidence
+
+
 def saved_answers(attempt: QuizAttempt) -> dict[str, frozenset[str]]:
     """The answers saved so far (drafts, or the submitted answers)."""
     return {a.question_id: frozenset(filter(None, a.choice_ids.split(","))) for a in attempt.answers}
 
 
-def _store(attempt: QuizAttempt, answers: dict[str, frozenset[str]]) -> None:
+def saved_confidence(attempt: QuizAttempt) -> dict[str, str]:
+    """How sure the learner said they were, per question, as saved so far."""
+    return {a.question_id: a.confidence for a in attempt.answers if a.confidence}
+
+
+def _store(attempt: QuizAttempt, answers: dict[str, frozenset[str]], confidence: dict[str, str]) -> None:
     rows = {row.question_id: row for row in attempt.answers}
     for item in attempt.layout:
         qid = item["question"]
-        value = ",".join(sorted(answers.get(qid, ())))
+        value, sure = ",".join(sorted(answers.get(qid, ()))), confidence.get(qid)
         if qid in rows:
-            rows[qid].choice_ids = value
-        elif value:
-            attempt.answers.append(AttemptAnswer(question_id=qid, choice_ids=value))
+            rows[qid].choice_ids, rows[qid].confidence = value, sure
+        elif value or sure:
+            attempt.answers.append(AttemptAnswer(question_id=qid, choice_ids=value, confidence=sure))
 
 
 def _lock(attempt: QuizAttempt) -> None:
@@ -222,7 +244,12 @@ def _check_sequence(attempt: QuizAttempt, sequence: int | None, answers: dict[st
         raise StaleAttempt()
 
 
-def save_draft(attempt: QuizAttempt, answers: dict[str, frozenset[str]], sequence: int | None) -> int:
+def save_draft(
+    attempt: QuizAttempt,
+    answers: dict[str, frozenset[str]],
+    sequence: int | None,
+    confidence: dict[str, str] | None = None,
+) -> int:
     """Save the learner's current answers as the draft; returns the new sequence number.
 
     :raise AttemptClosed: when the attempt was already submitted.
@@ -230,7 +257,7 @@ def save_draft(attempt: QuizAttempt, answers: dict[str, frozenset[str]], sequenc
     """
     _lock(attempt)
     _check_sequence(attempt, sequence, answers)
-    _store(attempt, answers)
+    _store(attempt, answers, confidence or {})
     attempt.sequence += 1
     return attempt.sequence
 
@@ -265,15 +292,21 @@ class GradedAnswers:
     """
 
     answers: dict[str, frozenset[str]]
-    rows: list[dict]
+    rows: list[dict]  # one per answered question, with how sure the learner said they were
     score: float
     passed: bool | None
     pretest_items_score: float | None  # the score on the pre-test's questions alone (docs/outcomes.md)
     missing: tuple[int, ...]  # 1-based places of the questions with no answer
 
 
-def grade_answers(attempt: QuizAttempt, answers: dict[str, frozenset[str]], module: Module) -> GradedAnswers:
+def grade_answers(
+    attempt: QuizAttempt,
+    answers: dict[str, frozenset[str]],
+    module: Module,
+    confidence: dict[str, str] | None = None,
+) -> GradedAnswers:
     """Grade the answers for submitting (reads the snapshot at most; writes nothing)."""
+    confidence = confidence or {}
     now, rows, grades, questions = utcnow(), [], [], quiz_snapshots.questions_for(attempt, module)
     matched, pretest_ids = [], quiz_snapshots.pretest_ids_for(attempt, module)
     missing = tuple(
@@ -291,6 +324,7 @@ def grade_answers(attempt: QuizAttempt, answers: dict[str, frozenset[str]], modu
             "credit": None,
             "misconception_ids": "",
             "saved_at": now,
+            "confidence": confidence.get(qid),
         }
         if question is not None:
             result = grading.grade(question, answers[qid])

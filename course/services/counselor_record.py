@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ..access import can_view_learner
 from ..content import Course, Module
 from ..extensions import db
-from ..models import PRETEST, AttemptAnswer, LessonProgress, QuizAttempt, User
+from ..models import PRETEST, SURE, AttemptAnswer, LessonProgress, QuizAttempt, User
 from . import attempts as attempt_service
 from . import audit, own_record, progress, review
 from .standing import whole_percent
@@ -116,6 +116,7 @@ class Myth:
     first_at: datetime
     last_at: datetime
     corrected: bool
+    firmly_held: bool = False  # picked at least once while the learner said they were sure
 
 
 @dataclass(frozen=True)
@@ -178,13 +179,15 @@ def _attempts(learner: User, course: Course) -> tuple[AttemptRow, ...]:
 def myth_history(answers, course: Course) -> tuple[Myth, ...]:
     """Apply the "corrected myth" rule to submitted answers given in time order.
 
-    `answers`: (submitted_at, attempt_id, question_id, correct, misconception_ids) rows, oldest first.
-    Myths still held come first, then the corrected ones; newest first within each.
+    `answers`: (submitted_at, attempt_id, question_id, correct, misconception_ids, confidence) rows,
+    oldest first (confidence may be left off). Myths still held come first, those picked while sure
+    ("firmly held") first among them, then the corrected ones; newest first within each.
     """
     last_pick: dict[str, dict[str, tuple]] = {}  # myth → question → when last picked there
     last_right: dict[str, tuple] = {}  # question → when last answered correctly
     seen: dict[str, list] = {}  # myth → [times, first, last]
-    for submitted_at, attempt_id, question_id, correct, misconception_ids in answers:
+    sure: set[str] = set()  # myths picked while the learner said they were sure
+    for submitted_at, attempt_id, question_id, correct, misconception_ids, *confidence in answers:
         when = (submitted_at, attempt_id)
         if correct:
             last_right[question_id] = when
@@ -193,6 +196,8 @@ def myth_history(answers, course: Course) -> tuple[Myth, ...]:
             entry = seen.setdefault(myth_id, [0, submitted_at, submitted_at])
             entry[0] += 1
             entry[2] = submitted_at
+            if confidence and confidence[0] == SURE:
+                sure.add(myth_id)
     myths = []
     for myth_id, (times, first, last) in seen.items():
         corrected = all(q in last_right and last_right[q] > picked for q, picked in last_pick[myth_id].items())
@@ -206,10 +211,11 @@ def myth_history(answers, course: Course) -> tuple[Myth, ...]:
                 first,
                 last,
                 corrected,
+                myth_id in sure,
             )
         )
     myths.sort(key=lambda m: m.last_at, reverse=True)
-    myths.sort(key=lambda m: m.corrected)
+    myths.sort(key=lambda m: (m.corrected, not m.firmly_held))
     return tuple(myths)
 
 
@@ -221,6 +227,7 @@ def _myths(learner: User, course: Course) -> tuple[Myth, ...]:
             AttemptAnswer.question_id,
             AttemptAnswer.correct,
             AttemptAnswer.misconception_ids,
+            AttemptAnswer.confidence,
         )
         .join(AttemptAnswer, AttemptAnswer.attempt_id == QuizAttempt.id)
         .where(

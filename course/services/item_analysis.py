@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 
 from ..content import Choice, Course, Misconception, Module, Question
 from ..extensions import db
-from ..models import PRETEST, QUIZ, AttemptAnswer, Cohort, QuizAttempt
+from ..models import PRETEST, QUIZ, SURE, AttemptAnswer, Cohort, QuizAttempt
 from .cohorts import member_ids
 
 QA = QuizAttempt
@@ -33,11 +33,18 @@ class ItemRow:
     top_wrong: Choice | None
     top_wrong_count: int
     myth: Misconception | None
+    wrong: int = 0  # first-attempt answers not fully right
+    wrong_while_sure: int = 0  # of those, given while the learner said they were sure
 
     @property
     def share_correct(self) -> int | None:
         """Percentage of first quiz attempts that got the question fully right."""
         return round(100 * self.correct / self.answered) if self.answered else None
+
+    @property
+    def share_wrong_while_sure(self) -> int | None:
+        """Percentage of the wrong first-attempt answers given while sure: a myth held with confidence."""
+        return round(100 * self.wrong_while_sure / self.wrong) if self.wrong else None
 
     @property
     def pretest_share_correct(self) -> int | None:
@@ -68,19 +75,21 @@ def item_analysis(cohort: Cohort, modules: list[Module], course: Course) -> list
         .group_by(QA.learner_id, QA.module_id, QA.kind)
     )
     counts: dict[tuple[str, str], list] = {}
-    for kind, question_id, choice_ids, n, right in db.session.execute(
+    wrong_and_sure = and_(AttemptAnswer.correct.is_not(True), AttemptAnswer.confidence == SURE)
+    for kind, question_id, choice_ids, n, right, sure_wrong in db.session.execute(
         select(
             QA.kind,
             AttemptAnswer.question_id,
             AttemptAnswer.choice_ids,
             func.count(),
             func.sum(case((AttemptAnswer.correct.is_(True), 1), else_=0)),
+            func.sum(case((wrong_and_sure, 1), else_=0)),
         )
         .join(QA, QA.id == AttemptAnswer.attempt_id)
         .where(AttemptAnswer.attempt_id.in_(first))
         .group_by(QA.kind, AttemptAnswer.question_id, AttemptAnswer.choice_ids)
     ):
-        counts.setdefault((kind, question_id), []).append((choice_ids, n, int(right or 0)))
+        counts.setdefault((kind, question_id), []).append((choice_ids, n, int(right or 0), int(sure_wrong or 0)))
     return [
         _item(n, module, question, counts, course)
         for module in modules
@@ -92,7 +101,7 @@ def _item(number: int, module: Module, question: Question, counts: dict, course:
     quiz = counts.get((QUIZ, question.id), [])
     pretest = counts.get((PRETEST, question.id), [])
     picks: dict[str, int] = {}
-    for choice_ids, n, _ in quiz:
+    for choice_ids, n, _, _ in quiz:
         for choice_id in filter(None, choice_ids.split(",")):
             if choice_id not in question.correct_ids:
                 picks[choice_id] = picks.get(choice_id, 0) + n
@@ -105,13 +114,15 @@ def _item(number: int, module: Module, question: Question, counts: dict, course:
         number,
         module,
         question,
-        sum(n for _, n, _ in quiz),
-        sum(r for _, _, r in quiz),
-        sum(n for _, n, _ in pretest),
-        sum(r for _, _, r in pretest),
+        sum(n for _, n, _, _ in quiz),
+        sum(r for _, _, r, _ in quiz),
+        sum(n for _, n, _, _ in pretest),
+        sum(r for _, _, r, _ in pretest),
         choice,
         picks.get(top, 0) if top else 0,
         myth,
+        sum(n - r for _, n, r, _ in quiz),
+        sum(s for _, _, _, s in quiz),
     )
 
 
@@ -127,6 +138,8 @@ def items_csv(cohort: Cohort, course: Course) -> tuple[list[str], Iterator[list]
         "Correct (%)",
         "Pre-tests",
         "Pre-test correct (%)",
+        "Wrong answers",
+        "Wrong while sure (%)",
         "Most chosen wrong answer",
         "Times chosen",
         "Misconception id",
@@ -145,6 +158,8 @@ def items_csv(cohort: Cohort, course: Course) -> tuple[list[str], Iterator[list]
                 item.share_correct,
                 item.pretest_answered,
                 item.pretest_share_correct,
+                item.wrong,
+                item.share_wrong_while_sure,
                 item.top_wrong.text if item.top_wrong else None,
                 item.top_wrong_count,
                 item.myth.id if item.myth else None,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..content import Choice, Module, Question
 from ..content.question_types import question_type
-from ..models import QuizAttempt
+from ..models import CONFIDENCE_LABELS, QuizAttempt
 from . import grading, quiz_snapshots
 
 
@@ -23,6 +23,7 @@ class QuestionView:
     choices: tuple[Choice, ...]
     chosen: frozenset[str]
     grade: grading.Grade | None
+    confidence: str | None = None  # how sure the learner said they were (models.CONFIDENCE_LABELS)
 
     @property
     def picked(self) -> tuple[Choice, ...]:
@@ -35,6 +36,10 @@ class QuestionView:
     @property
     def input_type(self) -> str:
         return question_type(self.question).input_type if self.question else "radio"
+
+    @property
+    def confidence_label(self) -> str | None:
+        return CONFIDENCE_LABELS.get(self.confidence or "")
 
     @property
     def did_not_know(self) -> bool:
@@ -70,10 +75,20 @@ def stored_grades(attempt: QuizAttempt) -> dict[str, grading.Grade]:
     }
 
 
-def attempt_view(attempt: QuizAttempt, module: Module, answers: dict[str, frozenset[str]]) -> AttemptView:
-    """Build the view of an attempt on its own content version; graded (as stored) once submitted."""
+def attempt_view(
+    attempt: QuizAttempt,
+    module: Module,
+    answers: dict[str, frozenset[str]],
+    confidence: dict[str, str] | None = None,
+) -> AttemptView:
+    """Build the view of an attempt on its own content version; graded (as stored) once submitted.
+
+    `confidence`: how sure the learner said they were, per question (default: as saved).
+    """
     questions = quiz_snapshots.questions_for(attempt, module)
     grades = stored_grades(attempt) if attempt.submitted_at is not None else {}
+    if confidence is None:
+        confidence = {a.question_id: a.confidence for a in attempt.answers if a.confidence}
     items = []
     for number, item in enumerate(attempt.layout, 1):
         question = questions.get(item["question"])
@@ -82,5 +97,6 @@ def attempt_view(attempt: QuizAttempt, module: Module, answers: dict[str, frozen
             items.append(QuestionView(number, None, (), chosen, None))
             continue
         choices = tuple(c for c in (_choice(question, cid) for cid in item["choices"]) if c is not None)
-        items.append(QuestionView(number, question, choices, chosen, grades.get(item["question"])))
+        sure = confidence.get(item["question"])
+        items.append(QuestionView(number, question, choices, chosen, grades.get(item["question"]), sure))
     return AttemptView(tuple(items))
