@@ -10,6 +10,7 @@ from ..access import ROLE_LABELS, STAFF_ROLES
 from ..forms import USERNAME_ATTRS, at_most, date_field, username_field
 from ..models.accounts import DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH
 from ..services import audit, caseload_links
+from ..services.programme_outcomes import DateRange
 
 
 def action_label(action: str) -> str:
@@ -105,3 +106,24 @@ class AuditFilterForm(FlaskForm):
             "until": flt.until.isoformat() if flt.until else None,
         }
         return {key: value for key, value in args.items() if value}
+
+
+class OutcomesRangeForm(FlaskForm):
+    """The programme outcomes' date range: a GET form read from the query string (it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    since = date_field("From (a date, UTC)", "Pairs whose first quiz was on or after this day.")
+    until = date_field("To (a date, UTC, included)")
+
+    def validate_until(self, field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("The end date must be on or after the start date.")
+
+    def to_range(self) -> DateRange:
+        """The range these fields ask for, leaving out any field that is not valid."""
+        return DateRange(
+            since=self.since.data if not self.since.errors else None,
+            until=self.until.data if not self.until.errors and not self.errors.get("until") else None,
+        )

@@ -30,6 +30,7 @@ RECORD_EXPORTED = "record_exported"
 ACCOUNT_DELETED = "account_deleted"
 ACCESS_DENIED = "access_denied"
 MEMBER_REMOVED = "member_removed"
+OUTCOMES_EXPORTED = "outcomes_exported"
 
 
 def record(
@@ -95,6 +96,7 @@ ACTIONS = (
     ACCOUNT_DELETED,
     ACCESS_DENIED,
     MEMBER_REMOVED,
+    OUTCOMES_EXPORTED,
 )
 
 

@@ -18,18 +18,20 @@ from .cohorts import member_ids
 from .paired_outcomes import PairedSummary, PairedSums, summarise
 
 
-def attempt_summary():
+def attempt_summary(after_window: ColumnElement[bool] | None = None):
     """Per (learner, module) aggregates of attempts: best quiz score, pre-test score, passed (1 or 0),
-    and the matched pair of outcome scores: the pre-test, and the first quiz on the pre-test's questions.
+    and the matched pair of outcome scores: the pre-test, and the first quiz on the pre-test's questions
+    (only when that quiz meets `after_window`, a condition on its row, if given).
     """
     submitted = QA.submitted_at.is_not(None)
+    first_quiz = QA.first_quiz.is_(True) if after_window is None else and_(QA.first_quiz.is_(True), after_window)
     return (
         func.max(case((and_(QA.kind == QUIZ, submitted), QA.score))).label("best"),
         # A pre-test is taken at most once; a skipped one is submitted without a score.
         func.max(case((and_(QA.kind == PRETEST, submitted), QA.score))).label("pretest"),
         func.max(case((and_(QA.kind == QUIZ, QA.passed.is_(True)), 1), else_=0)).label("passed"),
         func.max(case((and_(QA.kind == PRETEST, submitted), QA.pretest_items_score))).label("before"),
-        func.max(case((QA.first_quiz.is_(True), QA.pretest_items_score))).label("after"),
+        func.max(case((first_quiz, QA.pretest_items_score))).label("after"),
     )
 
 
@@ -50,10 +52,15 @@ def cohort_totals(cohort: Cohort, course: Course) -> tuple[ModuleTotal, ...]:
     return module_totals(QA.learner_id.in_(member_ids(cohort)), course)
 
 
-def module_totals(learners: ColumnElement[bool], course: Course) -> tuple[ModuleTotal, ...]:
-    """Per module, over the attempts of the learners `learners` selects: one query, whatever their number."""
+def module_totals(
+    learners: ColumnElement[bool], course: Course, after_window: ColumnElement[bool] | None = None
+) -> tuple[ModuleTotal, ...]:
+    """Per module, over the attempts of the learners `learners` selects: one query, whatever their number.
+
+    With `after_window`, only pairs whose "after" (first quiz) attempt meets it are paired.
+    """
     per_learner = (
-        select(QA.learner_id, QA.module_id, *attempt_summary())
+        select(QA.learner_id, QA.module_id, *attempt_summary(after_window))
         .where(learners)
         .group_by(QA.learner_id, QA.module_id)
         .subquery()

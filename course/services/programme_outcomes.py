@@ -1,0 +1,171 @@
+"""The programme's outcomes: the before-and-after figures over every cohort, by module and by question.
+
+A learner counts who is or was a member of any cohort, with a pre-test and a first quiz in the
+module; the date range selects pairs by the day of that first quiz (the "after"), in UTC. Nothing
+here names a learner, and every figure over fewer than MIN_PAIRED learners is withheld, on the
+page and in the download (docs/outcomes.md). Two queries, whatever the number of learners.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
+
+from ..content import Course, Module, Question
+from ..extensions import db
+from ..models import PRETEST, AttemptAnswer, CohortMember
+from ..models import QuizAttempt as QA
+from .cohort_totals import ModuleTotal, module_totals
+from .paired_outcomes import MIN_PAIRED
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Days, both included, in UTC; an open end is no limit."""
+
+    since: date | None = None
+    until: date | None = None
+
+    def condition(self) -> ColumnElement[bool]:
+        """The first quiz (the "after") was submitted within the range."""
+        parts = []
+        if self.since:
+            parts.append(QA.submitted_at >= datetime.combine(self.since, time(), UTC))
+        if self.until:
+            parts.append(QA.submitted_at < datetime.combine(self.until + timedelta(days=1), time(), UTC))
+        return and_(true(), *parts)
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    """One pre-test question over the paired learners: the share right before and after (None under 5)."""
+
+    module: Module
+    question: Question
+    paired: int
+    right_before: int
+    right_after: int
+
+    @property
+    def shown(self) -> bool:
+        return self.paired >= MIN_PAIRED
+
+    @property
+    def share_before(self) -> int | None:
+        return round(100 * self.right_before / self.paired) if self.shown else None
+
+    @property
+    def share_after(self) -> int | None:
+        return round(100 * self.right_after / self.paired) if self.shown else None
+
+    @property
+    def change(self) -> int | None:
+        """After minus before, in points of the share right."""
+        if self.share_before is None or self.share_after is None:
+            return None
+        return self.share_after - self.share_before
+
+
+@dataclass(frozen=True)
+class ProgrammeOutcomes:
+    """The page's figures: per module, and per pre-test question."""
+
+    modules: tuple[ModuleTotal, ...]
+    items: tuple[ItemOutcome, ...]
+
+
+def _in_a_cohort() -> ColumnElement[bool]:
+    return QA.learner_id.in_(select(CohortMember.learner_id).distinct())
+
+
+def programme_outcomes(course: Course, dates: DateRange) -> ProgrammeOutcomes:
+    """By module and by pre-test question, over every cohort's learners paired within the dates."""
+    return ProgrammeOutcomes(module_totals(_in_a_cohort(), course, dates.condition()), _items(course, dates))
+
+
+def _items(course: Course, dates: DateRange) -> tuple[ItemOutcome, ...]:
+    after = and_(QA.first_quiz.is_(True), dates.condition())
+    before = and_(QA.kind == PRETEST, QA.submitted_at.is_not(None), QA.score.is_not(None))
+    pairs = (
+        select(QA.learner_id, QA.module_id)
+        .where(_in_a_cohort(), or_(before, after))
+        .group_by(QA.learner_id, QA.module_id)
+        .having(func.sum(case((before, 1), else_=0)) > 0, func.sum(case((after, 1), else_=0)) > 0)
+        .subquery()
+    )
+    is_after = case((QA.kind == PRETEST, 0), else_=1)
+    counts: dict[tuple[str, str], dict[int, tuple[int, int]]] = {}
+    for module_id, question_id, later, n, right in db.session.execute(
+        select(
+            QA.module_id,
+            AttemptAnswer.question_id,
+            is_after,
+            func.count(),
+            func.sum(case((AttemptAnswer.correct.is_(True), 1), else_=0)),
+        )
+        .join(AttemptAnswer, AttemptAnswer.attempt_id == QA.id)
+        .join(pairs, and_(pairs.c.learner_id == QA.learner_id, pairs.c.module_id == QA.module_id))
+        .where(or_(before, after))
+        .group_by(QA.module_id, AttemptAnswer.question_id, is_after)
+    ):
+        counts.setdefault((module_id, question_id), {})[int(later)] = (int(n), int(right or 0))
+    return tuple(_item(module, question, counts) for module in course.modules for question in module.pretest.questions)
+
+
+def _item(module: Module, question: Question, counts: dict) -> ItemOutcome:
+    found = counts.get((module.id, question.id), {})
+    (n_before, right_before), (n_after, right_after) = found.get(0, (0, 0)), found.get(1, (0, 0))
+    # Paired on this question: answered on both sides (a question added later has no "before").
+    return ItemOutcome(module, question, min(n_before, n_after), right_before, right_after)
+
+
+CSV_HEADER = [
+    "Level",
+    "Module",
+    "Question id",
+    "Question",
+    "Learners with both",
+    "Before (%)",
+    "After (%)",
+    "Change (points)",
+    "95% interval, low",
+    "95% interval, high",
+    "Cohen's d",
+    "Normalized gain",
+]
+
+
+def outcomes_csv(outcomes: ProgrammeOutcomes) -> Iterator[list]:
+    """The download's rows: one per module, then one per pre-test question; withheld cells are empty."""
+    for total in outcomes.modules:
+        o = total.outcome
+        figures = (
+            [o.mean_pre, o.mean_post, o.mean_difference, o.ci_low, o.ci_high, o.cohens_d, o.normalized_gain]
+            if o
+            else [None] * 7
+        )
+        shown = total.paired if total.paired >= MIN_PAIRED else f"fewer than {MIN_PAIRED}"
+        yield ["module", total.module.title, "", "", shown, *(_rounded(v) for v in figures)]
+    for item in outcomes.items:
+        shown = item.paired if item.shown else f"fewer than {MIN_PAIRED}"
+        yield [
+            "question",
+            item.module.title,
+            item.question.id,
+            item.question.prompt,
+            shown,
+            item.share_before,
+            item.share_after,
+            item.change,
+            None,
+            None,
+            None,
+            None,
+        ]
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
