@@ -7,7 +7,9 @@ these actions without HTTP are the caller, and commit each one as its view would
 from __future__ import annotations
 
 from course.database import write_transaction
-from course.services import attempts, progress
+from course.extensions import db
+from course.models import User
+from course.services import attempts, progress, spaced_review
 
 
 def start_attempt(*args, **kwargs):
@@ -26,13 +28,18 @@ def save_draft(attempt, answers, sequence, confidence=None) -> int:
 
 
 def submit(attempt, answers, sequence, module, confidence=None) -> attempts.SubmitResult:
-    """Grade outside the write transaction, then submit in one, as the submit view does.
+    """Grade outside the write transaction, then submit in one, as the submit view does (a first pass
+    schedules the spaced review of the questions missed).
 
     :raise attempts.Incomplete: when a question has no answer (nothing is written).
     """
     graded = attempts.grade_answers(attempt, answers, module, confidence)
+    learner = db.session.get(User, attempt.learner_id)
     with write_transaction():
-        return attempts.submit(attempt, graded, sequence)
+        result = attempts.submit(attempt, graded, sequence)
+        if result.first_time and graded.passed:
+            spaced_review.schedule_after_pass(learner, module)
+    return result
 
 
 def record_view(learner, module, lesson) -> bool:

@@ -5,13 +5,15 @@ from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from course.content import get_course
 from course.counsel.charts import timeline_chart
+from course.database import write_transaction
 from course.extensions import db
-from course.models import PRETEST, QUIZ, AttemptAnswer, AuditEvent, QuizAttempt
-from course.services import audit
+from course.models import PRETEST, QUIZ, AttemptAnswer, AuditEvent, QuizAttempt, utcnow
+from course.services import audit, spaced_review
 from course.services.counselor_record import learner_record, myth_history
 
 from . import actions
@@ -210,12 +212,20 @@ T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def answer(day: int, attempt: int, question: str, correct: bool, myths: str = ""):
+    """A quiz or pre-test answer."""
     return (T0 + timedelta(days=day), attempt, question, correct, myths)
 
 
-def test_a_myth_is_corrected_when_the_same_question_is_later_answered_right(course):
+def reviewed(day: int, item: int, question: str, correct: bool, myths: str = ""):
+    """A spaced review's answer."""
+    return (T0 + timedelta(days=day), item, question, correct, myths)
+
+
+def test_a_myth_is_corrected_when_a_later_spaced_review_answers_the_same_question_right(course):
     myth = next(iter(course.misconceptions))
-    history = myth_history([answer(0, 1, "q1", False, myth), answer(1, 2, "q1", True)], course)
+    quiz_only = myth_history([answer(0, 1, "q1", False, myth), answer(1, 2, "q1", True)], course)
+    assert [(m.id, m.times, m.corrected) for m in quiz_only] == [(myth, 1, False)]  # right just after the feedback
+    history = myth_history([answer(0, 1, "q1", False, myth)], course, [reviewed(2, 1, "q1", True)])
     assert [(m.id, m.times, m.corrected) for m in history] == [(myth, 1, True)]
     assert history[0].myth == course.misconception(myth).myth and history[0].fact == course.misconception(myth).fact
 
@@ -230,9 +240,9 @@ def test_a_myth_is_still_held_when_picked_again_after_a_right_answer(course):
 
 def test_a_myth_needs_every_question_it_was_picked_in_answered_right_later(course):
     myth = next(iter(course.misconceptions))
-    rows = [answer(0, 1, "q1", False, myth), answer(0, 1, "q2", False, myth), answer(1, 2, "q1", True)]
-    assert not myth_history(rows, course)[0].corrected
-    assert myth_history(rows + [answer(2, 3, "q2", True)], course)[0].corrected
+    rows = [answer(0, 1, "q1", False, myth), answer(0, 1, "q2", False, myth)]
+    assert not myth_history(rows, course, [reviewed(1, 1, "q1", True)])[0].corrected
+    assert myth_history(rows, course, [reviewed(1, 1, "q1", True), reviewed(2, 2, "q2", True)])[0].corrected
 
 
 def test_a_right_answer_to_another_question_or_earlier_does_not_correct_a_myth(course):
@@ -247,20 +257,26 @@ def test_myths_still_held_come_first_and_unknown_ids_are_named(course):
         [
             answer(0, 1, "q1", False, known[0]),
             answer(1, 2, "q2", False, known[1]),
-            answer(2, 3, "q1", True),
             answer(3, 4, "q3", False, "gone-myth"),
         ],
         course,
+        [reviewed(2, 1, "q1", True)],
     )
     assert [(m.id, m.corrected) for m in history] == [("gone-myth", False), (known[1], False), (known[0], True)]
     assert "no longer in the catalogue" in history[0].myth
 
 
-def test_the_record_page_shows_myths_from_a_pretest_corrected_by_the_quiz(counselor_browser, story, course):
+def test_the_record_page_shows_myths_corrected_by_the_spaced_reviews_not_by_the_pass(counselor_browser, story, course):
     learner, module = story["learner"], story["module"]
-    record = learner_record(learner, course)
     # The fixture's learner picked wrong answers in the pre-test and a failed quiz, then passed
-    # with every answer right: every myth they picked in those questions is corrected.
+    # with every answer right: still held, until the reviews a day and more later answer them right.
+    record = learner_record(learner, course)
+    assert record.myths and not any(m.corrected for m in record.myths)
+    with time_machine.travel(utcnow() + timedelta(days=8), tick=False):
+        while due := spaced_review.next_set(learner, course):
+            with write_transaction():
+                spaced_review.record_answers(due, {e.item.id: e.question.correct_ids for e in due})
+    record = learner_record(learner, course)
     assert record.myths and all(m.corrected for m in record.myths)
 
     other = make_user("learner")

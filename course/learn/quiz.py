@@ -10,7 +10,7 @@ from ..access import LEARNER, role_required
 from ..content import get_course
 from ..database import write_transaction
 from ..models import CONFIDENCE_LABELS, PRETEST, QUIZ
-from ..services import attempts, grading, progress, review
+from ..services import attempts, grading, progress, review, spaced_review
 from .views import bp, module_or_404, module_standing, open_module
 
 
@@ -141,6 +141,8 @@ def submit(attempt_id: int):
                 attempts.save_draft(attempt, answers, _sequence(), confidence)
             else:
                 result = attempts.submit(attempt, graded, _sequence())
+                if result.first_time and graded.passed:  # the missed questions come back in a day, 3 and 7
+                    spaced_review.schedule_after_pass(current_user, module)
     except attempts.StaleAttempt:
         return _reply_stale(attempt, module)
     except attempts.AttemptClosed:

@@ -11,7 +11,7 @@ from ..content import Module, get_course
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Cohort, CohortMember
-from ..services import progress
+from ..services import progress, spaced_review
 
 bp = Blueprint("learn", __name__)
 
@@ -57,7 +57,8 @@ def home():
         .where(CohortMember.learner_id == current_user.id, CohortMember.removed_at.is_(None))
     ).all()
     summary = progress.course_progress(current_user, get_course())
-    return render_template("learn/home.html", summary=summary, cohorts=cohorts)
+    to_review = spaced_review.due_count(current_user)
+    return render_template("learn/home.html", summary=summary, cohorts=cohorts, to_review=to_review)
 
 
 @bp.route("/modules/<module_id>")

@@ -18,6 +18,7 @@ from .progress import (
     QuizAttempt,
     UnsentAnswers,
 )
+from .review import ReviewItem
 
 __all__ = [
     "ATTEMPT_KINDS",
@@ -37,6 +38,7 @@ __all__ = [
     "LessonProgress",
     "QuizAttempt",
     "QuizSnapshot",
+    "ReviewItem",
     "UnsentAnswers",
     "User",
     "UserSession",

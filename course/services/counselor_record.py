@@ -20,7 +20,7 @@ from ..content import Course, Module
 from ..extensions import db
 from ..models import PRETEST, SURE, AttemptAnswer, LessonProgress, QuizAttempt, User
 from . import attempts as attempt_service
-from . import audit, own_record, progress, review
+from . import audit, own_record, progress, review, spaced_review
 from .standing import whole_percent
 
 RECORD_VIEW = "record"
@@ -176,20 +176,25 @@ def _attempts(learner: User, course: Course) -> tuple[AttemptRow, ...]:
     return tuple(result)
 
 
-def myth_history(answers, course: Course) -> tuple[Myth, ...]:
-    """Apply the "corrected myth" rule to submitted answers given in time order.
+def myth_history(answers, course: Course, reviews=()) -> tuple[Myth, ...]:
+    """Apply the "corrected myth" rule to submitted answers and spaced reviews, each in time order.
 
-    `answers`: (submitted_at, attempt_id, question_id, correct, misconception_ids, confidence) rows,
-    oldest first (confidence may be left off). Myths still held come first, those picked while sure
-    ("firmly held") first among them, then the corrected ones; newest first within each.
+    `answers`: (submitted_at, attempt_id, question_id, correct, misconception_ids[, confidence]) rows
+    of quizzes and pre-tests; `reviews`: (answered_at, item_id, question_id, correct, misconception_ids)
+    of answered spaced reviews. A myth is corrected when every question it was picked in was later
+    answered right in a spaced review: a right answer right after the quiz's feedback shows little.
+    Myths still held come first, those picked while sure ("firmly held") first among them, then the
+    corrected ones; newest first within each.
     """
     last_pick: dict[str, dict[str, tuple]] = {}  # myth → question → when last picked there
-    last_right: dict[str, tuple] = {}  # question → when last answered correctly
+    last_right: dict[str, tuple] = {}  # question → when last answered right in a review
     seen: dict[str, list] = {}  # myth → [times, first, last]
     sure: set[str] = set()  # myths picked while the learner said they were sure
-    for submitted_at, attempt_id, question_id, correct, misconception_ids, *confidence in answers:
-        when = (submitted_at, attempt_id)
-        if correct:
+    events = [(row, False) for row in answers] + [((*row, None), True) for row in reviews]
+    events.sort(key=lambda event: (event[0][0], event[1], event[0][1]))
+    for (submitted_at, attempt_id, question_id, correct, misconception_ids, *confidence), is_review in events:
+        when = (submitted_at, is_review, attempt_id)
+        if correct and is_review:
             last_right[question_id] = when
         for myth_id in filter(None, (misconception_ids or "").split(",")):
             last_pick.setdefault(myth_id, {})[question_id] = when
@@ -235,7 +240,7 @@ def _myths(learner: User, course: Course) -> tuple[Myth, ...]:
         )
         .order_by(QuizAttempt.submitted_at, QuizAttempt.id, AttemptAnswer.id)
     ).all()
-    return myth_history(rows, course)
+    return myth_history(rows, course, spaced_review.answered_reviews(learner))
 
 
 def learner_record(learner: User, course: Course) -> LearnerRecord:

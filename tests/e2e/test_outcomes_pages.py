@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import update
 
 from course.content import get_course
-from course.models import PRETEST, QUIZ
+from course.extensions import db
+from course.models import PRETEST, QUIZ, ReviewItem, utcnow
 from tests import quiz_helpers
 from tests.factories import make_cohort, make_user
 
@@ -85,3 +87,43 @@ def test_the_facilitator_and_the_admin_see_the_before_and_after_figures(open_pag
     with page.expect_download() as download:
         page.click("text=Download outcomes (CSV)")
     assert download.value.suggested_filename == "programme-outcomes.csv"
+
+
+def _due_review():
+    """A learner who missed two questions, then passed the first module; the first review round is due."""
+    module = get_course().modules[0]
+    learner = make_user("learner")
+    for right in (len(module.quiz.questions) - 2, None):
+        attempt = actions.start_attempt(learner, module, QUIZ)
+        actions.submit(attempt, quiz_helpers.answers(attempt, module, right), attempt.sequence, module)
+    db.session.execute(
+        update(ReviewItem).where(ReviewItem.learner_id == learner.id, ReviewItem.round == 1).values(due_at=utcnow())
+    )
+    db.session.commit()
+    return learner.username
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_due_review_shows_as_a_card_and_is_answered_with_explanations(open_page, seed, seed_app, viewport):
+    username = seed(_due_review)
+    page = open_page(viewport)
+    sign_in(page, username)
+    card = page.locator(".review-card")
+    assert card.locator("h2").inner_text() == "3 questions to review"
+    check_page(page)
+    card.locator("text=Review now").click()
+    page.wait_for_url("**/learn/review")
+    check_page(page)
+    with seed_app.app_context():
+        course = get_course()
+        for name in page.eval_on_selector_all("fieldset.question input", "els => [...new Set(els.map(e => e.name))]"):
+            item = db.session.get(ReviewItem, int(name[2:]))
+            for choice_id in course.question(item.question_id).correct_ids:
+                page.check(f'input[name="{name}"][value="{choice_id}"]')
+        db.session.remove()
+    page.click("text=Check my answers")
+    assert "You answered 3 of 3 right" in page.locator(".score").inner_text()
+    assert page.locator("text=Why:").count() == 3
+    check_page(page)
+    page.goto("/learn/")
+    assert page.locator(".review-card").count() == 0
