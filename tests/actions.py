@@ -35,10 +35,11 @@ def submit(attempt, answers, sequence, module, confidence=None) -> attempts.Subm
     """
     graded = attempts.grade_answers(attempt, answers, module, confidence)
     learner = db.session.get(User, attempt.learner_id)
+    review = spaced_review.plan_after_pass(learner, module, graded.rows) if graded.passed else []
     with write_transaction():
         result = attempts.submit(attempt, graded, sequence)
-        if result.first_time and graded.passed:
-            spaced_review.schedule_after_pass(learner, module)
+        if result.first_time and review:
+            spaced_review.schedule(learner, module, review)
     return result
 
 

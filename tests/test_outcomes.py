@@ -13,7 +13,8 @@ from sqlalchemy import select
 from course.extensions import db
 from course.models import PRETEST, QUIZ, QuizAttempt
 from course.services import cohort_totals, grading
-from course.services.paired_outcomes import MIN_PAIRED, PairedSums, summarise
+from course.services.paired_outcomes import MIN_PAIRED, PairedSums, _t_quantile, summarise
+from course.services.t_quantiles import LARGE_DF, T_975
 
 from . import actions
 from .factories import make_cohort, make_user
@@ -38,6 +39,16 @@ def test_the_figures_match_a_paired_t_test_worked_by_hand_and_by_scipy():
     assert (figures.ci_low, figures.ci_high) == (pytest.approx(6.2202, abs=1e-3), pytest.approx(23.7798, abs=1e-3))
     interval = stats.ttest_rel(after, before).confidence_interval(0.95)
     assert (figures.ci_low, figures.ci_high) == (pytest.approx(interval.low), pytest.approx(interval.high))
+
+
+def test_the_t_quantiles_are_scipys_for_any_group_size():
+    assert [round(v, 12) for v in T_975] == [round(float(stats.t.ppf(0.975, df)), 12) for df in range(1, 1001)]
+    assert [(df, round(v, 12)) for df, v in LARGE_DF] == [
+        (df, round(float(stats.t.ppf(0.975, df)), 12)) for df, _ in LARGE_DF
+    ]
+    assert _t_quantile(0.95, 4) == pytest.approx(2.776445105)
+    for df in (1001, 1234, 4321, 9999, 12345, 77777, 250000, 10**7):
+        assert _t_quantile(0.95, df) == pytest.approx(float(stats.t.ppf(0.975, df)), abs=1e-7), df
 
 
 def test_no_figures_under_five_pairs_and_no_effect_size_without_spread():

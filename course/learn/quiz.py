@@ -135,14 +135,16 @@ def submit(attempt_id: int):
     try:
         answers = attempts.parse_answers(attempt, request.form)
         confidence = attempts.parse_confidence(attempt, request.form)
-        graded = attempts.grade_answers(attempt, answers, module, confidence)  # before the write lock is taken
+        # Grading, and what a first pass will bring back for review, are worked out before the write lock.
+        graded = attempts.grade_answers(attempt, answers, module, confidence)
+        review = spaced_review.plan_after_pass(current_user, module, graded.rows) if graded.passed else []
         with write_transaction():
             if graded.missing:  # nothing a learner sent is lost: the answers given are kept as a draft
                 attempts.save_draft(attempt, answers, _sequence(), confidence)
             else:
                 result = attempts.submit(attempt, graded, _sequence())
-                if result.first_time and graded.passed:  # the missed questions come back in a day, 3 and 7
-                    spaced_review.schedule_after_pass(current_user, module)
+                if result.first_time and review:  # the missed questions come back in a day, 3 and 7
+                    spaced_review.schedule(current_user, module, review)
     except attempts.StaleAttempt:
         return _reply_stale(attempt, module)
     except attempts.AttemptClosed:

@@ -48,7 +48,9 @@ class QuizAttempt(Base):
 
     __tablename__ = "quiz_attempt"
     __table_args__ = (
-        Index("ix_quiz_attempt_learner_module", "learner_id", "module_id", "kind"),
+        # With submitted_at: "has this learner submitted a quiz in this module?" (the first-quiz mark,
+        # inside every submit) is looked up here, not among every submitted attempt of the module.
+        Index("ix_quiz_attempt_learner_module", "learner_id", "module_id", "kind", "submitted_at"),
         Index("ix_quiz_attempt_module_submitted", "module_id", "kind", "submitted_at"),
         # At most one open attempt per learner, module and kind, even with two tabs starting at once.
         Index(

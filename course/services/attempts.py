@@ -29,15 +29,16 @@ _OWN_ATTEMPT = select(QuizAttempt).where(
 )
 _EARLIER = _ATTEMPT.alias("earlier")
 # No other quiz attempt of this learner in this module was submitted before: this is the first.
-# (One attempt is open at a time, so the first submitted is also the first started.)
+# (One attempt is open at a time, so the first submitted is also the first started.) Bound to the
+# learner and module, not correlated with the row updated: SQLite then looks it up by index.
 _FIRST_QUIZ = and_(
     _ATTEMPT.c.kind == QUIZ,
     ~exists().where(
-        _EARLIER.c.learner_id == _ATTEMPT.c.learner_id,
-        _EARLIER.c.module_id == _ATTEMPT.c.module_id,
+        _EARLIER.c.learner_id == bindparam("of_learner"),
+        _EARLIER.c.module_id == bindparam("of_module"),
         _EARLIER.c.kind == QUIZ,
         _EARLIER.c.submitted_at.is_not(None),
-        _EARLIER.c.id != _ATTEMPT.c.id,
+        _EARLIER.c.id != bindparam("attempt_id"),
     ),
 )
 _CLAIM = (
@@ -269,6 +270,8 @@ def _claim(attempt: QuizAttempt, graded: GradedAnswers, sequence: int | None = N
     """
     params = {
         "attempt_id": attempt.id,
+        "of_learner": attempt.learner_id,
+        "of_module": attempt.module_id,
         "now": utcnow(),
         "score": graded.score,
         "passed": graded.passed,

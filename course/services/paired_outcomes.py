@@ -3,14 +3,16 @@ Cohen's d for paired data and the normalized gain (method and limits: docs/outco
 
 Built from five sums over the learners who have both scores (n, Σpre, Σpost, Σd, Σd², with d =
 post − pre), which the database adds up in the same query as the other totals, so the figures cost
-no statement more however many learners there are. scipy's t distribution is imported only when
-an interval is computed: the workers that never draw a report do not load it.
+no statement more however many learners there are. The t quantile is scipy's, from a table
+computed with it (t_quantiles.py) and checked against it in the suite.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from . import t_quantiles
 
 # Below this many paired learners no group figure is shown: too few to mean anything, and too
 # few to keep a person from being recognised in them.
@@ -67,7 +69,11 @@ def summarise(sums: PairedSums) -> PairedSummary | None:
 
 
 def _t_quantile(confidence: float, degrees_of_freedom: int) -> float:
-    """The two-sided critical value of Student's t (about 2.78 for 4 degrees of freedom, 1.96 for many)."""
-    from scipy.stats import t  # here, not at the top: only report pages pay for loading scipy
+    """The two-sided critical value of Student's t (about 2.78 for 4 degrees of freedom, 1.96 for many).
 
-    return float(t.ppf(0.5 + confidence / 2, degrees_of_freedom))
+    scipy's values, from the table computed with it (t_quantiles.py): importing scipy.stats in a
+    worker costs ~84 MiB, over its memory target.
+    """
+    if confidence != t_quantiles.CONFIDENCE:
+        raise ValueError("the table holds the 95% critical values only")
+    return t_quantiles.t_975(degrees_of_freedom)

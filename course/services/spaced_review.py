@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from ..content import Course, Module, Question
 from ..content.question_types import question_type
@@ -28,43 +28,41 @@ ROUNDS = ((1, timedelta(days=1)), (2, timedelta(days=3)), (3, timedelta(days=7))
 SET_MIN, SET_MAX = 3, 5
 
 
-def _missed(learner: User, module: Module) -> list[str]:
-    """The module's quiz questions the learner ever answered not fully right, or with a myth, in quiz order."""
-    missed = set(
-        db.session.scalars(
-            select(AttemptAnswer.question_id)
-            .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
-            .where(
-                QuizAttempt.learner_id == learner.id,
-                QuizAttempt.module_id == module.id,
-                QuizAttempt.kind == QUIZ,
-                QuizAttempt.submitted_at.is_not(None),
-                or_(AttemptAnswer.correct.is_not(True), AttemptAnswer.misconception_ids != ""),
-            )
-        )
-    )
-    return [q.id for q in module.quiz.questions if q.id in missed]
+# Built once: a submit runs these.
+_SUBMITTED_QUIZZES = select(QuizAttempt.id).where(
+    QuizAttempt.learner_id == bindparam("learner_id"),
+    QuizAttempt.module_id == bindparam("module_id"),
+    QuizAttempt.kind == QUIZ,
+    QuizAttempt.submitted_at.is_not(None),
+)
+_PASSED_BEFORE = _SUBMITTED_QUIZZES.where(QuizAttempt.passed.is_(True)).limit(1)
+_MISSED = select(AttemptAnswer.question_id).where(
+    AttemptAnswer.attempt_id.in_(_SUBMITTED_QUIZZES),  # the learner's attempts first, by their index
+    or_(AttemptAnswer.correct.is_not(True), AttemptAnswer.misconception_ids != ""),
+)
 
 
-def schedule_after_pass(learner: User, module: Module, now: datetime | None = None) -> int:
-    """Schedule the review rounds of a module passed for the first time; the number of questions.
+def plan_after_pass(learner: User, module: Module, rows: list[dict]) -> list[str]:
+    """Before a passing submit takes the write lock: the questions its review rounds will ask.
 
-    Call it in the transaction of the passing submit. Nothing is scheduled after a later pass, or
-    when the learner missed nothing.
+    `rows`: the submit's graded answer rows. Empty when the module was passed before (reviews are
+    scheduled once, at the first pass) or nothing was missed. Reads only, so the write lock is held
+    no longer for it.
     """
-    passes = db.session.scalar(
-        select(func.count()).where(
-            QuizAttempt.learner_id == learner.id,
-            QuizAttempt.module_id == module.id,
-            QuizAttempt.kind == QUIZ,
-            QuizAttempt.passed.is_(True),
-        )
-    )
-    missed = _missed(learner, module) if passes == 1 else []
-    if not missed:
-        return 0
+    params = {"learner_id": learner.id, "module_id": module.id}
+    if db.session.scalar(_PASSED_BEFORE, params) is not None:
+        return []
+    missed = set(db.session.scalars(_MISSED, params))
+    missed |= {row["question_id"] for row in rows if row["correct"] is not True or row["misconception_ids"]}
+    ordered = [q.id for q in module.quiz.questions if q.id in missed]
+    if not ordered:
+        return []
     others = [q.id for q in module.quiz.questions if q.id not in missed]
-    questions = missed + others[: max(0, SET_MIN - len(missed))]
+    return ordered + others[: max(0, SET_MIN - len(ordered))]
+
+
+def schedule(learner: User, module: Module, questions: list[str], now: datetime | None = None) -> int:
+    """Add the review rounds of these questions (caller's transaction: the passing submit's)."""
     now = now or utcnow()
     db.session.add_all(
         ReviewItem(

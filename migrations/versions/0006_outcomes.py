@@ -4,6 +4,8 @@
    only (a pre-test's own score), so "before" and "after" are scored on the same items.
 2. quiz_attempt.first_quiz: the learner's first submitted quiz attempt in a module, the "after".
 3. attempt_answer.confidence: sure / think_so / guessing, or none.
+4. ix_quiz_attempt_learner_module gains submitted_at, so the first-quiz check inside each submit
+   uses it rather than scanning the module's submitted attempts.
 
 Existing attempts are backfilled: pre-tests take their score; submitted quiz attempts are scored
 on the pre-test questions of their own content version (from its quiz snapshot; an attempt on a
@@ -44,6 +46,10 @@ def upgrade():
     op.add_column("quiz_attempt", sa.Column("pretest_items_score", sa.Float(), nullable=True))
     op.add_column("quiz_attempt", sa.Column("first_quiz", sa.Boolean(), server_default=sa.false(), nullable=False))
     op.add_column("attempt_answer", sa.Column("confidence", sa.String(length=10), nullable=True))
+    op.drop_index("ix_quiz_attempt_learner_module", table_name="quiz_attempt")
+    op.create_index(
+        "ix_quiz_attempt_learner_module", "quiz_attempt", ["learner_id", "module_id", "kind", "submitted_at"]
+    )
     backfill(op.get_bind())
 
 
@@ -85,6 +91,8 @@ def backfill(connection) -> None:
 
 
 def downgrade():
+    op.drop_index("ix_quiz_attempt_learner_module", table_name="quiz_attempt")
+    op.create_index("ix_quiz_attempt_learner_module", "quiz_attempt", ["learner_id", "module_id", "kind"])
     with op.batch_alter_table("attempt_answer") as batch:
         batch.drop_column("confidence")
     with op.batch_alter_table("quiz_attempt", table_kwargs={"sqlite_autoincrement": True}) as batch:
