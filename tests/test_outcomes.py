@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import PRETEST, QUIZ, QuizAttempt
-from course.services import cohort_totals, grading
+from course.services import attempts, cohort_totals, grading
 from course.services.paired_outcomes import MIN_PAIRED, PairedSums, _t_quantile, summarise
 from course.services.t_quantiles import LARGE_DF, T_975
 
@@ -49,6 +49,24 @@ def test_the_t_quantiles_are_scipys_for_any_group_size():
     assert _t_quantile(0.95, 4) == pytest.approx(2.776445105)
     for df in (1001, 1234, 4321, 9999, 12345, 77777, 250000, 10**7):
         assert _t_quantile(0.95, df) == pytest.approx(float(stats.t.ppf(0.975, df)), abs=1e-7), df
+
+
+def test_the_t_quantile_refuses_what_the_table_cannot_answer():
+    with pytest.raises(ValueError):
+        _t_quantile(0.95, 0)
+    with pytest.raises(ValueError):
+        _t_quantile(0.99, 10)
+
+
+def test_the_submit_service_refuses_answers_graded_with_questions_missing(learner, module):
+    attempt = actions.start_attempt(learner, module, QUIZ)
+    first = attempt.layout[0]["question"]
+    graded = attempts.grade_answers(attempt, {first: right_answer(module.question(first))}, module)
+    assert graded.missing == tuple(range(2, len(attempt.layout) + 1))
+    with pytest.raises(attempts.Incomplete) as refused:
+        attempts.submit(attempt, graded, attempt.sequence)
+    assert refused.value.positions == list(graded.missing)
+    assert db.session.get(QuizAttempt, attempt.id).submitted_at is None
 
 
 def test_no_figures_under_five_pairs_and_no_effect_size_without_spread():

@@ -81,6 +81,9 @@ def test_a_range_with_too_few_pairs_shows_no_figures_and_a_bad_date_is_a_clear_m
     assert "(n = " not in page and page.count("Not shown: fewer than 5 learners") == len(course.modules)
     bad = signed_in.get("/admin/outcomes?since=2030-02-30&until=2020-01-01").get_data(as_text=True)
     assert "Enter the date as year-month-day" in bad
+    backwards = signed_in.get("/admin/outcomes?since=2030-02-01&until=2020-01-01").get_data(as_text=True)
+    assert "The end date must be on or after the start date." in backwards
+    assert "(n = " not in backwards  # the faulty end is left out; the valid start (2030) leaves no pairs
 
 
 def test_the_download_has_no_names_nothing_under_five_and_is_audited(signed_in, admin, programme, course, module):

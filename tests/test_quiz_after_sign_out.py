@@ -157,3 +157,19 @@ def test_an_out_of_date_page_gets_a_message_the_autosave_can_show(quiz, module, 
     response = browser.client.post(f"{url}/draft", data={**quiz_helpers.form({}, 0), "csrf_token": token}, headers=JSON)
     assert response.status_code == 400
     assert response.get_json()["reason"] == "expired" and "Reload the page" in response.get_json()["message"]
+
+
+@pytest.mark.parametrize("target", ["submitted", "unknown", "empty"])
+def test_nothing_is_kept_for_a_submitted_or_unknown_attempt_or_an_empty_form(app, learner, module, new_browser, target):
+    """Sign-in then leads to the page asked for, not back to a quiz; the server keeps nothing."""
+    attempt = actions.start_attempt(learner, module, "quiz")
+    answers = quiz_helpers.answers(attempt, module)
+    if target == "submitted":
+        actions.submit(attempt, answers, attempt.sequence, module)
+    browser = new_browser()
+    token = browser.token("/auth/login")
+    attempt_id = 999_999 if target == "unknown" else attempt.id
+    form = {} if target == "empty" else quiz_helpers.form(answers, 0)
+    response = browser.client.post(f"/learn/attempts/{attempt_id}/submit", data={**form, "csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/login"
+    assert db.session.scalar(select(func.count()).select_from(UnsentAnswers)) == 0

@@ -125,6 +125,18 @@ def test_a_review_with_a_missing_answer_keeps_the_choices_and_another_learners_i
     assert db.session.scalar(select(ReviewItem.id).where(ReviewItem.answered_at.is_not(None))) is None
 
 
+def test_a_review_answer_that_is_not_a_choice_is_refused_and_stores_nothing(
+    passed_with_misses, signed_in, learner, course
+):
+    with time_machine.travel(utcnow() + LATER, tick=False):
+        signed_in.login(learner.username)
+        items = spaced_review.next_set(learner, course)
+        form = {"item": [str(e.item.id) for e in items]} | {f"r-{e.item.id}": ["not-a-choice"] for e in items}
+        response = signed_in.post("/learn/review", form, form_page="/learn/review")
+    assert response.status_code == 400 and "not one of this question" in response.get_data(as_text=True)
+    assert db.session.scalar(select(ReviewItem.id).where(ReviewItem.answered_at.is_not(None))) is None
+
+
 def test_a_myth_is_corrected_only_when_a_review_answers_it_right(learner, module, course):
     question, myth = next((q, c) for q in module.quiz.questions for c in q.choices if c.misconception)
     attempt = actions.start_attempt(learner, module, QUIZ)

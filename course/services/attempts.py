@@ -210,11 +210,6 @@ def saved_answers(attempt: QuizAttempt) -> dict[str, frozenset[str]]:
     return {a.question_id: frozenset(filter(None, a.choice_ids.split(","))) for a in attempt.answers}
 
 
-def saved_confidence(attempt: QuizAttempt) -> dict[str, str]:
-    """How sure the learner said they were, per question, as saved so far."""
-    return {a.question_id: a.confidence for a in attempt.answers if a.confidence}
-
-
 def _store(attempt: QuizAttempt, answers: dict[str, frozenset[str]], confidence: dict[str, str]) -> None:
     rows = {row.question_id: row for row in attempt.answers}
     for item in attempt.layout:

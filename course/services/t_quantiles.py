@@ -1034,6 +1034,8 @@ Z_975 = 1.959963984540054
 
 def t_975(degrees_of_freedom: int) -> float:
     """t(0.975, df) for any df ≥ 1: from the table, or interpolated in 1/df between scipy's values."""
+    if degrees_of_freedom < 1:
+        raise ValueError(f"no t distribution with {degrees_of_freedom} degrees of freedom")
     if degrees_of_freedom <= len(T_975):
         return T_975[degrees_of_freedom - 1]
     points = [*LARGE_DF, (float("inf"), Z_975)]
@@ -1041,4 +1043,4 @@ def t_975(degrees_of_freedom: int) -> float:
         if df_low <= degrees_of_freedom <= df_high:
             share = (1 / df_low - 1 / degrees_of_freedom) / (1 / df_low - 1 / df_high)
             return t_low + share * (t_high - t_low)
-    raise ValueError(f"degrees of freedom {degrees_of_freedom}")
+    raise AssertionError("unreachable: the last point is at infinity")
