@@ -31,13 +31,16 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _sign_in(user) -> None:
+def _sign_in(user, check: accounts.SignInCheck | None = None) -> None:
     """Start a fresh session for `user` (a new id; anything in the old cookie is dropped).
 
     Quiz answers kept after a sign-out stay only if they are this learner's; anyone else's are deleted.
+    With the `check` of a sign-in, what it found is recorded in the same transaction.
     """
     unsent = unsent_answers.held_key()
     with write_transaction():
+        if check is not None:
+            accounts.record_sign_in(check)
         session.clear()
         unsent_answers.carry_over(unsent, user)
         sessions.start_session(user)
@@ -68,11 +71,12 @@ def login():
         return redirect(url_for(home_endpoint(current_user)))
     form = LoginForm()
     if form.validate_on_submit():
+        check = accounts.check_sign_in(form.username.data, form.password.data)  # argon2, outside the lock
+        if check.user is not None:
+            _sign_in(check.user, check)
+            return redirect(_safe_next(request.args.get("next")) or url_for(home_endpoint(check.user)))
         with write_transaction():
-            user = accounts.authenticate(form.username.data, form.password.data)
-        if user is not None:
-            _sign_in(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for(home_endpoint(user)))
+            accounts.record_sign_in(check)
         flash(GENERIC_LOGIN_FAILURE, "error")
     return render_template("auth/login.html", form=form)
 
@@ -138,11 +142,12 @@ def change_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            with write_transaction():
-                accounts.change_password(user, form.current.data, form.password.data)
+            new_hash = accounts.new_password_hash(user, form.current.data, form.password.data)  # outside the lock
         except accounts.AccountError as error:
             flash(str(error), "error")
         else:
+            with write_transaction():
+                accounts.change_password(user, new_hash)
             _sign_in(user)
             flash("Your password is changed. You were signed out everywhere else.", "success")
             return redirect(url_for(home_endpoint(user)))

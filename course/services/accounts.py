@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
@@ -41,16 +42,34 @@ def check_username(username: str) -> str:
     return name
 
 
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with this username and password, or None; failures cost the same time."""
+@dataclass(frozen=True)
+class SignInCheck:
+    """What checking a sign-in found: the user (None when refused), and a fresh hash when one is due."""
+
+    user: User | None
+    tried_id: int | None  # the account the refused sign-in named, if it exists (the audit's subject)
+    new_hash: str | None = None  # the password hashed with today's parameters (the stored hash is older)
+
+
+def check_sign_in(username: str, password: str) -> SignInCheck:
+    """Check a sign-in without writing anything; failures cost the same time.
+
+    The password check (argon2id, tens of milliseconds) runs here, before the caller takes the
+    write lock for `record_sign_in`: on SQLite, sign-ins would otherwise hold every writer up.
+    """
     user = db.session.scalar(select(User).where(User.username == normalise_username(username)))
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
-        audit.record(audit.LOGIN_FAILED, subject_id=user.id if user else None, outcome="denied")
-        return None
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    return user
+        return SignInCheck(None, user.id if user else None)
+    return SignInCheck(user, user.id, hash_password(password) if needs_rehash(user.password_hash) else None)
+
+
+def record_sign_in(check: SignInCheck) -> None:
+    """In the caller's transaction: audit a refused sign-in, or store the fresh hash of an accepted one."""
+    if check.user is None:
+        audit.record(audit.LOGIN_FAILED, subject_id=check.tried_id, outcome="denied")
+    elif check.new_hash:
+        check.user.password_hash = check.new_hash
 
 
 def find_cohort_by_code(code: str) -> Cohort | None:
@@ -123,15 +142,20 @@ def create_with_one_time_password(
     return user, password
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change a password after checking the current one; every session of the user ends.
+def new_password_hash(user: User, current: str, new: str) -> str:
+    """Check a password change and hash the new password, writing nothing (before the write lock).
 
     :raise AccountError: when the current password is wrong or the new one is rejected.
     """
     if not verify_password(user.password_hash, current):
         raise AccountError("Your current password is not right.")
     _check_password(new, user.username)
-    user.password_hash = hash_password(new)
+    return hash_password(new)
+
+
+def change_password(user: User, new_hash: str) -> None:
+    """Store a new password hash (from new_password_hash); every session of the user ends (caller's transaction)."""
+    user.password_hash = new_hash
     user.must_change_password = False
     sessions.end_all_sessions(user, sessions.PASSWORD_CHANGED)
     audit.record(audit.PASSWORD_CHANGED, actor=user, subject_id=user.id)
