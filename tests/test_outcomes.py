@@ -131,7 +131,9 @@ def test_the_pretest_is_offered_only_before_the_first_lesson(signed_in, learner,
 
 def test_a_pretest_sent_after_the_lessons_were_opened_is_closed_without_a_score(signed_in, learner, module):
     attempt = start_quiz(signed_in, module, PRETEST)
+    assert "Finish the pre-test" in signed_in.get(f"/learn/modules/{module.id}").get_data(as_text=True)
     signed_in.get(f"/learn/modules/{module.id}/lessons/{module.lessons[0].id}")  # another tab: the first lesson
+    assert "Finish the pre-test" not in signed_in.get(f"/learn/modules/{module.id}").get_data(as_text=True)
     answers = {item["question"]: right_answer(module.question(item["question"])) for item in attempt.layout}
     response = signed_in.post(f"/learn/attempts/{attempt.id}/submit", form(answers, attempt.sequence))
     assert response.status_code == 303

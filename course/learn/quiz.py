@@ -46,7 +46,7 @@ def quiz(module_id: str):
 def start(module_id: str, kind: str):
     """Start (or resume) the quiz or the pre-test."""
     module, standing = open_module(module_id)
-    if kind == PRETEST and not (standing.pretest_open or standing.open_pretest_id):
+    if kind == PRETEST and not (standing.pretest_open or standing.pretest_to_finish):
         if standing.pretest_offered:
             flash("You have already taken or skipped this module's pre-test.", "info")
         else:  # before and after must be measured on either side of the lessons (docs/outcomes.md)

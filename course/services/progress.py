@@ -71,6 +71,11 @@ class ModuleProgress:
         return not self.locked and not self.pretest_offered and not self.started
 
     @property
+    def pretest_to_finish(self) -> int | None:
+        """The open pre-test to go back to: only while the module is not started (else it is stale)."""
+        return None if self.started else self.open_pretest_id
+
+    @property
     def first_unread_lesson(self) -> Lesson | None:
         """The first lesson not yet marked complete."""
         return next((lesson for lesson in self.module.lessons if lesson.id not in self.completed_lessons), None)
@@ -231,9 +236,9 @@ def _resume(items: tuple[ModuleProgress, ...]) -> Resume | None:
     module = current.module
     if current.pretest_open:
         return Resume(f"Start “{module.title}”", "learn.module", {"module_id": module.id})
-    if current.open_pretest_id:
+    if current.pretest_to_finish:
         return Resume(
-            f"Finish the pre-test of “{module.title}”", "learn.attempt", {"attempt_id": current.open_pretest_id}
+            f"Finish the pre-test of “{module.title}”", "learn.attempt", {"attempt_id": current.pretest_to_finish}
         )
     if current.open_quiz_id:
         return Resume(f"Finish the quiz of “{module.title}”", "learn.attempt", {"attempt_id": current.open_quiz_id})
