@@ -30,18 +30,22 @@ class Page:
 
     @property
     def pages(self) -> int:
+        """How many pages there are (one, even for an empty list)."""
         return max(1, -(-self.total // self.per_page))
 
     @property
     def offset(self) -> int:
+        """How many items come before this page."""
         return (self.page - 1) * self.per_page
 
     @property
     def has_prev(self) -> bool:
+        """Whether there is a page before this one."""
         return self.page > 1
 
     @property
     def has_next(self) -> bool:
+        """Whether there is a page after this one."""
         return self.page < self.pages
 
     @classmethod

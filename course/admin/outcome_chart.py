@@ -33,6 +33,8 @@ class Row:
 
 @dataclass(frozen=True)
 class OutcomeChart:
+    """The whole chart, ready to draw."""
+
     rows: tuple[Row, ...]
     height: float
     plot_bottom: float

@@ -49,6 +49,7 @@ class Cell:
 
     @property
     def status_label(self) -> str:
+        """The status as the pages and the CSV name it."""
         return STATUS_LABELS[self.status]
 
     @property

@@ -51,14 +51,17 @@ class ItemOutcome:
 
     @property
     def shown(self) -> bool:
+        """Enough paired learners for the shares to be shown."""
         return self.paired >= MIN_PAIRED
 
     @property
     def share_before(self) -> int | None:
+        """Percentage right on the pre-test (None when not shown)."""
         return round(100 * self.right_before / self.paired) if self.shown else None
 
     @property
     def share_after(self) -> int | None:
+        """Percentage right on the first quiz (None when not shown)."""
         return round(100 * self.right_after / self.paired) if self.shown else None
 
     @property

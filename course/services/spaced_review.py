@@ -101,6 +101,7 @@ class ReviewQuestion:
 
     @property
     def input_type(self) -> str:
+        """Radio buttons or checkboxes, as the question's type asks."""
         return question_type(self.question).input_type
 
 
