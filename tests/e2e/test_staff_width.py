@@ -102,3 +102,11 @@ def test_learner_pages_keep_the_reading_column(open_page, seed):
     sign_in(page, learner.username)
     width = page.locator("main").evaluate("main => main.getBoundingClientRect().width")
     assert width <= 46 * 16, f"the learner's home is {width}px wide"
+
+
+@pytest.mark.parametrize("width", [640, 700, 800, 930, 1100])
+def test_the_quick_exit_never_covers_the_menu_on_learner_pages(open_page, seed, width):
+    learner = seed(make_user, "learner")
+    page = open_page({"width": width, "height": 800})
+    sign_in(page, learner.username)
+    assert not _overlap(page, ".site-nav", "#quick-exit"), f"the quick exit covers the menu at {width}px"
