@@ -24,8 +24,9 @@ def cohort(cohort_id: int):
     course = get_course()
     sort = cohort_sorting.parse_sort(request.args.get("sort"), course)
     report = cohort_progress.progress_page(cohort, course, sort, requested_page())
-    with write_transaction():  # the looks are on record before the results are shown
-        cohort_exports.record_views(current_user, cohort, report)
+    if report.rows:
+        with write_transaction():  # the looks are on record before the results are shown
+            cohort_exports.record_views(current_user, cohort, report)
     return render_template(
         "facilitate/cohort.html",
         cohort=cohort,

@@ -48,8 +48,10 @@ def access_log():
 @role_required(LEARNER)
 def export(fmt: str):
     """Download everything the course keeps about the learner (a POST: each export is audited)."""
+    learner = current_user._get_current_object()
+    file = data_export.download(learner, get_course(), fmt)  # read before the write lock is taken
     with write_transaction():  # on record before the file is sent
-        file = data_export.download(current_user._get_current_object(), get_course(), fmt)
+        data_export.record_download(learner, fmt)
     return Response(
         file.body, mimetype=file.mimetype, headers={"Content-Disposition": f'attachment; filename="{file.filename}"'}
     )

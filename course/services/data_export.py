@@ -188,8 +188,12 @@ class Download:
 
 
 def download(learner: User, course: Course, fmt: str) -> Download:
-    """The learner's data as JSON or CSV, with the export written to the audit log (caller's transaction)."""
+    """The learner's data as JSON or CSV (reads only; the caller audits it with `record_download`)."""
     data = export_data(learner, course)
     body = json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json" else _csv_text(csv_rows(data))
-    audit.record(audit.RECORD_EXPORTED, actor=learner, subject_id=learner.id, detail=fmt)
     return Download(f"my-course-data.{fmt}", FORMATS[fmt], body)
+
+
+def record_download(learner: User, fmt: str) -> None:
+    """Audit the learner's download of their data (caller's transaction, committed before it is sent)."""
+    audit.record(audit.RECORD_EXPORTED, actor=learner, subject_id=learner.id, detail=fmt)
