@@ -236,7 +236,9 @@ def test_the_json_export_holds_the_learners_attempts_and_answers_and_nothing_of_
     assert {a["question_id"]: a["choices"] for a in attempt["answers"]} == {
         a.question_id: a.choice_ids.split(",") for a in mine.answers
     }
-    assert all({"correct", "credit", "misconceptions"} <= set(a) for a in attempt["answers"])
+    assert all({"correct", "credit", "misconceptions", "how_sure"} <= set(a) for a in attempt["answers"])
+    assert (attempt["first_quiz"], attempt["score_on_pretest_questions"]) == (True, mine.pretest_items_score)
+    assert data["reviews"] == []  # a first quiz that did not pass schedules no review
     assert {v["name"] for v in data["who_can_see"]} == {"Group Lead", "Cohort Counselor", "Direct Counselor"}
     assert [e["action"] for e in data["audit_events"]] == [audit.LOGIN]
     text = response.get_data(as_text=True)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from course.database import write_transaction
 from course.extensions import db
 from course.models import QUIZ, QuizAttempt, ReviewItem, utcnow
-from course.services import spaced_review
+from course.services import data_export, spaced_review
 from course.services.counselor_record import learner_record
 
 from . import actions
@@ -57,7 +57,9 @@ def passed_with_misses(signed_in, learner, module):
     return sorted(wrong)
 
 
-def test_a_pass_schedules_three_rounds_of_the_missed_questions_filled_up_to_three(passed_with_misses, learner, module):
+def test_a_pass_schedules_three_rounds_of_the_missed_questions_filled_up_to_three(
+    passed_with_misses, learner, module, course
+):
     items = db.session.scalars(select(ReviewItem).order_by(ReviewItem.round, ReviewItem.id)).all()
     third = module.quiz.questions[2].id  # two were missed: one more from the module makes a set of three
     assert [(i.round, i.question_id) for i in items] == [
@@ -65,6 +67,10 @@ def test_a_pass_schedules_three_rounds_of_the_missed_questions_filled_up_to_thre
     ]
     passed_at = db.session.scalar(select(func.max(QuizAttempt.submitted_at)))
     assert {i.round: round((i.due_at - passed_at).total_seconds() / 86400) for i in items} == {1: 1, 2: 3, 3: 7}
+    exported = data_export.export_data(learner, course)["reviews"]  # the learner's own data holds them
+    assert [(r["round"], r["question_id"], r["answered"]) for r in exported] == [
+        (i.round, i.question_id, None) for i in items
+    ]
 
 
 def test_nothing_is_scheduled_when_nothing_was_missed_or_after_a_later_pass(learner, module):

@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 
 from ..content import Course
 from ..extensions import db
-from ..models import Assignment, AttemptAnswer, Cohort, CohortMember, LessonProgress, QuizAttempt, User
+from ..models import Assignment, AttemptAnswer, Cohort, CohortMember, LessonProgress, QuizAttempt, ReviewItem, User
 from . import audit
 from .csv_export import safe_cell
 from .own_record import audit_events_about, record_viewers
@@ -56,6 +56,7 @@ def export_data(learner: User, course: Course) -> dict:
         "lessons": _lessons(learner, course, titles),
         "attempts": _attempts(learner, titles),
         "assignments": _assignments(learner, current_cohorts, titles),
+        "reviews": _reviews(learner, titles),
         "who_can_see": [{"name": v.name, "role": v.role, "how": "; ".join(v.reasons)} for v in record_viewers(learner)],
         "audit_events": [{**event, "when": _time(event["when"])} for event in audit_events_about(learner)],
     }
@@ -101,6 +102,7 @@ def _attempts(learner: User, titles: dict[str, str]) -> list[dict]:
                 "correct": a.correct,
                 "credit": a.credit,
                 "misconceptions": _split(a.misconception_ids),
+                "how_sure": a.confidence,
             }
         )
     attempts = db.session.scalars(
@@ -115,11 +117,34 @@ def _attempts(learner: User, titles: dict[str, str]) -> list[dict]:
             "submitted": _time(a.submitted_at),
             "score": a.score,
             "passed": a.passed,
+            "score_on_pretest_questions": a.pretest_items_score,
+            "first_quiz": a.first_quiz,
             "content_version": a.content_version,
             "shown": a.layout or [],
             "answers": answers.get(a.id, []),
         }
         for a in attempts
+    ]
+
+
+def _reviews(learner: User, titles: dict[str, str]) -> list[dict]:
+    """The spaced reviews scheduled for the learner, answered or not."""
+    rows = db.session.scalars(
+        select(ReviewItem).where(ReviewItem.learner_id == learner.id).order_by(ReviewItem.due_at, ReviewItem.id)
+    )
+    return [
+        {
+            "module_id": r.module_id,
+            "module": titles.get(r.module_id),
+            "question_id": r.question_id,
+            "round": r.round,
+            "due": _time(r.due_at),
+            "answered": _time(r.answered_at),
+            "choices": _split(r.choice_ids),
+            "correct": r.correct,
+            "misconceptions": _split(r.misconception_ids),
+        }
+        for r in rows
     ]
 
 
