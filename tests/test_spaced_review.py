@@ -155,3 +155,11 @@ def test_a_myth_is_corrected_only_when_a_review_answers_it_right(learner, module
         with write_transaction():
             spaced_review.record_answers(due, {due[0].item.id: right_answer(question)})
     assert [m.corrected for m in learner_record(learner, course).myths] == [True]
+
+
+def test_a_review_of_a_question_since_removed_is_neither_counted_nor_asked(learner, module, course):
+    with write_transaction():
+        spaced_review.schedule(learner, module, ["a-question-no-longer-in-the-course"], now=utcnow() - LATER * 8)
+    assert spaced_review.due_count(learner, course) == 0
+    assert spaced_review.next_set(learner, course) == []
+    assert db.session.scalar(select(func.count()).select_from(ReviewItem)) == 3  # kept on record

@@ -46,5 +46,5 @@ def answer_review():
         QuestionView(n, entry.question, tuple(entry.question.choices), chosen[entry.item.id], grade)
         for n, (entry, grade) in enumerate(zip(due, grades, strict=True), 1)
     ]
-    left = spaced_review.due_count(current_user)
+    left = spaced_review.due_count(current_user, course)
     return render_template("learn/review_result.html", views=views, left=left, course=course)

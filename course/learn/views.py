@@ -57,7 +57,7 @@ def home():
         .where(CohortMember.learner_id == current_user.id, CohortMember.removed_at.is_(None))
     ).all()
     summary = progress.course_progress(current_user, get_course())
-    to_review = spaced_review.due_count(current_user)
+    to_review = spaced_review.due_count(current_user, get_course())
     return render_template("learn/home.html", summary=summary, cohorts=cohorts, to_review=to_review)
 
 

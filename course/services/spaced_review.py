@@ -79,15 +79,19 @@ def schedule(learner: User, module: Module, questions: list[str], now: datetime 
     return len(questions)
 
 
-def _due(learner: User, now: datetime):
+def _due(learner: User, course: Course, now: datetime):
+    # A question since removed from the course is neither counted nor asked (it stays on record).
     return select(ReviewItem).where(
-        ReviewItem.learner_id == learner.id, ReviewItem.answered_at.is_(None), ReviewItem.due_at <= now
+        ReviewItem.learner_id == learner.id,
+        ReviewItem.answered_at.is_(None),
+        ReviewItem.due_at <= now,
+        ReviewItem.question_id.in_(list(course.questions_by_id)),
     )
 
 
-def due_count(learner: User, now: datetime | None = None) -> int:
+def due_count(learner: User, course: Course, now: datetime | None = None) -> int:
     """How many questions the next review set has (0 to SET_MAX)."""
-    total = db.session.scalar(_due(learner, now or utcnow()).with_only_columns(func.count()))
+    total = db.session.scalar(_due(learner, course, now or utcnow()).with_only_columns(func.count()))
     return min(total or 0, SET_MAX)
 
 
@@ -106,11 +110,13 @@ class ReviewQuestion:
 
 
 def next_set(learner: User, course: Course, now: datetime | None = None) -> list[ReviewQuestion]:
-    """The questions due now, oldest round first, at most SET_MAX (a question no longer in the course is skipped)."""
+    """The questions due now, oldest round first, at most SET_MAX."""
     items = db.session.scalars(
-        _due(learner, now or utcnow()).order_by(ReviewItem.due_at, ReviewItem.round, ReviewItem.id).limit(SET_MAX)
+        _due(learner, course, now or utcnow())
+        .order_by(ReviewItem.due_at, ReviewItem.round, ReviewItem.id)
+        .limit(SET_MAX)
     ).all()
-    return [_with_question(item, course) for item in items if course.question(item.question_id)]
+    return [_with_question(item, course) for item in items]
 
 
 def pending(learner: User, course: Course, item_ids: list[int]) -> list[ReviewQuestion]:
