@@ -218,6 +218,21 @@ class Credentials:
     csrf_token: str
 
 
+def signed_out_forms(app, count: int) -> list[tuple[str, str]]:
+    """(cookie, CSRF token) of `count` browsers that opened the sign-in page and are not signed in yet.
+
+    Call inside an app context.
+    """
+    signer = app.session_interface.get_signing_serializer(app)
+    csrf = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token")
+    forms = []
+    for _ in range(count):
+        raw_csrf = hashlib.sha1(secrets.token_bytes(64)).hexdigest()
+        cookie = signer.dumps({"csrf_token": raw_csrf})
+        forms.append((f"{app.config['SESSION_COOKIE_NAME']}={cookie}", csrf.dumps(raw_csrf)))
+    return forms
+
+
 def open_sessions(app, user_ids: list[int]) -> dict[int, Credentials]:
     """Start one server-side session per user, as a sign-in would; returns each one's cookie and CSRF token.
 

@@ -193,11 +193,15 @@ def _learner_progress(rows: _Rows, rng: random.Random, learner_id: int, modules,
     rows.tables[User.__table__][learner_id - 1]["last_active_at"] = min(when, now)
 
 
+# Every bench account's password: the sign-in phase signs in with it (the hash has the production costs).
+PASSWORD = "bench password for the sign-in phase"
+
+
 def build(seed: int = 1) -> tuple[_Rows, dict]:
     """Every row of the dataset, in memory, and the ids the bench needs."""
     rng, rows, now = random.Random(seed), _Rows(), utcnow()
     modules = get_course().modules
-    password_hash = hash_password("bench password not used to sign in")
+    password_hash = hash_password(PASSWORD)
     created = now - timedelta(days=90)
 
     def user(username, role):

@@ -17,6 +17,7 @@ counselor and the facilitator, and measures with wrk (a second process on the sa
   memory   VmRSS of each worker after 20,000 requests (and PSS, which counts shared pages once)
   hello    a bare endpoint of the same app and server, 16 connections       req/s, p50, p99
            and the same endpoint with the learners' session cookies (what the session check costs)
+  sign-in  the sign-in form (argon2id), 1 and 8 connections                 sign-ins/s, p99
 
 It prints one table (medians of the runs), writes raw JSON to bench/results/, and with --docs
 rewrites the results block of docs/performance.md. All traffic goes to 127.0.0.1, bounded in time.
@@ -63,6 +64,7 @@ DOCS_START, DOCS_END = "<!-- bench-results:start -->", "<!-- bench-results:end -
 LESSON_LEARNERS = 1_000
 MEMORY_AFTER_REQUESTS = 20_000
 SUBMITS_PER_SECOND_POOL = 700  # open attempts made per second of submit load; a run that uses them all is marked
+SIGN_INS_PER_SECOND_POOL = 120  # sign-in forms made per second of sign-in load (argon2id allows ~40/s on 2 cores)
 DBS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 
 
@@ -356,6 +358,10 @@ def open_attempt_pool(facts: dict, credentials: dict, size: int, marker) -> list
     return sorted(pool, key=lambda row: (hash((row[1], marker.microsecond)), row[0]))
 
 
+def _sign_in_body(username: str, csrf_token: str) -> str:
+    return urllib.parse.urlencode({"username": username, "password": data.PASSWORD, "csrf_token": csrf_token})
+
+
 def submit_lines(pool, credentials) -> list[tuple[str, str, str]]:
     course = get_course()
     return [
@@ -453,6 +459,16 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int, workdir: 
         warm_pool = open_attempt_pool(facts, credentials, SUBMITS_PER_SECOND_POOL * plan.warmup, markers[1])
         pool = open_attempt_pool(facts, credentials, SUBMITS_PER_SECOND_POOL * plan.seconds, markers[2])
         check_lines = submit_lines(check_pool, credentials)
+        sign_in_files = {
+            connections: write_lines(
+                rundir / f"sign-in-{connections}.tsv",
+                (
+                    ("/auth/login", cookie, _sign_in_body(f"learner-{rng.randint(first, last):05d}", token))
+                    for cookie, token in common.signed_out_forms(app, SIGN_INS_PER_SECOND_POOL * plan.seconds)
+                ),
+            )
+            for connections in (1, 8)
+        }
         warm_file = write_lines(rundir / "submit-warmup.tsv", submit_lines(warm_pool, credentials))
         submit_file = write_lines(rundir / "submit.tsv", submit_lines(pool, credentials))
         db.session.remove()
@@ -564,6 +580,11 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int, workdir: 
         result["lesson"]["ratio_to_hello"] = round(result["lesson"]["rps"] / result["hello"]["rps"], 3)
         say(f"{name} run {number}: the same endpoint signed in, 16 connections, {plan.seconds} s")
         result["hello_signed_in"] = page_metrics(run_wrk(server.url, "get.lua", signed_in_hello_file, 16, plan.seconds))
+        for connections, lines_file in sign_in_files.items():
+            say(f"{name} run {number}: sign-in form, {connections} connection(s), {plan.seconds} s")
+            result["busy_between_phases"][f"sign_in_{connections}"] = cpu_busy()
+            sign_ins = run_wrk(server.url, "submit.lua", lines_file, connections, plan.seconds)
+            result[f"sign_in_{connections}"] = page_metrics(sign_ins, ok_status="302")
         result["loadavg_after"] = os.getloadavg()
         shares = [
             result[phase].get("foreign_cpu", 0)
@@ -607,6 +628,10 @@ def summarise(runs: list[dict]) -> dict:
         s[f"submit_{key}"] = total_of(runs, "submit", key)
     s["submit_pool_exhausted"] = any(run["submit"].get("pool_exhausted") for run in runs)
     s["lesson_errors"] = total_of(runs, "lesson", "errors")
+    for connections in (1, 8):
+        for key in ("rps", "p99_ms"):
+            s[f"sign_in_{connections}_{key}"] = median_of(runs, f"sign_in_{connections}", key)
+        s[f"sign_in_{connections}_errors"] = total_of(runs, f"sign_in_{connections}", "errors")
     for page in ("caseload", "cohort"):
         for key in ("p50_ms", "p95_ms", "rps"):
             s[f"{page}_{key}"] = median_of(runs, page, key)
@@ -683,6 +708,11 @@ ROWS = [
     ("(a) ÷ (e)", "ratio", "lesson_ratio_to_hello", "", "lesson ≥ ½ hello req/s"),
     ("(e′) the same, signed in", "req/s", "hello_signed_in_rps", "", None),
     ("", "p99", "hello_signed_in_p99_ms", " ms", None),
+    ("(f) sign-in form, 1 conn.", "sign-ins/s", "sign_in_1_rps", "", None),
+    ("", "p99", "sign_in_1_p99_ms", " ms", None),
+    ("(f) sign-in form, 8 conn.", "sign-ins/s", "sign_in_8_rps", "", None),
+    ("", "p99", "sign_in_8_p99_ms", " ms", None),
+    ("", "errors", "sign_in_8_errors", "", None),
 ]
 
 
