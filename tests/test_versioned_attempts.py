@@ -130,7 +130,13 @@ def test_an_attempt_left_open_across_the_change_is_shown_and_graded_as_it_starte
         form_page=f"/learn/attempts/{attempt.id}",
     )
     assert response.status_code == 303
-    assert db.session.scalar(select(QuizAttempt.score).where(QuizAttempt.id == attempt.id)) == 100.0
+    stored = db.session.execute(
+        select(QuizAttempt.score, QuizAttempt.pretest_items_score, QuizAttempt.first_quiz).where(
+            QuizAttempt.id == attempt.id
+        )
+    ).one()
+    # Scored, and on the pre-test's questions, by the version it started on (its snapshot).
+    assert tuple(stored) == (100.0, 100.0, True)
 
 
 def test_one_snapshot_is_stored_per_module_version(app_on, module, learner, tmp_path):

@@ -66,11 +66,7 @@ def questions_for(attempt: QuizAttempt, module: Module) -> Mapping[str, Question
     loaded = _remembered(_LOADED)
     key = (attempt.module_id, attempt.content_version)
     if key not in loaded:
-        content = db.session.scalar(
-            select(QuizSnapshot.content).where(
-                QuizSnapshot.module_id == attempt.module_id, QuizSnapshot.content_version == attempt.content_version
-            )
-        )
+        content = _stored_content(attempt)
         if content is None:
             return _current(module)  # not remembered: a snapshot may still be backfilled
         loaded[key] = MappingProxyType(snapshot_questions(content, module.id))
@@ -79,20 +75,26 @@ def questions_for(attempt: QuizAttempt, module: Module) -> Mapping[str, Question
 
 def pretest_ids_for(attempt: QuizAttempt, module: Module) -> frozenset[str]:
     """The ids of the pre-test's questions in the attempt's content version (the matched set)."""
+    today = frozenset(q.id for q in module.pretest.questions)
     if attempt.content_version == module.version:
-        return frozenset(q.id for q in module.pretest.questions)
+        return today
     pretests = _remembered(_PRETESTS)
     key = (attempt.module_id, attempt.content_version)
     if key not in pretests:
-        content = db.session.scalar(
-            select(QuizSnapshot.content).where(
-                QuizSnapshot.module_id == attempt.module_id, QuizSnapshot.content_version == attempt.content_version
-            )
-        )
+        content = _stored_content(attempt)
         if content is None:
-            return frozenset(q.id for q in module.pretest.questions)
+            return today  # as for the questions: today's, until a snapshot is stored
         pretests[key] = frozenset(content.get("pretest", ()))
     return pretests[key]
+
+
+def _stored_content(attempt: QuizAttempt) -> dict | None:
+    """The stored snapshot of the attempt's module and content version, if there is one."""
+    return db.session.scalar(
+        select(QuizSnapshot.content).where(
+            QuizSnapshot.module_id == attempt.module_id, QuizSnapshot.content_version == attempt.content_version
+        )
+    )
 
 
 def _current(module: Module) -> Mapping[str, Question]:
