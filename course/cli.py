@@ -1,4 +1,4 @@
-"""`flask` commands: set up a developer's database, create users, check content."""
+"""`flask` commands: set up a developer's database, create users, rebuild the progress summary, check content."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from .access import ADMIN, COUNSELOR, FACILITATOR, LEARNER, ROLES
 from .database import write_transaction
 from .extensions import db
 from .models import Caseload, CohortMember, User
-from .services import accounts, cohorts
+from .services import accounts, cohorts, progress_summary
 from .services.passwords import one_time_password
 
 users_cli = AppGroup("users", help="Manage accounts.")
+progress_cli = AppGroup("progress", help="The progress read model the staff reports read.")
 DEMO_FILE = "demo-accounts.txt"
 DEMO_ACCOUNTS = (
     ("demo-admin", ADMIN, "Demo Admin"),
@@ -61,6 +62,14 @@ def _create_demo_data() -> list[tuple[str, str, str]]:
     return created
 
 
+@progress_cli.command("rebuild")
+def rebuild_progress_command() -> None:
+    """Recompute every learner's figures per module from the records (docs/performance.md)."""
+    with write_transaction():
+        rows = progress_summary.rebuild()
+    click.echo(f"Rebuilt the progress summary: {rows} learner-module rows.")
+
+
 @click.command("setup-dev")
 def setup_dev_command() -> None:
     """Create or upgrade the database; on a new one, add demo accounts. Never in production."""
@@ -87,5 +96,6 @@ def init_app(app: Flask) -> None:
     from .content.cli import content_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(progress_cli)
     app.cli.add_command(setup_dev_command)
     app.cli.add_command(content_cli)

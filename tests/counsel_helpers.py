@@ -8,6 +8,7 @@ from sqlalchemy import insert, select
 
 from course.extensions import db
 from course.models import Assignment, CohortMember, LessonProgress, QuizAttempt, User, utcnow
+from course.services import progress_summary
 
 from .factories import attach_counselor, make_cohort, make_user
 
@@ -97,5 +98,6 @@ def bulk_caseload(counselor: User, count: int, prefix: str, course) -> list[int]
         ],
     )
     db.session.add(Assignment(module_id=second.id, cohort_id=cohort.id, due_at=now - timedelta(days=1)))
+    progress_summary.rebuild(ids)  # rows inserted in bulk, as no event would: the reports' figures
     db.session.commit()
     return ids

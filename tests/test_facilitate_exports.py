@@ -142,8 +142,8 @@ def test_the_progress_rows_are_read_in_partitions(facilitator, course):
             r.learner_id for r in rows
         ]
     assert len(rows) == 25 and rows[0].cells[0].best_score == 50.0
-    # Three queries (lessons, attempts, due dates) per partition of learners, besides the member list.
-    assert small_batches.selects - one_batch.selects == 3 * (3 - 1)
+    # Two queries (progress summaries, due dates) per partition of learners, besides the member list.
+    assert small_batches.selects - one_batch.selects == 2 * (3 - 1)
 
 
 def test_the_export_response_is_streamed(app, facilitator, learner):

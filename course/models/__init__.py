@@ -19,6 +19,7 @@ from .progress import (
     UnsentAnswers,
 )
 from .review import ReviewItem
+from .summary import ModuleSummary
 
 __all__ = [
     "ATTEMPT_KINDS",
@@ -36,6 +37,7 @@ __all__ = [
     "Cohort",
     "CohortMember",
     "LessonProgress",
+    "ModuleSummary",
     "QuizAttempt",
     "QuizSnapshot",
     "ReviewItem",

@@ -20,7 +20,7 @@ from ..content.question_types import question_type
 from ..extensions import db
 from ..models import CONFIDENCE_LABELS, PRETEST, QUIZ, AttemptAnswer, QuizAttempt, User, utcnow
 from ..models.base import MAX_ID
-from . import grading, quiz_snapshots
+from . import grading, progress_summary, quiz_snapshots
 
 # The statements of a submit, built once: SQLAlchemy then reuses their cache keys and compiled SQL.
 _ATTEMPT, _ANSWER = cast(Table, QuizAttempt.__table__), cast(Table, AttemptAnswer.__table__)
@@ -137,6 +137,7 @@ def start_attempt(learner: User, module: Module, kind: str, rng: random.Random |
             db.session.add(attempt)
     except IntegrityError:  # another tab started one at the same moment: use that one
         return start_attempt(learner, module, kind, rng)
+    progress_summary.refresh(learner.id, module.id)
     return attempt
 
 
@@ -158,6 +159,7 @@ def skip_pretest(learner: User, module: Module) -> None:
                 submitted_at=utcnow(),
             )
         )
+        progress_summary.refresh(learner.id, module.id)
 
 
 def close_unscored(attempt: QuizAttempt) -> None:
@@ -169,6 +171,7 @@ def close_unscored(attempt: QuizAttempt) -> None:
     if attempt.submitted_at is None:
         attempt.submitted_at = utcnow()
         attempt.sequence += 1
+        progress_summary.refresh(attempt.learner_id, attempt.module_id)
 
 
 def parse_answers(attempt: QuizAttempt, form) -> dict[str, frozenset[str]]:
@@ -366,5 +369,6 @@ def submit(attempt: QuizAttempt, graded: GradedAnswers, sequence: int | None) ->
     # The drafts are replaced by the graded answers: one DELETE and one INSERT of all the rows.
     db.session.execute(_DELETE_ANSWERS, {"attempt_id": attempt.id})
     db.session.execute(_INSERT_ANSWERS, graded.rows)
+    progress_summary.refresh(attempt.learner_id, attempt.module_id)
     db.session.expire(attempt)  # claimed by an UPDATE the session did not see: read afresh when next used
     return SubmitResult(attempt, first_time=True)

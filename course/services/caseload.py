@@ -2,7 +2,8 @@
 
 The list is built from `access.visible_learners` (the same rule as the record page), so it can
 never show a learner the record page would refuse. Its cost does not grow with the caseload: one
-count and one page query, then four GROUP BY queries over the learners of that page only.
+count and one page query, then three queries over the learners of that page only, two of them of
+the progress read model (services/progress_summary.py).
 
 Rules (docs/counseling-and-audit.md):
 - behind: at least one live assignment (to the learner or a cohort they are a current member
@@ -18,13 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, distinct, exists, func, select, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, case, distinct, exists, func, select, union_all
 
 from ..access import visible_learners
 from ..content import Course
 from ..extensions import db
-from ..models import QUIZ, Assignment, CohortMember, LessonProgress, QuizAttempt, User, utcnow
+from ..models import Assignment, CohortMember, User, utcnow
+from ..models import ModuleSummary as S
 
 INACTIVE_DAYS = (7, 14, 30)
 PER_PAGE = 25
@@ -65,11 +66,8 @@ class CaseloadPage:
 
 
 def _passed(learner_id, module_id):
-    """SQL condition: the learner has a passing quiz attempt in the module."""
-    passing = aliased(QuizAttempt)
-    return exists().where(
-        passing.learner_id == learner_id, passing.module_id == module_id, passing.kind == QUIZ, passing.passed.is_(True)
-    )
+    """SQL condition: the learner has passed the module's quiz (their progress summary says so)."""
+    return exists().where(S.learner_id == learner_id, S.module_id == module_id, S.passed.is_(True))
 
 
 def _overdue(now: datetime, module_ids: list[str], learner_ids=None):
@@ -100,19 +98,11 @@ def _overdue(now: datetime, module_ids: list[str], learner_ids=None):
 
 def _failed_twice(module_ids: list[str], learner_ids=None) -> Select:
     """(learner_id, module_id) with two or more failed quiz attempts and no pass in that module."""
-    stmt = (
-        select(QuizAttempt.learner_id, QuizAttempt.module_id)
-        .where(
-            QuizAttempt.kind == QUIZ,
-            QuizAttempt.passed.is_(False),
-            QuizAttempt.module_id.in_(module_ids),
-            ~_passed(QuizAttempt.learner_id, QuizAttempt.module_id),
-        )
-        .group_by(QuizAttempt.learner_id, QuizAttempt.module_id)
-        .having(func.count() >= 2)
+    stmt = select(S.learner_id, S.module_id).where(
+        S.quizzes_failed >= 2, S.passed.is_(False), S.module_id.in_(module_ids)
     )
     if learner_ids is not None:
-        stmt = stmt.where(QuizAttempt.learner_id.in_(learner_ids))
+        stmt = stmt.where(S.learner_id.in_(learner_ids))
     return stmt
 
 
@@ -138,31 +128,18 @@ def _counts(stmt: Select) -> dict[int, int]:
 def caseload_page(
     counselor: User, course: Course, flt: CaseloadFilter, page: int = 1, per_page: int = PER_PAGE
 ) -> CaseloadPage:
-    """One page of the counselor's caseload with each learner's numbers; six queries whatever the size."""
+    """One page of the counselor's caseload with each learner's numbers; five queries whatever the size."""
     now = utcnow()
     pagination = db.paginate(caseload_query(counselor, course, flt, now), page=page, per_page=per_page, error_out=False)
     ids = [learner.id for learner in pagination.items]
     module_ids = [m.id for m in course.modules]
-    lesson_ids = [lesson.id for m in course.modules for lesson in m.lessons]
-    lessons = _counts(
-        select(LessonProgress.learner_id, func.count())
-        .where(
-            LessonProgress.learner_id.in_(ids),
-            LessonProgress.completed_at.is_not(None),
-            LessonProgress.lesson_id.in_(lesson_ids),
-        )
-        .group_by(LessonProgress.learner_id)
-    )
-    passed = _counts(
-        select(QuizAttempt.learner_id, func.count(distinct(QuizAttempt.module_id)))
-        .where(
-            QuizAttempt.learner_id.in_(ids),
-            QuizAttempt.kind == QUIZ,
-            QuizAttempt.passed.is_(True),
-            QuizAttempt.module_id.in_(module_ids),
-        )
-        .group_by(QuizAttempt.learner_id)
-    )
+    lessons, passed = {}, {}
+    for learner_id, done, modules_passed in db.session.execute(
+        select(S.learner_id, func.sum(S.lessons_done), func.sum(case((S.passed.is_(True), 1), else_=0)))
+        .where(S.learner_id.in_(ids), S.module_id.in_(module_ids))
+        .group_by(S.learner_id)
+    ):
+        lessons[learner_id], passed[learner_id] = int(done or 0), int(modules_passed or 0)
     overdue_pairs = _overdue(now, module_ids, ids)
     overdue = _counts(
         select(overdue_pairs.c.learner_id, func.count(distinct(overdue_pairs.c.module_id))).group_by(
@@ -184,4 +161,4 @@ def caseload_page(
         )
         for learner in pagination.items
     )
-    return CaseloadPage(rows, pagination, len(course.modules), len(lesson_ids))
+    return CaseloadPage(rows, pagination, len(course.modules), sum(len(m.lessons) for m in course.modules))

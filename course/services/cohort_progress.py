@@ -1,7 +1,8 @@
 """The cohort progress table: learners × modules, paged and sorted, and every row for exports.
 
-Each page is a fixed handful of aggregate queries, so the number of SQL statements does not grow
-with the number of learners; exports read rows in partitions so a file of any size streams.
+Each page is a fixed handful of queries of the progress read model (services/progress_summary.py),
+so the number of SQL statements does not grow with the number of learners; exports read rows in
+partitions so a file of any size streams.
 Status, percent, best score and overdue are decided by services/standing, as on the learner's
 own pages (see docs/facilitating.md), over the current members of one cohort.
 """
@@ -11,16 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, Table, and_, or_, select
 
 from ..content import Course
 from ..extensions import db
-from ..models import Assignment, Cohort, CohortMember, LessonProgress, User, utcnow
-from ..models import QuizAttempt as QA
+from ..models import Assignment, Cohort, CohortMember, ModuleSummary, User, utcnow
 from ..paging import PER_PAGE, Page
 from .cohort_sorting import DEFAULT_SORT, Sort, sort_key
-from .cohort_totals import ModuleTotal, attempt_summary, cohort_totals
+from .cohort_totals import ModuleTotal, cohort_totals
 from .cohorts import member_count
 from .standing import (
     PASSED,
@@ -34,6 +35,7 @@ from .standing import (
 )
 
 EXPORT_BATCH = 500
+SUMMARY = cast(Table, ModuleSummary.__table__)
 
 
 @dataclass(frozen=True)
@@ -72,30 +74,17 @@ class LearnerRow:
 
 @dataclass
 class _Facts:
-    """What a batch of learners did, keyed by (learner id, module id)."""
+    """What a batch of learners did: summary rows keyed by (learner id, module id), and due dates."""
 
-    lessons: dict
-    attempts: dict
+    summaries: dict
     dues: dict
 
 
 def _facts(cohort: Cohort, learner_ids: list[int]) -> _Facts:
-    """Three queries for any number of learners: lessons done, attempt aggregates, due dates."""
-    lessons = {
-        (lid, mid): n
-        for lid, mid, n in db.session.execute(
-            select(LessonProgress.learner_id, LessonProgress.module_id, func.count())
-            .where(LessonProgress.learner_id.in_(learner_ids), LessonProgress.completed_at.is_not(None))
-            .group_by(LessonProgress.learner_id, LessonProgress.module_id)
-        )
-    }
-    attempts = {
+    """Two queries for any number of learners: their progress summaries, and the due dates."""
+    summaries = {
         (r.learner_id, r.module_id): r
-        for r in db.session.execute(
-            select(QA.learner_id, QA.module_id, *attempt_summary())
-            .where(QA.learner_id.in_(learner_ids))
-            .group_by(QA.learner_id, QA.module_id)
-        )
+        for r in db.session.execute(select(SUMMARY).where(SUMMARY.c.learner_id.in_(learner_ids)))
     }
     dues: dict = {}
     individual = and_(Assignment.learner_id.in_(learner_ids), Assignment.assigned_by_id == cohort.facilitator_id)
@@ -106,24 +95,26 @@ def _facts(cohort: Cohort, learner_ids: list[int]) -> _Facts:
     ):
         for target in [learner_id] if learner_id is not None else learner_ids:
             dues[target, module_id] = merge_due(dues.get((target, module_id)), due)
-    return _Facts(lessons, attempts, dues)
+    return _Facts(summaries, dues)
 
 
 def _learner_row(member, course: Course, facts: _Facts, now: datetime) -> LearnerRow:
     """The learner's row from the batch's facts, decided by services/standing as on their own pages."""
-    passed_ids = {m.id for m in course.modules if (a := facts.attempts.get((member.id, m.id))) and a.passed}
+    summaries = {m.id: facts.summaries.get((member.id, m.id)) for m in course.modules}
+    passed_ids = {module_id for module_id, s in summaries.items() if s and s.passed}
     cells = []
     for module in course.modules:
-        done = facts.lessons.get((member.id, module.id), 0)
-        attempt = facts.attempts.get((member.id, module.id))
+        summary = summaries[module.id]
+        done = summary.lessons_done if summary else 0
         locked = bool(unmet_prerequisites(module, passed_ids, course))
-        status = module_status(locked, module.id in passed_ids, bool(done or attempt))
+        started = bool(summary and (summary.lessons_done or summary.attempts_begun))
+        status = module_status(locked, module.id in passed_ids, started)
         due = facts.dues.get((member.id, module.id))
         cells.append(
             Cell(
                 status,
-                attempt.best if attempt else None,
-                attempt.pretest if attempt else None,
+                summary.best_score if summary else None,
+                summary.pretest_score if summary else None,
                 done,
                 due,
                 is_overdue(due, status, now),
@@ -161,7 +152,7 @@ class ProgressPage:
 def progress_page(
     cohort: Cohort, course: Course, sort: Sort = DEFAULT_SORT, page: int | None = 1, per_page: int = PER_PAGE
 ) -> ProgressPage:
-    """One page of learners × modules, sorted, with cohort totals: six queries, however large the cohort."""
+    """One page of learners × modules, sorted, with cohort totals: five queries, however large the cohort."""
     paging = Page.clamp(page, per_page, member_count(cohort))
     key, joins = sort_key(sort, cohort, course)
     stmt = member_rows(cohort.id)

@@ -1,18 +1,19 @@
 """The sorts the cohort progress table offers: by name, by progress, or by one module's best score.
 
 A sort is whitelisted (anything else in the URL sorts by name) and becomes a column to order by
-plus the subqueries to outer-join for it, so sorting stays one query however large the cohort.
+plus the subqueries of the progress read model to outer-join for it, so sorting stays one query
+however large the cohort.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 
 from ..content import Course
-from ..models import QUIZ, Cohort, LessonProgress, User
-from ..models import QuizAttempt as QA
+from ..models import Cohort, User
+from ..models import ModuleSummary as S
 from .cohorts import member_ids
 
 
@@ -48,34 +49,19 @@ def parse_sort(value: str | None, course: Course) -> Sort:
 def sort_key(sort: Sort, cohort: Cohort, course: Course):
     """(the column to order by, the subqueries to outer-join for it)."""
     members, module_ids = member_ids(cohort), [m.id for m in course.modules]
+    of_members = and_(S.learner_id.in_(members), S.module_id.in_(module_ids))
     if sort.key == "progress":
-        lessons = (
-            select(LessonProgress.learner_id, func.count().label("n"))
-            .where(
-                LessonProgress.learner_id.in_(members),
-                LessonProgress.completed_at.is_not(None),
-                LessonProgress.module_id.in_(module_ids),
-            )
-            .group_by(LessonProgress.learner_id)
+        steps = (
+            select(S.learner_id, func.sum(S.lessons_done + case((S.passed.is_(True), 1), else_=0)).label("n"))
+            .where(of_members)
+            .group_by(S.learner_id)
             .subquery()
         )
-        passed = (
-            select(QA.learner_id, func.count(QA.module_id.distinct()).label("n"))
-            .where(QA.learner_id.in_(members), QA.kind == QUIZ, QA.passed.is_(True), QA.module_id.in_(module_ids))
-            .group_by(QA.learner_id)
-            .subquery()
-        )
-        return func.coalesce(lessons.c.n, 0) + func.coalesce(passed.c.n, 0), (lessons, passed)
+        return func.coalesce(steps.c.n, 0), (steps,)
     if sort.key.startswith("module:"):
         best = (
-            select(QA.learner_id, func.max(QA.score).label("best"))
-            .where(
-                QA.learner_id.in_(members),
-                QA.kind == QUIZ,
-                QA.module_id == sort.key.split(":", 1)[1],
-                QA.submitted_at.is_not(None),
-            )
-            .group_by(QA.learner_id)
+            select(S.learner_id, S.best_score.label("best"))
+            .where(of_members, S.module_id == sort.key.split(":", 1)[1])
             .subquery()
         )
         return func.coalesce(best.c.best, -1), (best,)  # no score sorts as the lowest

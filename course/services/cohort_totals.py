@@ -1,38 +1,21 @@
 """A cohort's totals per module: who passed, the mean best score, and the before-and-after outcome figures.
 
-One query over the current members, whatever their number. `attempt_summary` is the per
-(learner, module) aggregate of attempts that the progress table reads as well.
+One query of the progress read model (services/progress_summary.py) over the current members,
+whatever their number.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 
 from ..content import Course, Module
 from ..extensions import db
-from ..models import PRETEST, QUIZ, Cohort
-from ..models import QuizAttempt as QA
+from ..models import Cohort
+from ..models import ModuleSummary as S
 from .cohorts import member_ids
 from .paired_outcomes import PairedSummary, PairedSums, summarise
-
-
-def attempt_summary(after_window: ColumnElement[bool] | None = None):
-    """Per (learner, module) aggregates of attempts: best quiz score, pre-test score, passed (1 or 0),
-    and the matched pair of outcome scores: the pre-test, and the first quiz on the pre-test's questions
-    (only when that quiz meets `after_window`, a condition on its row, if given).
-    """
-    submitted = QA.submitted_at.is_not(None)
-    first_quiz = QA.first_quiz.is_(True) if after_window is None else and_(QA.first_quiz.is_(True), after_window)
-    return (
-        func.max(case((and_(QA.kind == QUIZ, submitted), QA.score))).label("best"),
-        # A pre-test is taken at most once; a skipped one is submitted without a score.
-        func.max(case((and_(QA.kind == PRETEST, submitted), QA.score))).label("pretest"),
-        func.max(case((and_(QA.kind == QUIZ, QA.passed.is_(True)), 1), else_=0)).label("passed"),
-        func.max(case((and_(QA.kind == PRETEST, submitted), QA.pretest_items_score))).label("before"),
-        func.max(case((first_quiz, QA.pretest_items_score))).label("after"),
-    )
 
 
 @dataclass(frozen=True)
@@ -49,39 +32,37 @@ class ModuleTotal:
 
 def cohort_totals(cohort: Cohort, course: Course) -> tuple[ModuleTotal, ...]:
     """Per module, over current members: passed count, mean best score and outcome figures. One query."""
-    return module_totals(QA.learner_id.in_(member_ids(cohort)), course)
+    return module_totals(member_ids(cohort), course)
 
 
 def module_totals(
-    learners: ColumnElement[bool], course: Course, after_window: ColumnElement[bool] | None = None
+    learners: Select, course: Course, after_window: ColumnElement[bool] | None = None
 ) -> tuple[ModuleTotal, ...]:
-    """Per module, over the attempts of the learners `learners` selects: one query, whatever their number.
+    """Per module, over the learners whose ids `learners` selects: one query, whatever their number.
 
-    With `after_window`, only pairs whose "after" (first quiz) attempt meets it are paired.
+    With `after_window` (a condition on ModuleSummary.after_at), only pairs whose "after" (first
+    quiz) meets it are paired.
     """
-    per_learner = (
-        select(QA.learner_id, QA.module_id, *attempt_summary(after_window))
-        .where(learners)
-        .group_by(QA.learner_id, QA.module_id)
-        .subquery()
-    )
-    before, after = per_learner.c.before, per_learner.c.after
+    before = S.before_score
+    after = S.after_score if after_window is None else case((after_window, S.after_score))
     both = and_(before.is_not(None), after.is_not(None))
     difference = after - before
     rows = {
         r.module_id: r
         for r in db.session.execute(
             select(
-                per_learner.c.module_id,
-                func.sum(per_learner.c.passed).label("passed"),
-                func.count(per_learner.c.best).label("scored"),
-                func.avg(per_learner.c.best).label("average"),
+                S.module_id,
+                func.sum(case((S.passed.is_(True), 1), else_=0)).label("passed"),
+                func.count(S.best_score).label("scored"),
+                func.avg(S.best_score).label("average"),
                 func.sum(case((both, 1), else_=0)).label("paired"),
                 func.sum(case((both, before))).label("sum_before"),
                 func.sum(case((both, after))).label("sum_after"),
                 func.sum(case((both, difference))).label("sum_difference"),
                 func.sum(case((both, difference * difference))).label("sum_difference_squared"),
-            ).group_by(per_learner.c.module_id)
+            )
+            .where(S.learner_id.in_(learners))
+            .group_by(S.module_id)
         )
     }
     return tuple(_total(module, rows.get(module.id)) for module in course.modules)

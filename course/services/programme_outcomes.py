@@ -3,7 +3,9 @@
 A learner counts who is or was a member of any cohort, with a pre-test and a first quiz in the
 module; the date range selects pairs by the day of that first quiz (the "after"), in UTC. Nothing
 here names a learner, and every figure over fewer than MIN_PAIRED learners is withheld, on the
-page and in the download (docs/outcomes.md). Two queries, whatever the number of learners.
+page and in the download (docs/outcomes.md). Two queries, whatever the number of learners: the
+module figures and the pairs come from the progress read model (services/progress_summary.py);
+the per-question shares from the pairs' answers.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..content import Course, Module, Question
 from ..extensions import db
 from ..models import PRETEST, AttemptAnswer, CohortMember
+from ..models import ModuleSummary as S
 from ..models import QuizAttempt as QA
 from .cohort_totals import ModuleTotal, module_totals
 from .paired_outcomes import MIN_PAIRED
@@ -29,13 +33,13 @@ class DateRange:
     since: date | None = None
     until: date | None = None
 
-    def condition(self) -> ColumnElement[bool]:
-        """The first quiz (the "after") was submitted within the range."""
+    def condition(self, moment: InstrumentedAttribute[datetime | None]) -> ColumnElement[bool]:
+        """The moment (when the first quiz, the "after", was submitted) is within the range."""
         parts = []
         if self.since:
-            parts.append(QA.submitted_at >= datetime.combine(self.since, time(), UTC))
+            parts.append(moment >= datetime.combine(self.since, time(), UTC))
         if self.until:
-            parts.append(QA.submitted_at < datetime.combine(self.until + timedelta(days=1), time(), UTC))
+            parts.append(moment < datetime.combine(self.until + timedelta(days=1), time(), UTC))
         return and_(true(), *parts)
 
 
@@ -80,25 +84,27 @@ class ProgrammeOutcomes:
     items: tuple[ItemOutcome, ...]
 
 
-def _in_a_cohort() -> ColumnElement[bool]:
-    return QA.learner_id.in_(select(CohortMember.learner_id).distinct())
+def _in_a_cohort() -> Select:
+    return select(CohortMember.learner_id).distinct()
 
 
 def programme_outcomes(course: Course, dates: DateRange) -> ProgrammeOutcomes:
     """By module and by pre-test question, over every cohort's learners paired within the dates."""
-    return ProgrammeOutcomes(module_totals(_in_a_cohort(), course, dates.condition()), _items(course, dates))
+    return ProgrammeOutcomes(module_totals(_in_a_cohort(), course, dates.condition(S.after_at)), _items(course, dates))
 
 
 def _items(course: Course, dates: DateRange) -> tuple[ItemOutcome, ...]:
-    after = and_(QA.first_quiz.is_(True), dates.condition())
-    before = and_(QA.kind == PRETEST, QA.submitted_at.is_not(None), QA.score.is_not(None))
     pairs = (
-        select(QA.learner_id, QA.module_id)
-        .where(_in_a_cohort(), or_(before, after))
-        .group_by(QA.learner_id, QA.module_id)
-        .having(func.sum(case((before, 1), else_=0)) > 0, func.sum(case((after, 1), else_=0)) > 0)
+        select(S.learner_id, S.module_id)
+        .where(
+            S.learner_id.in_(_in_a_cohort()),
+            S.before_score.is_not(None),
+            S.after_score.is_not(None),
+            dates.condition(S.after_at),
+        )
         .subquery()
     )
+    before = and_(QA.kind == PRETEST, QA.submitted_at.is_not(None))
     is_after = case((QA.kind == PRETEST, 0), else_=1)
     counts: dict[tuple[str, str], dict[int, tuple[int, int]]] = {}
     for module_id, question_id, later, n, right in db.session.execute(
@@ -111,7 +117,7 @@ def _items(course: Course, dates: DateRange) -> tuple[ItemOutcome, ...]:
         )
         .join(AttemptAnswer, AttemptAnswer.attempt_id == QA.id)
         .join(pairs, and_(pairs.c.learner_id == QA.learner_id, pairs.c.module_id == QA.module_id))
-        .where(or_(before, after))
+        .where(or_(before, QA.first_quiz.is_(True)))
         .group_by(QA.module_id, AttemptAnswer.question_id, is_after)
     ):
         counts.setdefault((module_id, question_id), {})[int(later)] = (int(n), int(right or 0))

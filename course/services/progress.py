@@ -19,6 +19,7 @@ from ..content import Course, Lesson, Module
 from ..database import upsert
 from ..extensions import db
 from ..models import PRETEST, QUIZ, Assignment, CohortMember, LessonProgress, QuizAttempt, User, utcnow
+from . import progress_summary
 from .standing import (
     LOCKED,
     PASSED,
@@ -302,6 +303,7 @@ def complete_lesson(learner: User, module: Module, lesson: Lesson) -> None:
     row.last_viewed_at = now
     row.content_version = module.version
     row.completed_at = row.completed_at or now
+    progress_summary.refresh(learner.id, module.id)
 
 
 def _lesson_row(learner: User, lesson: Lesson) -> LessonProgress | None:
