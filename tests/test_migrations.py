@@ -1,13 +1,29 @@
 """The migrations build exactly the schema the models describe."""
 
+from datetime import timedelta
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, select
 
 from course import create_app
 from course.config import TestConfig
-from course.models import Base
+from course.extensions import db
+from course.models import (
+    GUESSING,
+    PRETEST,
+    QUIZ,
+    SURE,
+    AttemptAnswer,
+    Base,
+    LessonProgress,
+    ModuleSummary,
+    QuizAttempt,
+    User,
+    utcnow,
+)
+from course.services.progress_summary import FIGURES, computed_rows
 
 
 def test_upgrade_on_an_empty_database_matches_the_models(tmp_path):
@@ -109,3 +125,63 @@ def _counts(engine) -> dict[str, int]:
             table: connection.exec_driver_sql(f'SELECT count(*) FROM "{table}"').scalar()
             for table in ("user", "user_session", "cohort", "cohort_member", "quiz_attempt", "attempt_answer")
         }
+
+
+def test_the_upgrade_to_0008_fills_the_progress_summary_as_a_rebuild_would(tmp_path):
+    """0008's fill is a frozen SQL copy of progress_summary.rebuild: both give the same rows."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    app = create_app(type("Old", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+    directory = app.extensions["migrate"].directory
+    with app.app_context():
+        upgrade(directory=directory, revision="0007")
+        now = utcnow()
+        ana, bo = (
+            User(username="ana", role="learner", password_hash="h"),
+            User(username="bo", role="learner", password_hash="h"),
+        )
+        db.session.add_all([ana, bo])
+        db.session.flush()
+
+        def attempt(learner, module_id, kind, **fields):
+            row = QuizAttempt(
+                learner_id=learner.id, module_id=module_id, kind=kind, content_version="v", layout=[], **fields
+            )
+            db.session.add(row)
+            return row
+
+        db.session.add_all(
+            [
+                LessonProgress(
+                    learner_id=ana.id, module_id="m1", lesson_id="l1", content_version="v", completed_at=now
+                ),
+                LessonProgress(learner_id=ana.id, module_id="m1", lesson_id="l2", content_version="v"),
+                LessonProgress(learner_id=bo.id, module_id="m2", lesson_id="l9", content_version="v", completed_at=now),
+            ]
+        )
+        attempt(ana, "m1", PRETEST, submitted_at=now, score=25.0, pretest_items_score=25.0)
+        failed = attempt(
+            ana, "m1", QUIZ, submitted_at=now, score=40.0, passed=False, pretest_items_score=50.0, first_quiz=True
+        )
+        failed.answers.append(AttemptAnswer(question_id="q1", choice_ids="a", correct=False, confidence=SURE))
+        failed.answers.append(AttemptAnswer(question_id="q2", choice_ids="b", correct=False, confidence=GUESSING))
+        attempt(ana, "m1", QUIZ, submitted_at=now + timedelta(minutes=5), score=90.0, passed=True)
+        attempt(ana, "m2", QUIZ)  # open: begun, nothing submitted
+        attempt(bo, "m1", PRETEST, submitted_at=now)  # skipped
+        db.session.commit()
+        upgrade(directory=directory)
+        stored = {
+            (r.learner_id, r.module_id): {c: getattr(r, c) for c in ("learner_id", "module_id", *FIGURES)}
+            for r in db.session.scalars(select(ModuleSummary))
+        }
+        assert stored == computed_rows()
+        assert len(stored) == 4
+        ana_m1 = stored[ana.id, "m1"]
+        assert (ana_m1["lessons_done"], ana_m1["quizzes_failed"], ana_m1["best_score"], ana_m1["passed"]) == (
+            1,
+            1,
+            90.0,
+            True,
+        )
+        assert (ana_m1["before_score"], ana_m1["after_score"], ana_m1["sure_but_wrong"]) == (25.0, 50.0, 1)
+        db.session.remove()
+        db.engine.dispose()
