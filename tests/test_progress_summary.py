@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import itertools
 import random
+import threading
+import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,7 +21,7 @@ from sqlalchemy import select
 from course.database import write_transaction
 from course.extensions import db
 from course.models import PRETEST, QUIZ, SURE, ModuleSummary, QuizAttempt, User, utcnow
-from course.services import attempts, progress_summary
+from course.services import attempts, progress, progress_summary
 from course.services.grading import DONT_KNOW
 
 from . import actions
@@ -162,3 +164,33 @@ def test_rebuild_restores_rows_lost_or_wrong(app, course, runner):
     assert _stored([learner.id]) == expected
     assert expected[learner.id, module.id]["lessons_done"] == 1
     assert expected[learner.id, module.id]["attempts_begun"] == 1
+
+
+def test_two_tabs_completing_lessons_of_one_module_at_once_both_count(app, course):
+    """The second tab's recompute waits for the first tab's transaction (advisory lock / write lock), then sees it."""
+    module = course.modules[0]
+    learner = _learners()[0]
+    learner_id = learner.id
+    first_refreshed, errors = threading.Event(), []
+
+    def second_tab():
+        with app.app_context():
+            try:
+                first_refreshed.wait(timeout=10)
+                actions.complete_lesson(db.session.get(User, learner_id), module, module.lessons[1])
+            except Exception as error:  # the assertion below reports it
+                errors.append(repr(error))
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=second_tab)
+    thread.start()
+    with write_transaction():
+        progress.complete_lesson(learner, module, module.lessons[0])
+        first_refreshed.set()
+        time.sleep(0.3)  # the second tab's transaction runs now, and must wait for this one
+    thread.join(timeout=30)
+    assert errors == []
+    db.session.expire_all()
+    assert db.session.get(ModuleSummary, (learner_id, module.id)).lessons_done == 2
+    assert _stored([learner_id]) == progress_summary.computed_rows([learner_id])
