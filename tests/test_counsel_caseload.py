@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import event, update
 
 from course.extensions import db
-from course.models import PRETEST, QUIZ, User, utcnow
+from course.models import PRETEST, QUIZ, SURE, User, utcnow
 from course.services import caseload, progress
 
 from . import actions
 from .counsel_helpers import assign, bulk_caseload, counselor_with_cohort
 from .factories import attach_counselor, make_cohort, make_user
-from .quiz_helpers import take
+from .quiz_helpers import answers, take
 
 ROW = re.compile(r'<tr>\s*<th scope="row"><a href="/counsel/learners/(\d+)">([^<]*)</a></th>(.*?)</tr>', re.S)
 
@@ -58,6 +58,9 @@ def test_each_learner_shows_modules_passed_lessons_done_overdue_and_last_active(
     for lesson in first.lessons[:2]:
         actions.complete_lesson(busy, first, lesson)
     take(busy, first, PRETEST, right=1)
+    failed = actions.start_attempt(busy, first, QUIZ)
+    two_wrong = answers(failed, first, len(first.quiz.questions) - 2)
+    actions.submit(failed, two_wrong, failed.sequence, first, dict.fromkeys(two_wrong, SURE))  # wrong but sure
     take(busy, first, QUIZ)  # passed
     assign(second.id, cohort=cohort, due_in_days=-2)  # overdue for both
     assign(first.id, cohort=cohort, due_in_days=-2)  # passed by Robin: overdue only for the other
@@ -68,8 +71,15 @@ def test_each_learner_shows_modules_passed_lessons_done_overdue_and_last_active(
 
     when = busy.last_active_at.strftime("%Y-%m-%d %H:%M")
     modules_total = len(course.modules)
-    assert table["Robin"] == [f"1 of {modules_total}", f"2 of {lessons_total}", "1 overdue", when, "None"]
-    assert table[idle.username] == [f"0 of {modules_total}", f"0 of {lessons_total}", "2 overdue", "Not yet", "None"]
+    assert table["Robin"] == [f"1 of {modules_total}", f"2 of {lessons_total}", "1 overdue", when, "None", "2"]
+    assert table[idle.username] == [
+        f"0 of {modules_total}",
+        f"0 of {lessons_total}",
+        "2 overdue",
+        "Not yet",
+        "None",
+        "0",
+    ]
 
 
 def test_the_numbers_agree_with_the_learners_own_progress(app, course):
@@ -149,7 +159,7 @@ def test_failed_twice_means_two_fails_in_one_module_and_no_pass_since(browser, c
     table = rows(caseload_page(browser, counselor, "?failed_twice=y"))
 
     assert set(table) == {stuck.username}
-    assert table[stuck.username][-1] == first.title
+    assert table[stuck.username][-2] == first.title
 
 
 def test_filters_combine_and_an_unknown_inactive_value_is_refused_not_applied(browser, course):

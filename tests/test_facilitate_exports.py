@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.facilitate import reports
-from course.models import AuditEvent
+from course.models import AuditEvent, QuizAttempt
 from course.services import audit, cohort_exports, cohort_progress
 from course.services.csv_export import safe_cell, stream_csv
 
@@ -74,19 +74,22 @@ def test_the_progress_export_has_a_header_a_row_per_member_and_escapes_formulas(
     assert response.headers["Cache-Control"] == "no-store"
     header, *rows = rows_of(response)
     m1 = course.modules[0].title
-    assert header[:4] == ["Username", "Display name", "Joined", "Done (%)"]
-    assert header[4:9] == [
+    assert header[:5] == ["Username", "Display name", "Joined", "Done (%)", "Last course activity (UTC)"]
+    assert header[5:10] == [
         f"{m1}: status",
         f"{m1}: best quiz score (%)",
         f"{m1}: pre-test score (%)",
         f"{m1}: due",
         f"{m1}: overdue",
     ]
-    assert len(header) == 4 + 5 * len(course.modules)
+    assert len(header) == 5 + 5 * len(course.modules)
     assert [row[0] for row in rows] == ["a-hostile", "b-plain"]
     assert rows[0][1] == "'=HYPERLINK(1)"
-    assert rows[1][4:9] == ["Passed", "90.0", "", "", "no"]
-    assert rows[1][9] == "Ready to start" and rows[0][9] == "Locked"
+    assert rows[1][5:10] == ["Passed", "90.0", "", "", "no"]
+    assert rows[1][10] == "Ready to start" and rows[0][10] == "Locked"
+    # The pass is the plain learner's last activity; the other has none.
+    passed_at = db.session.scalar(select(QuizAttempt.submitted_at).where(QuizAttempt.learner_id == plain.id))
+    assert rows[1][4] == passed_at.strftime("%Y-%m-%d %H:%M") and rows[0][4] == ""
 
 
 def test_an_export_writes_an_audit_event(signed_in, facilitator, learner):

@@ -53,6 +53,7 @@ class CaseloadRow:
     lessons_done: int
     overdue: int
     failed_twice: tuple[str, ...]  # titles of the modules failed twice and not passed
+    sure_but_wrong: int  # wrong quiz answers the learner said they were sure of
 
 
 @dataclass(frozen=True)
@@ -133,13 +134,18 @@ def caseload_page(
     pagination = db.paginate(caseload_query(counselor, course, flt, now), page=page, per_page=per_page, error_out=False)
     ids = [learner.id for learner in pagination.items]
     module_ids = [m.id for m in course.modules]
-    lessons, passed = {}, {}
-    for learner_id, done, modules_passed in db.session.execute(
-        select(S.learner_id, func.sum(S.lessons_done), func.sum(case((S.passed.is_(True), 1), else_=0)))
+    lessons, passed, sure_but_wrong = {}, {}, {}
+    for learner_id, done, modules_passed, sure in db.session.execute(
+        select(
+            S.learner_id,
+            func.sum(S.lessons_done),
+            func.sum(case((S.passed.is_(True), 1), else_=0)),
+            func.sum(S.sure_but_wrong),
+        )
         .where(S.learner_id.in_(ids), S.module_id.in_(module_ids))
         .group_by(S.learner_id)
     ):
-        lessons[learner_id], passed[learner_id] = int(done or 0), int(modules_passed or 0)
+        lessons[learner_id], passed[learner_id], sure_but_wrong[learner_id] = int(done), int(modules_passed), int(sure)
     overdue_pairs = _overdue(now, module_ids, ids)
     overdue = _counts(
         select(overdue_pairs.c.learner_id, func.count(distinct(overdue_pairs.c.module_id))).group_by(
@@ -158,6 +164,7 @@ def caseload_page(
             lessons.get(learner.id, 0),
             overdue.get(learner.id, 0),
             tuple(titles[m] for m in sorted(struggling.get(learner.id, ()), key=order.__getitem__)),
+            sure_but_wrong.get(learner.id, 0),
         )
         for learner in pagination.items
     )

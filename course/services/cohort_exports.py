@@ -16,7 +16,7 @@ from .cohort_progress import ProgressPage, iter_progress, member_rows
 
 def progress_csv(cohort: Cohort, course: Course) -> tuple[list[str], Iterator[list]]:
     """Header and (lazily read) rows of the progress export: one row per current member."""
-    header = ["Username", "Display name", "Joined", "Done (%)"]
+    header = ["Username", "Display name", "Joined", "Done (%)", "Last course activity (UTC)"]
     for m in course.modules:
         header += [
             f"{m.title}: status",
@@ -28,7 +28,8 @@ def progress_csv(cohort: Cohort, course: Course) -> tuple[list[str], Iterator[li
 
     def rows() -> Iterator[list]:
         for row in iter_progress(cohort, course):
-            line = [row.username, row.display_name, row.joined_at.date(), row.percent]
+            last = row.last_activity_at.strftime("%Y-%m-%d %H:%M") if row.last_activity_at else None
+            line = [row.username, row.display_name, row.joined_at.date(), row.percent, last]
             for cell in row.cells:
                 line += [
                     cell.status_label,

@@ -70,6 +70,7 @@ class LearnerRow:
     joined_at: datetime
     percent: int
     cells: tuple[Cell, ...]
+    last_activity_at: datetime | None  # the latest lesson completed or attempt begun or submitted
 
 
 @dataclass
@@ -127,6 +128,7 @@ def _learner_row(member, course: Course, facts: _Facts, now: datetime) -> Learne
         member.joined_at,
         course_percent(course.modules, (c.lessons_done + (c.status == PASSED) for c in cells)),
         tuple(cells),
+        max((s.last_activity_at for s in summaries.values() if s and s.last_activity_at), default=None),
     )
 
 
