@@ -552,6 +552,7 @@ def measure(seconds: int = 30, workdir: Path | str | None = None, warmup: int = 
                 **model,
             },
             "setup_seconds": kolibri.setup_seconds,
+            "load_average_after": round(os.getloadavg()[0], 2),  # other work on the shared cores makes it noisy
             "seconds": seconds,
             "warmup": warmup,
         }
