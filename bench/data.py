@@ -28,6 +28,7 @@ import common  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
 from course.content import get_course  # noqa: E402
+from course.database import write_transaction  # noqa: E402
 from course.extensions import db  # noqa: E402
 from course.models import (  # noqa: E402
     Assignment,
@@ -40,6 +41,7 @@ from course.models import (  # noqa: E402
     User,
     utcnow,
 )
+from course.services import progress_summary  # noqa: E402
 from course.services.cohorts import new_join_code  # noqa: E402
 from course.services.passwords import hash_password  # noqa: E402
 
@@ -302,6 +304,8 @@ def fill(app, seed: int = 1) -> dict:
                             f'(SELECT MAX(id) FROM "{table.name}"))'
                         )
                     )
+        with write_transaction():  # the records were inserted in bulk: the reports' read model from them
+            progress_summary.rebuild()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))

@@ -19,11 +19,12 @@ from course.models import (
     Base,
     LessonProgress,
     ModuleSummary,
+    OutcomeItem,
     QuizAttempt,
     User,
     utcnow,
 )
-from course.services.progress_summary import FIGURES, computed_rows
+from course.services.progress_summary import FIGURES, computed_item_pairs, computed_rows
 
 
 def test_upgrade_on_an_empty_database_matches_the_models(tmp_path):
@@ -158,7 +159,8 @@ def test_the_upgrade_to_0008_fills_the_progress_summary_as_a_rebuild_would(tmp_p
                 LessonProgress(learner_id=bo.id, module_id="m2", lesson_id="l9", content_version="v", completed_at=now),
             ]
         )
-        attempt(ana, "m1", PRETEST, submitted_at=now, score=25.0, pretest_items_score=25.0)
+        pretest = attempt(ana, "m1", PRETEST, submitted_at=now, score=25.0, pretest_items_score=25.0)
+        pretest.answers.append(AttemptAnswer(question_id="q1", choice_ids="b", correct=True))
         failed = attempt(
             ana, "m1", QUIZ, submitted_at=now, score=40.0, passed=False, pretest_items_score=50.0, first_quiz=True
         )
@@ -174,6 +176,8 @@ def test_the_upgrade_to_0008_fills_the_progress_summary_as_a_rebuild_would(tmp_p
             for r in db.session.scalars(select(ModuleSummary))
         }
         assert stored == computed_rows()
+        items = {tuple(r) for r in db.session.execute(select(OutcomeItem.__table__))}
+        assert items == computed_item_pairs([ana.id, bo.id]) == {(ana.id, "m1", "q1", True, False)}
         assert len(stored) == 4
         ana_m1 = stored[ana.id, "m1"]
         assert (ana_m1["lessons_done"], ana_m1["quizzes_failed"], ana_m1["best_score"], ana_m1["passed"]) == (

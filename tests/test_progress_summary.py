@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from course.database import write_transaction
 from course.extensions import db
-from course.models import PRETEST, QUIZ, SURE, ModuleSummary, QuizAttempt, User, utcnow
+from course.models import PRETEST, QUIZ, SURE, ModuleSummary, OutcomeItem, QuizAttempt, User, utcnow
 from course.services import attempts, progress, progress_summary
 from course.services.grading import DONT_KNOW
 
@@ -114,6 +114,13 @@ def _stored(learner_ids: list[int]) -> dict[tuple[int, str], dict]:
     }
 
 
+def _stored_items(learner_ids: list[int]) -> set[tuple]:
+    return {
+        (r.learner_id, r.module_id, r.question_id, r.right_before, r.right_after)
+        for r in db.session.scalars(select(OutcomeItem).where(OutcomeItem.learner_id.in_(learner_ids)))
+    }
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(events=EVENTS)
 def test_the_rows_kept_by_each_event_equal_a_rebuild_from_the_records(app, course, events):
@@ -147,6 +154,10 @@ def test_a_submit_updates_the_learners_figures_as_they_would_read_them(app, cour
     assert row.after_score == 0.0  # the first quiz, all wrong, is the "after"
     assert row.sure_but_wrong == len(wrong)
     assert row.after_at is not None and row.last_activity_at >= row.after_at
+    # Each pre-test question: "I don't know" before, wrong on the first quiz (the retake is not the "after").
+    assert _stored_items([learner.id]) == {
+        (learner.id, module.id, q.id, False, False) for q in module.pretest.questions
+    }
 
 
 def test_rebuild_restores_rows_lost_or_wrong(app, course, runner):

@@ -19,7 +19,7 @@ from .progress import (
     UnsentAnswers,
 )
 from .review import ReviewItem
-from .summary import ModuleSummary
+from .summary import ModuleSummary, OutcomeItem
 
 __all__ = [
     "ATTEMPT_KINDS",
@@ -38,6 +38,7 @@ __all__ = [
     "CohortMember",
     "LessonProgress",
     "ModuleSummary",
+    "OutcomeItem",
     "QuizAttempt",
     "QuizSnapshot",
     "ReviewItem",

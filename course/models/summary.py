@@ -38,3 +38,19 @@ class ModuleSummary(Base):
     sure_but_wrong: Mapped[int] = mapped_column(Integer, default=0)
     # The latest lesson completed, attempt begun or attempt submitted.
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutcomeItem(Base):
+    """One pre-test question a learner answered both on the pre-test and on their first quiz: right before, after.
+
+    The programme's per-question outcome shares read these (docs/outcomes.md); a learner has rows
+    in a module once both their pre-test and first quiz are submitted.
+    """
+
+    __tablename__ = "outcome_item"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    module_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    right_before: Mapped[bool] = mapped_column(Boolean)
+    right_after: Mapped[bool] = mapped_column(Boolean)

@@ -3,9 +3,9 @@
 A learner counts who is or was a member of any cohort, with a pre-test and a first quiz in the
 module; the date range selects pairs by the day of that first quiz (the "after"), in UTC. Nothing
 here names a learner, and every figure over fewer than MIN_PAIRED learners is withheld, on the
-page and in the download (docs/outcomes.md). Two queries, whatever the number of learners: the
-module figures and the pairs come from the progress read model (services/progress_summary.py);
-the per-question shares from the pairs' answers.
+page and in the download (docs/outcomes.md). Two queries of the progress read model
+(services/progress_summary.py), whatever the number of learners: the module figures, and the
+per-question shares over the questions each paired learner answered on both sides.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from ..content import Course, Module, Question
 from ..extensions import db
-from ..models import PRETEST, AttemptAnswer, CohortMember
+from ..models import CohortMember
 from ..models import ModuleSummary as S
-from ..models import QuizAttempt as QA
+from ..models import OutcomeItem as I
 from .cohort_totals import ModuleTotal, module_totals
 from .paired_outcomes import MIN_PAIRED
 
@@ -94,41 +94,26 @@ def programme_outcomes(course: Course, dates: DateRange) -> ProgrammeOutcomes:
 
 
 def _items(course: Course, dates: DateRange) -> tuple[ItemOutcome, ...]:
-    pairs = (
-        select(S.learner_id, S.module_id)
-        .where(
-            S.learner_id.in_(_in_a_cohort()),
-            S.before_score.is_not(None),
-            S.after_score.is_not(None),
-            dates.condition(S.after_at),
+    counts = {
+        (module_id, question_id): (int(n), int(before), int(after))
+        for module_id, question_id, n, before, after in db.session.execute(
+            select(
+                I.module_id,
+                I.question_id,
+                func.count(),
+                func.sum(case((I.right_before.is_(True), 1), else_=0)),
+                func.sum(case((I.right_after.is_(True), 1), else_=0)),
+            )
+            .join(S, and_(S.learner_id == I.learner_id, S.module_id == I.module_id))
+            .where(I.learner_id.in_(_in_a_cohort()), dates.condition(S.after_at))
+            .group_by(I.module_id, I.question_id)
         )
-        .subquery()
+    }
+    return tuple(
+        ItemOutcome(module, question, *counts.get((module.id, question.id), (0, 0, 0)))
+        for module in course.modules
+        for question in module.pretest.questions
     )
-    before = and_(QA.kind == PRETEST, QA.submitted_at.is_not(None))
-    is_after = case((QA.kind == PRETEST, 0), else_=1)
-    counts: dict[tuple[str, str], dict[int, tuple[int, int]]] = {}
-    for module_id, question_id, later, n, right in db.session.execute(
-        select(
-            QA.module_id,
-            AttemptAnswer.question_id,
-            is_after,
-            func.count(),
-            func.sum(case((AttemptAnswer.correct.is_(True), 1), else_=0)),
-        )
-        .join(AttemptAnswer, AttemptAnswer.attempt_id == QA.id)
-        .join(pairs, and_(pairs.c.learner_id == QA.learner_id, pairs.c.module_id == QA.module_id))
-        .where(or_(before, QA.first_quiz.is_(True)))
-        .group_by(QA.module_id, AttemptAnswer.question_id, is_after)
-    ):
-        counts.setdefault((module_id, question_id), {})[int(later)] = (int(n), int(right or 0))
-    return tuple(_item(module, question, counts) for module in course.modules for question in module.pretest.questions)
-
-
-def _item(module: Module, question: Question, counts: dict) -> ItemOutcome:
-    found = counts.get((module.id, question.id), {})
-    (n_before, right_before), (n_after, right_after) = found.get(0, (0, 0)), found.get(1, (0, 0))
-    # Paired on this question: answered on both sides (a question added later has no "before").
-    return ItemOutcome(module, question, min(n_before, n_after), right_before, right_after)
 
 
 CSV_HEADER = [

@@ -1,5 +1,8 @@
 """The progress read model (models/summary.py): kept true in the event's own transaction, rebuilt on demand.
 
+Two tables: module_summary (a learner's figures in a module) and outcome_item (per pre-test
+question, right before and after, once the learner has both).
+
 Every event that changes a learner's figures in a module (a lesson completed, an attempt begun, a
 pre-test skipped or closed, an attempt submitted) calls `refresh` before its transaction ends, which
 recomputes that one row from the records: a row cannot disagree with the records it was computed
@@ -24,11 +27,12 @@ import zlib
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, case, delete, func, insert, select
+from sqlalchemy import ColumnElement, Select, and_, case, delete, false, func, insert, select
+from sqlalchemy.orm import aliased
 
 from ..database import upsert
 from ..extensions import db
-from ..models import PRETEST, QUIZ, SURE, AttemptAnswer, LessonProgress, ModuleSummary
+from ..models import PRETEST, QUIZ, SURE, AttemptAnswer, LessonProgress, ModuleSummary, OutcomeItem
 from ..models import QuizAttempt as QA
 
 FIGURES = (
@@ -46,6 +50,7 @@ FIGURES = (
     "last_activity_at",
 )
 REBUILD_BATCH = 2_000
+BEFORE = aliased(QA, name="before")  # the pre-test of an outcome pair
 
 
 def _attempt_figures() -> tuple:
@@ -111,6 +116,54 @@ def _row(learner_id: int, module_id: str, attempts, lessons: int, last_lesson_at
     return row
 
 
+def _item_pairs(*conditions: ColumnElement[bool]) -> Select:
+    """(learner, module, question, right before, right after) of each pre-test question the learner answered
+    on their scored pre-test and on their first quiz (`conditions` on the pre-test attempt, `BEFORE`)."""
+    before_answer, after, after_answer = aliased(AttemptAnswer), aliased(QA), aliased(AttemptAnswer)
+    return (
+        select(
+            BEFORE.learner_id,
+            BEFORE.module_id,
+            before_answer.question_id,
+            func.coalesce(before_answer.correct, false()),
+            func.coalesce(after_answer.correct, false()),
+        )
+        .join(before_answer, before_answer.attempt_id == BEFORE.id)
+        .join(
+            after,
+            and_(
+                after.learner_id == BEFORE.learner_id,
+                after.module_id == BEFORE.module_id,
+                after.first_quiz.is_(True),
+                after.pretest_items_score.is_not(None),
+            ),
+        )
+        .join(
+            after_answer,
+            and_(after_answer.attempt_id == after.id, after_answer.question_id == before_answer.question_id),
+        )
+        .where(
+            BEFORE.kind == PRETEST,
+            BEFORE.submitted_at.is_not(None),
+            BEFORE.pretest_items_score.is_not(None),
+            *conditions,
+        )
+    )
+
+
+def _store_item_pairs(*conditions: ColumnElement[bool]) -> None:
+    db.session.execute(
+        insert(OutcomeItem).from_select(
+            ["learner_id", "module_id", "question_id", "right_before", "right_after"], _item_pairs(*conditions)
+        )
+    )
+
+
+def computed_item_pairs(learner_ids: Iterable[int]) -> set[tuple]:
+    """The outcome_item rows the records give for these learners (for checks)."""
+    return {tuple(row) for row in db.session.execute(_item_pairs(BEFORE.learner_id.in_(list(learner_ids))))}
+
+
 def _module_key(module_id: str) -> int:
     """A stable signed 32-bit number for a module id (the advisory lock's second key)."""
     return zlib.crc32(module_id.encode()) - 2**31
@@ -148,6 +201,12 @@ def refresh(learner_id: int, module_id: str) -> None:
             index_elements=["learner_id", "module_id"], set_={name: stmt.excluded[name] for name in FIGURES}
         )
     )
+    if row["before_score"] is not None and row["after_score"] is not None:
+        # Paired (records are never taken back, so an unpaired learner has no item rows to remove).
+        session.execute(
+            delete(OutcomeItem).where(OutcomeItem.learner_id == learner_id, OutcomeItem.module_id == module_id)
+        )
+        _store_item_pairs(BEFORE.learner_id == learner_id, BEFORE.module_id == module_id)
 
 
 def computed_rows(learner_ids: Iterable[int] | None = None) -> dict[tuple[int, str], dict]:
@@ -198,8 +257,14 @@ def rebuild(learner_ids: Iterable[int] | None = None) -> int:
     """Recompute every row (of these learners only, if given) from the records (caller's transaction)."""
     ids = None if learner_ids is None else list(learner_ids)
     rows = list(computed_rows(ids).values())
-    stale = delete(ModuleSummary)
-    db.session.execute(stale if ids is None else stale.where(ModuleSummary.learner_id.in_(ids)))
+    if ids is None:
+        db.session.execute(delete(ModuleSummary))
+        db.session.execute(delete(OutcomeItem))
+        _store_item_pairs()
+    else:
+        db.session.execute(delete(ModuleSummary).where(ModuleSummary.learner_id.in_(ids)))
+        db.session.execute(delete(OutcomeItem).where(OutcomeItem.learner_id.in_(ids)))
+        _store_item_pairs(BEFORE.learner_id.in_(ids))
     for start in range(0, len(rows), REBUILD_BATCH):
         db.session.execute(insert(ModuleSummary), rows[start : start + REBUILD_BATCH])
     return len(rows)

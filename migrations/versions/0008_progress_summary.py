@@ -1,4 +1,5 @@
-"""The progress read model: module_summary, one row per learner and module, filled from the records.
+"""The progress read model: module_summary, one row per learner and module, and outcome_item, per
+pre-test question answered before and after; both filled from the records.
 
 The fill is a frozen copy, in SQL, of services/progress_summary.rebuild at this revision (a later
 change to the service must not change what this revision does); tests/test_migrations.py checks
@@ -53,6 +54,17 @@ LEFT JOIN (
 ) AS s ON s.learner_id = k.learner_id AND s.module_id = k.module_id
 """
 
+FILL_ITEMS = """
+INSERT INTO outcome_item (learner_id, module_id, question_id, right_before, right_after)
+SELECT b.learner_id, b.module_id, ba.question_id, COALESCE(ba.correct, false), COALESCE(aa.correct, false)
+FROM quiz_attempt AS b
+JOIN attempt_answer AS ba ON ba.attempt_id = b.id
+JOIN quiz_attempt AS a ON a.learner_id = b.learner_id AND a.module_id = b.module_id
+    AND a.first_quiz = true AND a.pretest_items_score IS NOT NULL
+JOIN attempt_answer AS aa ON aa.attempt_id = a.id AND aa.question_id = ba.question_id
+WHERE b.kind = 'pretest' AND b.submitted_at IS NOT NULL AND b.pretest_items_score IS NOT NULL
+"""
+
 
 def upgrade():
     op.create_table(
@@ -76,8 +88,22 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("learner_id", "module_id", name=op.f("pk_module_summary")),
     )
+    op.create_table(
+        "outcome_item",
+        sa.Column("learner_id", sa.Integer(), nullable=False),
+        sa.Column("module_id", sa.String(length=64), nullable=False),
+        sa.Column("question_id", sa.String(length=64), nullable=False),
+        sa.Column("right_before", sa.Boolean(), nullable=False),
+        sa.Column("right_after", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["learner_id"], ["user.id"], name=op.f("fk_outcome_item_learner_id_user"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("learner_id", "module_id", "question_id", name=op.f("pk_outcome_item")),
+    )
     op.execute(FILL)
+    op.execute(FILL_ITEMS)
 
 
 def downgrade():
+    op.drop_table("outcome_item")
     op.drop_table("module_summary")
