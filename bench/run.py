@@ -18,7 +18,7 @@ counselor, the facilitator and the admin, and measures with wrk (a second proces
            its page (page 1 of 4)                                           req/s, p50, p99
            the whole listing, its 4 pages in turn                           listings/s = req/s ÷ 4
            its progress CSV export (a POST with the CSRF token)             exports/s, p50, p99
-  outcomes the admin's programme outcomes (every cohort), 1 connection     p50, p95
+  outcomes the admin's programme outcomes (every cohort), 1 connection      p50, p95
   memory   VmRSS of each worker after 20,000 requests (and PSS, which counts shared pages once)
   hello    a bare endpoint of the same app and server, 16 connections       req/s, p50, p99
            and the same endpoint with the learners' session cookies (what the session check costs)
