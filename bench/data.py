@@ -7,7 +7,10 @@ The dataset (fixed by the seed):
 - each learner somewhere in the course: passed modules have every lesson completed, a pre-test and
   one to three quiz attempts (the last one passing), with an answer row per question; the current
   module has some lessons read, perhaps a pre-test, failed attempts or an open attempt;
-- one counselor with a caseload of 1,000: ten of the cohorts attached (Caseload rows with cohort_id).
+- one counselor with a caseload of 1,000: ten of the cohorts attached (Caseload rows with cohort_id);
+- a cohort of 200 run by the bench facilitator: the first 200 learners (already in a cohort of 100
+  and the cohort of 10,000), assigned the same five modules: issue 18's class-sized cohort;
+- one admin, for the programme's outcomes page (every learner's pre-test and first-quiz pairs).
 
 Run alone: `.venv/bin/python bench/data.py --db sqlite` (or postgres) fills and prints the counts.
 """
@@ -47,6 +50,7 @@ from course.services.passwords import hash_password  # noqa: E402
 
 LEARNERS = 10_000
 COHORT_SIZE = 100
+CLASS_SIZE = 200  # the cohort of 200: a class, as issue 18 compares with Kolibri's coach report
 FACILITATORS = 10
 CASELOAD_COHORTS = 10
 CHUNK = 5_000
@@ -225,6 +229,7 @@ def build(seed: int = 1) -> tuple[_Rows, dict]:
     facilitators = [user(f"facilitator-{n:02d}", "facilitator") for n in range(1, FACILITATORS + 1)]
     bench_facilitator = user("facilitator-big", "facilitator")
     counselor = user("counselor-1000", "counselor")
+    admin = user("admin-bench", "admin")
     small = [
         rows.add(
             Cohort,
@@ -244,13 +249,23 @@ def build(seed: int = 1) -> tuple[_Rows, dict]:
         created_at=created,
         archived_at=None,
     )
+    class_ = rows.add(
+        Cohort,
+        name="Cohort of 200",
+        facilitator_id=bench_facilitator,
+        join_code=new_join_code(),
+        created_at=created,
+        archived_at=None,
+    )
     for n, learner_id in enumerate(learner_ids):
         rows.add(
             CohortMember, cohort_id=small[n // COHORT_SIZE], learner_id=learner_id, joined_at=created, removed_at=None
         )
         rows.add(CohortMember, cohort_id=big, learner_id=learner_id, joined_at=created, removed_at=None)
-    for cohort_id in [*small, big]:
-        owner = bench_facilitator if cohort_id == big else facilitators[(cohort_id - 1) // 10]
+    for learner_id in learner_ids[:CLASS_SIZE]:
+        rows.add(CohortMember, cohort_id=class_, learner_id=learner_id, joined_at=created, removed_at=None)
+    for cohort_id in [*small, big, class_]:
+        owner = bench_facilitator if cohort_id in (big, class_) else facilitators[(cohort_id - 1) // 10]
         for k, module in enumerate(modules):
             rows.add(
                 Assignment,
@@ -278,6 +293,9 @@ def build(seed: int = 1) -> tuple[_Rows, dict]:
         "counselor_id": counselor,
         "facilitator_id": bench_facilitator,
         "big_cohort_id": big,
+        "cohort_200_id": class_,
+        "cohort_200_size": CLASS_SIZE,
+        "admin_id": admin,
         "caseload_size": CASELOAD_COHORTS * COHORT_SIZE,
         "seed": seed,
     }

@@ -2,7 +2,7 @@
 """Profile one page in a single process, on the bench's data: where do its milliseconds go?
 
     .venv/bin/pip install -e '.[bench]'                 # pyinstrument
-    .venv/bin/python bench/profile_page.py lesson        # or submit, caseload, cohort, hello
+    .venv/bin/python bench/profile_page.py lesson        # or submit, caseload, cohort, cohort-200, outcomes, hello
     .venv/bin/python bench/profile_page.py lesson --db postgres --requests 1000
 
 It fills a fresh bench database (as bench/run.py does, ~15 s on SQLite), signs in the right
@@ -51,12 +51,16 @@ def targets(kind: str, facts: dict, rng: random.Random) -> tuple[list[int], list
         return [facts["counselor_id"]], ["/counsel/"]
     if kind == "cohort":
         return [facts["facilitator_id"]], [f"/facilitate/cohorts/{facts['big_cohort_id']}"]
+    if kind == "cohort-200":
+        return [facts["facilitator_id"]], [f"/facilitate/cohorts/{facts['cohort_200_id']}"]
+    if kind == "outcomes":
+        return [facts["admin_id"]], ["/admin/outcomes"]
     return [first], ["/bench/hello"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("page", choices=("lesson", "submit", "caseload", "cohort", "hello"))
+    parser.add_argument("page", choices=("lesson", "submit", "caseload", "cohort", "cohort-200", "outcomes", "hello"))
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--requests", type=int, default=500)
     args = parser.parse_args()

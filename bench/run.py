@@ -8,16 +8,24 @@
 
 For each database it fills a fresh bench database (bench/data.py), then for each run starts
 gunicorn with gunicorn.conf.py (4 sync workers on 2 cores), opens sessions for the learners, the
-counselor and the facilitator, and measures with wrk (a second process on the same cores):
+counselor, the facilitator and the admin, and measures with wrk (a second process on the same cores):
 
   lesson   an authenticated lesson page, 16 connections                     req/s, p50, p99
   submit   quiz submits, 50 concurrent submitters, each to its own attempt  submits/s, p99, errors, lost
   caseload the counselor's caseload page (1,000 learners), 1 connection     p50, p95
   cohort   the facilitator's page of the cohort of 10,000, 1 connection     p50, p95
+  class    the cohort of 200 (issue 18), 8 connections each:
+           its page (page 1 of 4)                                           req/s, p50, p99
+           the whole listing, its 4 pages in turn                           listings/s = req/s ÷ 4
+           its progress CSV export (a POST with the CSRF token)             exports/s, p50, p99
+  outcomes the admin's programme outcomes (every cohort), 1 connection      p50, p95
   memory   VmRSS of each worker after 20,000 requests (and PSS, which counts shared pages once)
   hello    a bare endpoint of the same app and server, 16 connections       req/s, p50, p99
            and the same endpoint with the learners' session cookies (what the session check costs)
   sign-in  the sign-in form (argon2id), 1 and 8 connections                 sign-ins/s, p99
+
+and, in-process before each run, the SQL statements one request executes (the cohort of 200 and
+of 10,000, the caseload, the outcomes page): the same for both cohorts, whatever their size.
 
 It prints one table (medians of the runs), writes raw JSON to bench/results/, and with --docs
 rewrites the results block of docs/performance.md. All traffic goes to 127.0.0.1, bounded in time.
@@ -49,11 +57,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 import data  # noqa: E402
-from sqlalchemy import delete, func, insert, select, text  # noqa: E402
+from sqlalchemy import delete, event, func, insert, select, text  # noqa: E402
 
 from course.content import get_course  # noqa: E402
 from course.extensions import db  # noqa: E402
 from course.models import AttemptAnswer, QuizAttempt, utcnow  # noqa: E402
+from course.paging import PER_PAGE  # noqa: E402
+from course.services.programme_outcomes import DateRange, programme_outcomes  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 ROOT = common.PROJECT_ROOT
@@ -66,6 +76,7 @@ MEMORY_AFTER_REQUESTS = 20_000
 SUBMITS_PER_SECOND_POOL = 700  # open attempts made per second of submit load; a run that uses them all is marked
 SIGN_INS_PER_SECOND_POOL = 120  # sign-in forms made per second of sign-in load (argon2id allows ~40/s on 2 cores)
 DBS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+CLASS_PAGES = -(-data.CLASS_SIZE // PER_PAGE)  # the pages of the cohort of 200's progress table
 
 
 @dataclass(frozen=True)
@@ -73,7 +84,7 @@ class Plan:
     runs: int
     seconds: int  # each measured load phase
     warmup: int
-    staff_seconds: int  # the caseload and cohort pages
+    staff_seconds: int  # each staff page: caseload, cohorts, the listing, the export, the outcomes
 
 
 FULL = Plan(runs=3, seconds=30, warmup=5, staff_seconds=20)
@@ -417,6 +428,36 @@ def drop_open_pool(markers) -> None:
     db.session.commit()
 
 
+def statements_per_request(app, requests: dict[str, tuple[str, str]]) -> dict[str, int]:
+    """SQL statements one request executes, for each name → (path, cookie): in-process, through the
+    test client, counted by a `before_cursor_execute` listener (as bench/profile_page.py counts).
+
+    Each page is asked once first (compiled templates, open connections), then counted once.
+    """
+    counted = 0
+
+    def count(*_):
+        nonlocal counted
+        counted += 1
+
+    client, found = app.test_client(), {}
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for name, (path, cookie) in requests.items():
+            client.set_cookie(*cookie.split("=", 1))
+            status = client.get(path).status_code
+            assert status == 200, f"{name} ({path}) in-process: {status}"
+            counted = 0
+            status = client.get(path).status_code
+            assert status == 200, f"{name} ({path}) in-process: {status}"
+            found[name] = counted
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return found
+
+
 # --- one run --------------------------------------------------------------------------------------
 
 
@@ -428,7 +469,7 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int, workdir: 
     with app.app_context():
         first, last = facts["learner_ids"]
         credentials = common.open_sessions(
-            app, [*range(first, last + 1), facts["counselor_id"], facts["facilitator_id"]]
+            app, [*range(first, last + 1), facts["counselor_id"], facts["facilitator_id"], facts["admin_id"]]
         )
         module = get_course().modules[0]
         rng = random.Random(number)
@@ -453,6 +494,26 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int, workdir: 
         cohort_path = f"/facilitate/cohorts/{facts['big_cohort_id']}"
         cohort_file = write_lines(rundir / "cohort.tsv", [(cohort_path, facilitator)])
         cohort_route = "facilitate.cohort" in app.view_functions
+        # The cohort of 200: its first page; the whole listing (its pages in turn); its CSV export.
+        class_path = f"/facilitate/cohorts/{facts['cohort_200_id']}"
+        class_pages = CLASS_PAGES
+        class_file = write_lines(rundir / "cohort-200.tsv", [(class_path, facilitator)])
+        listing_file = write_lines(
+            rundir / "cohort-200-listing.tsv",
+            [(f"{class_path}?page={n}", facilitator) for n in range(1, class_pages + 1)],
+        )
+        export_path = f"{class_path}/export/progress.csv"
+        export_body = urllib.parse.urlencode({"csrf_token": credentials[facts["facilitator_id"]].csrf_token})
+        export_file = write_lines(rundir / "cohort-200-export.tsv", [(export_path, facilitator, export_body)])
+        admin = credentials[facts["admin_id"]].cookie
+        outcomes_file = write_lines(rundir / "outcomes.tsv", [("/admin/outcomes", admin)])
+        # The outcomes page must do real work: pre-test and first-quiz pairs in every module.
+        figures = programme_outcomes(get_course(), DateRange())
+        outcome_pairs = {
+            "modules": [total.paired for total in figures.modules],
+            "questions": sum(item.paired for item in figures.items),
+        }
+        assert min(outcome_pairs["modules"]) > 0 and outcome_pairs["questions"] > 0, outcome_pairs
         now = utcnow()
         markers = [now.replace(microsecond=m) for m in (number * 3 + 1, number * 3 + 2, number * 3 + 3)]
         check_pool = open_attempt_pool(facts, credentials, 1, markers[0])
@@ -472,6 +533,18 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int, workdir: 
         warm_file = write_lines(rundir / "submit-warmup.tsv", submit_lines(warm_pool, credentials))
         submit_file = write_lines(rundir / "submit.tsv", submit_lines(pool, credentials))
         db.session.remove()
+    # Statements per request, in-process: constant in the number of learners on the page.
+    statements = statements_per_request(
+        app,
+        {
+            "cohort_200": (class_path, facilitator),
+            "cohort_10000": (cohort_path, facilitator),
+            "caseload": ("/counsel/", counselor),
+            "outcomes": ("/admin/outcomes", admin),
+        },
+    )
+    with app.app_context():
+        db.session.remove()
 
     server = Server(url, secret_key, rundir / "gunicorn.log")
     # Other work on the machine skews the figures: wait for quiet, and keep what was seen next to them.
@@ -480,6 +553,8 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int, workdir: 
         "busy_before_run": wait_until_quiet(QUIET, QUIET_WAIT),
         "loadavg_before": os.getloadavg(),
         "busy_between_phases": {},
+        "statements": statements,
+        "outcome_pairs": outcome_pairs,
     }
     requests_done = 0
     try:
@@ -506,6 +581,17 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int, workdir: 
         status, _, body = common.http_request(server.port, "GET", "/counsel/", counselor)
         assert status == 200, f"caseload page: {status} {body[:300]}"
         cohort_status = common.http_request(server.port, "GET", cohort_path, facilitator)[0] if cohort_route else None
+        for n in range(1, class_pages + 1):
+            status, _, body = common.http_request(server.port, "GET", f"{class_path}?page={n}", facilitator)
+            assert status == 200 and "Cohort of 200" in body, f"cohort of 200, page {n}: {status} {body[:300]}"
+        status, headers, body = common.http_request(server.port, "POST", export_path, facilitator, export_body)
+        exported = len(body.strip().splitlines()) - 1
+        assert status == 200 and headers.get("Content-Type", "").startswith("text/csv"), (
+            f"export: {status} {body[:300]}"
+        )
+        assert exported == facts["cohort_200_size"], f"the export has {exported} learners"
+        status, _, body = common.http_request(server.port, "GET", "/admin/outcomes", admin)
+        assert status == 200, f"outcomes page: {status} {body[:300]}"
 
         say(f"{name} run {number}: lesson page, 16 connections, {plan.seconds} s")
         requests_done += run_wrk(server.url, "get.lua", lesson_file, 16, plan.warmup)["requests"]
@@ -553,11 +639,35 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int, workdir: 
             cohort = run_wrk(server.url, "get.lua", cohort_file, 1, plan.staff_seconds)
             requests_done += cohort["requests"]
             result["cohort"] = page_metrics(cohort)
+
+            staff_phases = (
+                ("cohort_200", f"cohort page (200, page 1 of {class_pages}), 8 connections", class_file, 8),
+                ("listing_200", f"the cohort of 200's {class_pages} pages in turn, 8 connections", listing_file, 8),
+                ("export_200", "the cohort of 200's progress CSV, 8 connections", export_file, 8),
+            )
+            for phase, what, lines_file, connections in staff_phases:
+                say(f"{name} run {number}: {what}, {plan.staff_seconds} s")
+                requests_done += run_wrk(server.url, "get.lua", lines_file, connections, min(plan.warmup, 3))[
+                    "requests"
+                ]
+                result["busy_between_phases"][phase] = cpu_busy()
+                measured = run_wrk(server.url, "get.lua", lines_file, connections, plan.staff_seconds)
+                requests_done += measured["requests"]
+                result[phase] = page_metrics(measured)
+            result["listing_200"]["pages"] = class_pages
+            result["listing_200"]["listings_per_s"] = round(result["listing_200"]["rps"] / class_pages, 1)
         else:
             result["cohort"] = {
                 "not_built": True,
                 "reason": "no facilitate.cohort route" if not cohort_route else f"status {cohort_status}",
             }
+
+        say(f"{name} run {number}: programme outcomes page, 1 connection, {plan.staff_seconds} s")
+        requests_done += run_wrk(server.url, "get.lua", outcomes_file, 1, min(plan.warmup, 3))["requests"]
+        result["busy_between_phases"]["outcomes"] = cpu_busy()
+        outcomes = run_wrk(server.url, "get.lua", outcomes_file, 1, plan.staff_seconds)
+        requests_done += outcomes["requests"]
+        result["outcomes"] = page_metrics(outcomes)
 
         if requests_done < MEMORY_AFTER_REQUESTS and plan is not QUICK:
             seconds = max(2, int((MEMORY_AFTER_REQUESTS - requests_done) / max(result["lesson"]["rps"], 50)) + 2)
@@ -587,8 +697,19 @@ def one_run(name: str, url: str, facts: dict, plan: Plan, number: int, workdir: 
             result[f"sign_in_{connections}"] = page_metrics(sign_ins, ok_status="302")
         result["loadavg_after"] = os.getloadavg()
         shares = [
-            result[phase].get("foreign_cpu", 0)
-            for phase in ("lesson", "submit", "caseload", "cohort", "hello", "hello_signed_in")
+            result.get(phase, {}).get("foreign_cpu", 0)
+            for phase in (
+                "lesson",
+                "submit",
+                "caseload",
+                "cohort",
+                "cohort_200",
+                "listing_200",
+                "export_200",
+                "outcomes",
+                "hello",
+                "hello_signed_in",
+            )
         ]
         result["disturbed"] = max(shares) > DISTURBED
     finally:
@@ -637,6 +758,18 @@ def summarise(runs: list[dict]) -> dict:
             s[f"{page}_{key}"] = median_of(runs, page, key)
         s[f"{page}_errors"] = total_of(runs, page, "errors")
     s["cohort_not_built"] = next((run["cohort"]["reason"] for run in runs if run["cohort"].get("not_built")), None)
+    for page in ("cohort_200", "listing_200", "export_200"):
+        for key in ("rps", "p50_ms", "p99_ms"):
+            s[f"{page}_{key}"] = median_of(runs, page, key)
+        s[f"{page}_errors"] = total_of(runs, page, "errors")
+    s["listing_200_listings_per_s"] = median_of(runs, "listing_200", "listings_per_s")
+    for key in ("p50_ms", "p95_ms"):
+        s[f"outcomes_{key}"] = median_of(runs, "outcomes", key)
+    s["outcomes_errors"] = total_of(runs, "outcomes", "errors")
+    for page in ("cohort_200", "cohort_10000", "caseload", "outcomes"):
+        # The same in every run (one request, counted in-process); the largest if they ever differ.
+        counts = [run["statements"][page] for run in runs if page in run.get("statements", {})]
+        s[f"statements_{page}"] = max(counts) if counts else None
     s["memory_max_rss_mib"] = median_of(runs, "memory", "max_rss_mib")
     s["memory_mean_rss_mib"] = median_of(runs, "memory", "mean_rss_mib")
     s["memory_max_pss_mib"] = median_of(runs, "memory", "max_pss_mib")
@@ -655,14 +788,21 @@ def targets(s: dict) -> dict:
         return value >= limit if above else value <= limit
 
     lesson_half = None if s["lesson_rps"] is None or s["hello_rps"] is None else s["lesson_rps"] >= s["hello_rps"] / 2
+    small, large = s.get("statements_cohort_200"), s.get("statements_cohort_10000")
+    statements_equal = None if small is None or large is None else small == large
     return {
         "lesson ≥ ½ hello req/s": lesson_half,
         "lesson p99 ≤ 150 ms": ok(s["lesson_p99_ms"], 150),
         "submit p99 ≤ 250 ms": ok(s["submit_p99_ms"], 250),
         "submit 0 errors": ok(s["submit_errors"], 0),
         "submit 0 lost": ok(s["submit_lost"], 0),
+        "caseload p50 ≤ 25 ms": ok(s["caseload_p50_ms"], 25),
         "caseload p95 ≤ 100 ms": ok(s["caseload_p95_ms"], 100),
+        "cohort p50 ≤ 50 ms": ok(s["cohort_p50_ms"], 50),
         "cohort p95 ≤ 300 ms": ok(s["cohort_p95_ms"], 300),
+        "cohort of 200 ≥ 180 req/s at 8 conn.": ok(s["cohort_200_rps"], 180, above=True),
+        "outcomes p50 ≤ 300 ms": ok(s["outcomes_p50_ms"], 300),
+        "statements: cohort of 200 = cohort of 10,000": statements_equal,
         "≤ 80 MiB RSS per worker": ok(s["memory_max_rss_mib"], 80),
     }
 
@@ -697,9 +837,9 @@ ROWS = [
         "",
         None,
     ),
-    ("(c) caseload of 1,000, 1 conn.", "p50", "caseload_p50_ms", " ms", None),
+    ("(c) caseload of 1,000, 1 conn.", "p50", "caseload_p50_ms", " ms", "caseload p50 ≤ 25 ms"),
     ("", "p95", "caseload_p95_ms", " ms", "caseload p95 ≤ 100 ms"),
-    ("(c) cohort of 10,000, 1 conn.", "p50", "cohort_p50_ms", " ms", None),
+    ("(c) cohort of 10,000, 1 conn.", "p50", "cohort_p50_ms", " ms", "cohort p50 ≤ 50 ms"),
     ("", "p95", "cohort_p95_ms", " ms", "cohort p95 ≤ 300 ms"),
     ("(d) memory per worker", "max VmRSS", "memory_max_rss_mib", " MiB", "≤ 80 MiB RSS per worker"),
     ("", "max PSS", "memory_max_pss_mib", " MiB", None),
@@ -713,6 +853,35 @@ ROWS = [
     ("(f) sign-in form, 8 conn.", "sign-ins/s", "sign_in_8_rps", "", None),
     ("", "p99", "sign_in_8_p99_ms", " ms", None),
     ("", "errors", "sign_in_8_errors", "", None),
+    ("(g) cohort of 200, page 1, 8 conn.", "req/s", "cohort_200_rps", "", "cohort of 200 ≥ 180 req/s at 8 conn."),
+    ("", "p50", "cohort_200_p50_ms", " ms", None),
+    ("", "p99", "cohort_200_p99_ms", " ms", None),
+    ("", "errors", "cohort_200_errors", "", None),
+    (
+        f"(g′) all 200 learners: the {CLASS_PAGES} pages in turn, 8 conn.",
+        f"listings/s (req/s ÷ {CLASS_PAGES})",
+        "listing_200_listings_per_s",
+        "",
+        None,
+    ),
+    ("", "p50 a page", "listing_200_p50_ms", " ms", None),
+    ("", "p99 a page", "listing_200_p99_ms", " ms", None),
+    ("(g″) cohort of 200's progress CSV, 8 conn.", "exports/s", "export_200_rps", "", None),
+    ("", "p50", "export_200_p50_ms", " ms", None),
+    ("", "p99", "export_200_p99_ms", " ms", None),
+    ("", "errors", "export_200_errors", "", None),
+    ("(h) programme outcomes, 1 conn.", "p50", "outcomes_p50_ms", " ms", "outcomes p50 ≤ 300 ms"),
+    ("", "p95", "outcomes_p95_ms", " ms", None),
+    ("", "errors", "outcomes_errors", "", None),
+    (
+        "(i) SQL statements a request",
+        "cohort of 200 / of 10,000",
+        lambda s: f"{_fmt(s.get('statements_cohort_200'))} / {_fmt(s.get('statements_cohort_10000'))}",
+        "",
+        "statements: cohort of 200 = cohort of 10,000",
+    ),
+    ("", "caseload of 1,000", "statements_caseload", "", None),
+    ("", "programme outcomes", "statements_outcomes", "", None),
 ]
 
 
@@ -864,6 +1033,7 @@ def bench_database(name: str, plan: Plan, workdir: Path, quick: bool) -> dict:
             f"submit {r['submit']['rps']}/s p99 {r['submit']['p99_ms']} ms errors {r['submit']['errors']} "
             f"lost {r['submit']['lost']}; caseload p95 {r['caseload'].get('p95_ms')} ms; "
             f"cohort p95 {r['cohort'].get('p95_ms', r['cohort'].get('reason'))}; "
+            f"cohort of 200 {r.get('cohort_200', {}).get('rps')} req/s; outcomes p50 {r['outcomes']['p50_ms']} ms; "
             f"RSS max {r['memory']['max_rss_mib']} MiB; hello {r['hello']['rps']} req/s; "
             f"other work before the run {r['busy_before_run']:.0%}"
             + (", DISTURBED by other work during it" if r.get("disturbed") else "")

@@ -1,4 +1,6 @@
--- GET pages as many signed-in people: each line of the file is "path<TAB>cookie" (cookie optional).
+-- Pages as many signed-in people, over and over: each line of the file is "path<TAB>cookie" (cookie
+-- optional), a GET, or "path<TAB>cookie<TAB>form body", a POST of that form (a CSV export, say).
+-- The lines are sent in turn (shared by the connections), so each line of a file goes equally often.
 package.path = debug.getinfo(1, "S").source:match("@(.*/)") .. "?.lua;" .. package.path
 local report = require("report")
 
@@ -12,7 +14,12 @@ function init(args)
       if (n - 1) % nthreads == id - 1 then
          local headers = {Host = wrk.host}
          if row[2] then headers["Cookie"] = row[2] end
-         requests[#requests + 1] = wrk.format("GET", row[1], headers)
+         if row[3] then
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            requests[#requests + 1] = wrk.format("POST", row[1], headers, row[3])
+         else
+            requests[#requests + 1] = wrk.format("GET", row[1], headers)
+         end
       end
    end
    next_index = math.random(#requests)
