@@ -4,6 +4,7 @@
     .venv/bin/pip install -e '.[bench]'                 # pyinstrument
     .venv/bin/python bench/profile_page.py lesson        # or submit, caseload, cohort, hello
     .venv/bin/python bench/profile_page.py lesson --db postgres --requests 1000
+    .venv/bin/python bench/profile_page.py lesson --db postgres --postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/mine
 
 It fills a fresh bench database (as bench/run.py does, ~15 s on SQLite), signs in the right
 people the way the bench does, then requests the page through the app's WSGI interface (no
@@ -59,11 +60,18 @@ def main() -> None:
     parser.add_argument("page", choices=("lesson", "submit", "caseload", "cohort", "hello"))
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument(
+        "--postgres-url",
+        default=common.POSTGRES_BENCH_URL,
+        help="the PostgreSQL database to drop, fill and use (default: the bench's course_bench)",
+    )
+    parser.add_argument("--all", action="store_true", help="show library frames in the call tree too")
+    parser.add_argument("--flat", action="store_true", help="a flat list of functions by their own time instead")
     args = parser.parse_args()
     from pyinstrument import Profiler
 
     sqlite_path = Path(tempfile.mkdtemp(prefix="course-bench-profile-")) / "profile.sqlite3"
-    url = f"sqlite:///{sqlite_path}" if args.db == "sqlite" else common.POSTGRES_BENCH_URL
+    url = f"sqlite:///{sqlite_path}" if args.db == "sqlite" else args.postgres_url
     secret = secrets.token_hex(32)
     data.reset_database(url)
     facts = data.fill(common.bench_app(url, secret))
@@ -111,7 +119,7 @@ def main() -> None:
         f"{args.page} on {args.db}: {spent / args.requests * 1000:.2f} ms CPU per request (profiled), "
         f"{statements / args.requests:.1f} SQL statements per request"
     )
-    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print(profiler.output_text(unicode=True, color=False, show_all=args.all, flat=args.flat))
 
 
 if __name__ == "__main__":
