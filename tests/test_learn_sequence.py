@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from course.extensions import db
 from course.models import QUIZ, Assignment, LessonProgress, utcnow
@@ -158,6 +158,63 @@ def test_opening_a_lesson_again_keeps_one_row_and_its_first_view(app, course, le
     assert len(rows) == 1
     assert rows[0].first_viewed_at == start and rows[0].last_viewed_at == start + timedelta(minutes=3)
     assert rows[0].seconds_spent == 0 and rows[0].completed_at is None
+
+
+def _views(lesson):
+    """(first viewed, last viewed, seconds spent, completed) of the lesson's one row, read afresh."""
+    return db.session.execute(
+        select(
+            LessonProgress.first_viewed_at,
+            LessonProgress.last_viewed_at,
+            LessonProgress.seconds_spent,
+            LessonProgress.completed_at,
+        ).where(LessonProgress.lesson_id == lesson.id)
+    ).one()
+
+
+def test_the_lesson_page_writes_its_view_on_first_open_then_only_every_few_minutes(browser, course, learner):
+    first = course.modules[0]
+    lesson = first.lessons[0]
+    page = f"/learn/modules/{first.id}/lessons/{lesson.id}"
+    browser.login(learner.username)
+    start = utcnow()
+    with time_machine.travel(start, tick=False):
+        assert browser.get(page).status_code == 200
+    version = db.session.scalar(select(LessonProgress.content_version))
+    assert version == first.version and _views(lesson)[:2] == (start, start)
+    within = start + progress.VIEW_WRITE_INTERVAL - timedelta(seconds=1)
+    with time_machine.travel(within, tick=False):
+        assert browser.get(page).status_code == 200  # a reload: nothing written
+    assert _views(lesson)[:2] == (start, start)
+    later = start + progress.VIEW_WRITE_INTERVAL
+    with time_machine.travel(later, tick=False):
+        assert browser.get(page).status_code == 200
+    assert _views(lesson)[:2] == (start, later)
+    assert db.session.scalar(select(func.count()).select_from(LessonProgress)) == 1
+
+
+def test_a_completion_after_a_reopen_counts_the_time_since_the_recorded_view(browser, course, learner):
+    first = course.modules[0]
+    lesson = first.lessons[0]
+    page = f"/learn/modules/{first.id}/lessons/{lesson.id}"
+    browser.login(learner.username)
+    start = utcnow()
+    with time_machine.travel(start, tick=False):
+        browser.get(page)
+    with time_machine.travel(start + timedelta(minutes=3), tick=False):
+        browser.get(page)  # reopened within the interval: the clock runs from the first open
+    with time_machine.travel(start + timedelta(minutes=7), tick=False):
+        assert browser.post(f"{page}/complete", form_page="/learn/").status_code == 303
+    assert _views(lesson)[2] == 7 * 60
+    # Back later (still signed in): that open is recorded, and the next completion counts from it.
+    back = start + timedelta(minutes=7) + progress.VIEW_WRITE_INTERVAL + timedelta(minutes=1)
+    with time_machine.travel(back, tick=False):
+        assert '<span class="done">Done</span>' in browser.get(page).get_data(as_text=True)
+    with time_machine.travel(back + timedelta(minutes=2), tick=False):
+        browser.post(f"{page}/complete", form_page="/learn/")
+    first_viewed, last_viewed, seconds, completed = _views(lesson)
+    assert (first_viewed, seconds, completed) == (start, 9 * 60, start + timedelta(minutes=7))
+    assert last_viewed == back + timedelta(minutes=2)
 
 
 def test_resume_points_at_the_exact_next_step(app, course, learner):

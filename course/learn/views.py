@@ -75,14 +75,17 @@ def lesson(module_id: str, lesson_id: str):
     """One lesson, with previous and next.
 
     The most visited page, so it asks only what it shows: is the module open (one small query,
-    none in the first module) and is this lesson done (returned by the write that records the view).
+    none in the first module) and is this lesson done (one small read). It writes only the first
+    open of a lesson and then at most once every few minutes (`progress.VIEW_WRITE_INTERVAL`).
     """
     module = module_or_404(module_id)
     if progress.missing_prerequisites(current_user, module, get_course()):
         _refuse_locked(module_standing(module)[1])
     lesson = module.lesson(lesson_id) or abort(404)
-    with write_transaction():
-        done = progress.record_view(current_user, module, lesson)
+    done, due = progress.lesson_seen(current_user, lesson)
+    if due:
+        with write_transaction():
+            done = progress.record_view(current_user, module, lesson)
     return render_template(
         "learn/lesson.html",
         module=module,

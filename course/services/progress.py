@@ -9,7 +9,7 @@ whatever the learner has done.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -251,9 +251,33 @@ def _resume(items: tuple[ModuleProgress, ...]) -> Resume | None:
     return Resume(f"Take the quiz of “{module.title}”", "learn.quiz", {"module_id": module.id})
 
 
+# A lesson opened again within this long of its last recorded view is not written again: reading
+# a page (a reload, Back, the next lesson and back) takes no write lock. complete_lesson counts
+# the time since the last recorded view, so a completion after such an unrecorded re-open counts
+# from the view before it: at most this much more than from the re-open, never past the cap.
+VIEW_WRITE_INTERVAL = timedelta(minutes=5)
+
+_LESSON_SEEN = select(LessonProgress.completed_at, LessonProgress.last_viewed_at).where(
+    LessonProgress.learner_id == bindparam("learner_id"), LessonProgress.lesson_id == bindparam("lesson_id")
+)
+
+
+def lesson_seen(learner: User, lesson: Lesson) -> tuple[bool, bool]:
+    """(done, due): whether the learner has completed the lesson, and whether this view is to be recorded.
+
+    A read, in no write transaction. Due when the lesson has no row yet (the first open must be
+    written before the page is served: it closes the pre-test, see `module_started`) or when its
+    last recorded view is VIEW_WRITE_INTERVAL old; then `record_view` writes it.
+    """
+    row = db.session.execute(_LESSON_SEEN, {"learner_id": learner.id, "lesson_id": lesson.id}).one_or_none()
+    if row is None:
+        return False, True
+    return row.completed_at is not None, utcnow() - row.last_viewed_at >= VIEW_WRITE_INTERVAL
+
+
 @lru_cache(maxsize=2)
 def _record_view_statement(dialect: str):
-    """Built once per database kind: this write runs on every lesson page."""
+    """Built once per database kind: this write runs on a lesson's first open, then every few minutes."""
     values: dict[str, Any] = {
         name: bindparam(name) for name in ("learner_id", "module_id", "lesson_id", "content_version")
     }
@@ -269,7 +293,8 @@ def record_view(learner: User, module: Module, lesson: Lesson) -> bool:
     """Note that the learner opened a lesson (first and last viewed, content version); True when it is done.
 
     One statement, so the write lock is held for the shortest time: a second tab opening the same
-    lesson at the same moment updates the one row.
+    lesson at the same moment updates the one row. The lesson page calls it only when `lesson_seen`
+    says the view is due.
     """
     stmt = _record_view_statement(db.session.get_bind().dialect.name)
     params = {
