@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import cast
 
 from sqlalchemy import Select, Table, and_, or_, select
@@ -81,11 +82,26 @@ class _Facts:
     dues: dict
 
 
-def _facts(cohort: Cohort, learner_ids: list[int]) -> _Facts:
-    """Two queries for any number of learners: their progress summaries, and the due dates."""
+_CELL_FIGURES = (
+    SUMMARY.c.learner_id,
+    SUMMARY.c.module_id,
+    SUMMARY.c.lessons_done,
+    SUMMARY.c.attempts_begun,
+    SUMMARY.c.best_score,
+    SUMMARY.c.passed,
+    SUMMARY.c.pretest_score,
+)
+
+
+def _facts(cohort: Cohort, learner_ids: list[int], with_activity: bool = False) -> _Facts:
+    """Two queries for any number of learners: their progress summaries, and the due dates.
+
+    The last activity (a timestamp per row, for exports) only `with_activity`: the page does not show it.
+    """
+    columns = (*_CELL_FIGURES, SUMMARY.c.last_activity_at) if with_activity else _CELL_FIGURES
     summaries = {
         (r.learner_id, r.module_id): r
-        for r in db.session.execute(select(SUMMARY).where(SUMMARY.c.learner_id.in_(learner_ids)))
+        for r in db.session.execute(select(*columns).where(SUMMARY.c.learner_id.in_(learner_ids)))
     }
     dues: dict = {}
     individual = and_(Assignment.learner_id.in_(learner_ids), Assignment.assigned_by_id == cohort.facilitator_id)
@@ -102,12 +118,12 @@ def _facts(cohort: Cohort, learner_ids: list[int]) -> _Facts:
 def _learner_row(member, course: Course, facts: _Facts, now: datetime) -> LearnerRow:
     """The learner's row from the batch's facts, decided by services/standing as on their own pages."""
     summaries = {m.id: facts.summaries.get((member.id, m.id)) for m in course.modules}
-    passed_ids = {module_id for module_id, s in summaries.items() if s and s.passed}
+    passed_ids = frozenset(module_id for module_id, s in summaries.items() if s and s.passed)
     cells = []
     for module in course.modules:
         summary = summaries[module.id]
         done = summary.lessons_done if summary else 0
-        locked = bool(unmet_prerequisites(module, passed_ids, course))
+        locked = _locked(module.id, passed_ids, course)
         started = bool(summary and (summary.lessons_done or summary.attempts_begun))
         status = module_status(locked, module.id in passed_ids, started)
         due = facts.dues.get((member.id, module.id))
@@ -128,8 +144,17 @@ def _learner_row(member, course: Course, facts: _Facts, now: datetime) -> Learne
         member.joined_at,
         course_percent(course.modules, (c.lessons_done + (c.status == PASSED) for c in cells)),
         tuple(cells),
-        max((s.last_activity_at for s in summaries.values() if s and s.last_activity_at), default=None),
+        max(filter(None, (getattr(s, "last_activity_at", None) for s in summaries.values() if s)), default=None),
     )
+
+
+@lru_cache(maxsize=1024)
+def _locked(module_id: str, passed_ids: frozenset[str], course: Course) -> bool:
+    """Whether the module is locked for a learner who passed these modules (a page asks the same few often).
+
+    Keyed by the course object itself (compared by identity): a reloaded course is asked afresh.
+    """
+    return bool(unmet_prerequisites(course.modules_by_id[module_id], passed_ids, course))
 
 
 def member_rows(cohort_id: int) -> Select:
@@ -173,6 +198,6 @@ def iter_progress(cohort: Cohort, course: Course, batch: int = EXPORT_BATCH) -> 
     stmt = member_rows(cohort.id).order_by(User.username, User.id).execution_options(yield_per=batch)
     now = utcnow()
     for partition in db.session.execute(stmt).partitions():
-        facts = _facts(cohort, [r.id for r in partition])
+        facts = _facts(cohort, [r.id for r in partition], with_activity=True)
         for member in partition:
             yield _learner_row(member, course, facts, now)
