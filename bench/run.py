@@ -27,6 +27,10 @@ counselor, the facilitator and the admin, and measures with wrk (a second proces
 and, in-process before each run, the SQL statements one request executes (the cohort of 200 and
 of 10,000, the caseload, the outcomes page): the same for both cohorts, whatever their size.
 
+Once per invocation, before the databases, it measures the peer the issue compares with:
+Kolibri 0.19.5's coach report of a class of 200 and its content call, 8 connections, installed
+from PyPI into a folder outside the repository and reused (bench/peer_kolibri.py; --no-peer skips it).
+
 It prints one table (medians of the runs), writes raw JSON to bench/results/, and with --docs
 rewrites the results block of docs/performance.md. All traffic goes to 127.0.0.1, bounded in time.
 Its work files (the SQLite database, wrk's request lists, gunicorn's logs) go to a fresh temporary
@@ -789,6 +793,8 @@ def targets(s: dict) -> dict:
 
     lesson_half = None if s["lesson_rps"] is None or s["hello_rps"] is None else s["lesson_rps"] >= s["hello_rps"] / 2
     small, large = s.get("statements_cohort_200"), s.get("statements_cohort_10000")
+    peer, ours = s.get("peer_coach_report_rps"), s.get("cohort_200_rps")
+    peer_twenty_times = None if not peer or ours is None else ours >= 20 * peer
     statements_equal = None if small is None or large is None else small == large
     return {
         "lesson ≥ ½ hello req/s": lesson_half,
@@ -801,6 +807,7 @@ def targets(s: dict) -> dict:
         "cohort p50 ≤ 50 ms": ok(s["cohort_p50_ms"], 50),
         "cohort p95 ≤ 300 ms": ok(s["cohort_p95_ms"], 300),
         "cohort of 200 ≥ 180 req/s at 8 conn.": ok(s["cohort_200_rps"], 180, above=True),
+        "cohort of 200 ≥ 20× Kolibri's coach report (same run)": peer_twenty_times,
         "outcomes p50 ≤ 300 ms": ok(s["outcomes_p50_ms"], 300),
         "statements: cohort of 200 = cohort of 10,000": statements_equal,
         "≤ 80 MiB RSS per worker": ok(s["memory_max_rss_mib"], 80),
@@ -882,7 +889,51 @@ ROWS = [
     ),
     ("", "caseload of 1,000", "statements_caseload", "", None),
     ("", "programme outcomes", "statements_outcomes", "", None),
+    ("(j) peer: Kolibri's coach report, class of 200, 8 conn.", "req/s", "peer_coach_report_rps", "", None),
+    ("", "p50", "peer_coach_report_p50_ms", " ms", None),
+    ("(g) ÷ (j)", "ratio", "cohort_200_to_peer", "", "cohort of 200 ≥ 20× Kolibri's coach report (same run)"),
+    ("(g′) ÷ (j)", "whole listings ÷ reports", "listing_200_to_peer", "", None),
+    ("(j′) peer: Kolibri's content node, 8 conn.", "req/s", "peer_content_node_rps", "", None),
 ]
+
+
+PEER_WORKDIR = Path(tempfile.gettempdir()) / "course-bench-kolibri"  # kept between invocations: no reinstall
+
+
+def measure_peer(plan: Plan) -> dict:
+    """Kolibri's coach report of a class of 200 and its content call, once per invocation (bench/peer_kolibri.py).
+
+    Set up once in PEER_WORKDIR (outside the repository) and reused; a failure is reported, not fatal.
+    """
+    import peer_kolibri
+
+    wait_until_quiet(QUIET, QUIET_WAIT)
+    say(f"peer: Kolibri, {plan.seconds} s a phase, in {PEER_WORKDIR}")
+    try:
+        return peer_kolibri.measure(plan.seconds, workdir=PEER_WORKDIR, warmup=plan.warmup)
+    except Exception as error:  # the bench's own figures still count
+        say(f"peer: not measured ({error!r})")
+        return {"error": repr(error)}
+
+
+def with_peer(summary: dict, peer: dict | None) -> dict:
+    """The peer's figures beside ours in the summary, and the ratios the issue asks for."""
+    if not peer or "coach_report" not in peer:
+        return summary
+    report, node = peer["coach_report"], peer["content_node"]
+    summary.update(
+        peer_coach_report_rps=report["rps"],
+        peer_coach_report_p50_ms=report["p50_ms"],
+        peer_content_node_rps=node["rps"],
+    )
+    if report["rps"]:
+        for key, ours in (
+            ("cohort_200_to_peer", "cohort_200_rps"),
+            ("listing_200_to_peer", "listing_200_listings_per_s"),
+        ):
+            if summary.get(ours) is not None:
+                summary[key] = round(summary[ours] / report["rps"], 1)
+    return summary
 
 
 def table(results: dict[str, dict]) -> str:
@@ -1012,7 +1063,7 @@ def write_docs(results: dict[str, dict]) -> None:
 # --- main -----------------------------------------------------------------------------------------
 
 
-def bench_database(name: str, plan: Plan, workdir: Path, quick: bool) -> dict:
+def bench_database(name: str, plan: Plan, workdir: Path, quick: bool, peer: dict | None = None) -> dict:
     """Fill a fresh database, measure `plan.runs` undisturbed runs on it, and write their JSON to bench/results/."""
     url = f"sqlite:///{workdir / 'bench.sqlite3'}" if name == "sqlite" else common.POSTGRES_BENCH_URL
     measured_commit = commit()  # the code the servers load, taken before the runs start
@@ -1039,7 +1090,7 @@ def bench_database(name: str, plan: Plan, workdir: Path, quick: bool) -> dict:
             + (", DISTURBED by other work during it" if r.get("disturbed") else "")
         )
     calm = [r for r in runs if not r.get("disturbed")]
-    summary = summarise(calm if len(calm) >= plan.runs else runs)
+    summary = with_peer(summarise(calm if len(calm) >= plan.runs else runs), peer)
     summary["runs_used"] = len(calm) if len(calm) >= plan.runs else len(runs)
     summary["runs_disturbed"] = len(runs) - len(calm)
     record = {
@@ -1051,6 +1102,7 @@ def bench_database(name: str, plan: Plan, workdir: Path, quick: bool) -> dict:
         "finished_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "dataset": {k: v for k, v in facts.items() if k != "learner_ids"},
         "runs": runs,
+        "peer": peer,
         "summary": summary,
         "targets": targets(summary),
     }
@@ -1062,12 +1114,12 @@ def bench_database(name: str, plan: Plan, workdir: Path, quick: bool) -> dict:
     return record
 
 
-def bench_all(names: list[str], plan: Plan, quick: bool, keep_work: bool) -> dict[str, dict]:
+def bench_all(names: list[str], plan: Plan, quick: bool, keep_work: bool, peer: dict | None) -> dict[str, dict]:
     """Bench each database in a fresh temporary work folder (never one a previous run left behind)."""
     workdir = Path(tempfile.mkdtemp(prefix="course-bench-"))
     say(f"work files (database, request lists, gunicorn logs): {workdir}")
     try:
-        results = {name: bench_database(name, plan, workdir, quick) for name in names}
+        results = {name: bench_database(name, plan, workdir, quick, peer) for name in names}
     except BaseException:
         say(f"stopped; the work files are kept for a look: {workdir}")
         raise
@@ -1101,6 +1153,9 @@ def main() -> None:
     parser.add_argument(
         "--docs-only", action="store_true", help="rewrite docs/performance.md from bench/results/ and stop"
     )
+    parser.add_argument(
+        "--no-peer", action="store_true", help="do not measure Kolibri's coach report (bench/peer_kolibri.py)"
+    )
     args = parser.parse_args()
     if args.docs_only:
         write_docs(latest_results())
@@ -1116,7 +1171,8 @@ def main() -> None:
             staff_seconds=min(plan.staff_seconds, args.seconds or plan.staff_seconds),
         )
     names = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    results = bench_all(names, plan, args.quick, args.keep_work)
+    peer = None if args.no_peer else measure_peer(plan)
+    results = bench_all(names, plan, args.quick, args.keep_work, peer)
     print()
     print(f"Medians of {plan.runs} run(s); {plan.seconds} s per load phase; commit {commit()}")
     print(table(results))
