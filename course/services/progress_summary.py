@@ -26,9 +26,12 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
+from typing import cast
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, false, func, insert, select
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, case, delete, false, func, insert, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import BindParameter
 
 from ..database import upsert
 from ..extensions import db
@@ -151,12 +154,11 @@ def _item_pairs(*conditions: ColumnElement[bool]) -> Select:
     )
 
 
+ITEM_COLUMNS = ["learner_id", "module_id", "question_id", "right_before", "right_after"]
+
+
 def _store_item_pairs(*conditions: ColumnElement[bool]) -> None:
-    db.session.execute(
-        insert(OutcomeItem).from_select(
-            ["learner_id", "module_id", "question_id", "right_before", "right_after"], _item_pairs(*conditions)
-        )
-    )
+    db.session.execute(insert(OutcomeItem).from_select(ITEM_COLUMNS, _item_pairs(*conditions)))
 
 
 def computed_item_pairs(learner_ids: Iterable[int]) -> set[tuple]:
@@ -169,44 +171,57 @@ def _module_key(module_id: str) -> int:
     return zlib.crc32(module_id.encode()) - 2**31
 
 
+# The statements of a refresh, built once (it runs inside every submit's write lock): bound to the
+# learner and module by name, so SQLAlchemy reuses their compiled SQL.
+_LEARNER: BindParameter[int] = bindparam("learner_id")
+_MODULE: BindParameter[str] = bindparam("module_id")
+_OWN_LESSONS = and_(LessonProgress.learner_id == _LEARNER, LessonProgress.module_id == _MODULE, _LESSONS_DONE)
+_FIGURES_OF_ONE = select(
+    *_attempt_figures(),
+    select(func.count(LessonProgress.id)).where(_OWN_LESSONS).scalar_subquery().label("lessons"),
+    select(func.max(LessonProgress.completed_at)).where(_OWN_LESSONS).scalar_subquery().label("last_lesson_at"),
+    select(func.count(AttemptAnswer.id))
+    .join(QA, QA.id == AttemptAnswer.attempt_id)
+    .where(QA.learner_id == _LEARNER, QA.module_id == _MODULE, _SURE_BUT_WRONG)
+    .correlate(None)  # its own attempts table, not the outer query's
+    .scalar_subquery()
+    .label("sure"),
+).where(QA.learner_id == _LEARNER, QA.module_id == _MODULE)
+# On the tables, not the mapped classes: executed with parameters, an ORM insert would be a bulk insert.
+_SUMMARY, _ITEMS = cast(Table, ModuleSummary.__table__), cast(Table, OutcomeItem.__table__)
+_DELETE_ONE = delete(_SUMMARY).where(_SUMMARY.c.learner_id == _LEARNER, _SUMMARY.c.module_id == _MODULE)
+_DELETE_ITEMS_OF_ONE = delete(_ITEMS).where(_ITEMS.c.learner_id == _LEARNER, _ITEMS.c.module_id == _MODULE)
+_STORE_ITEMS_OF_ONE = insert(_ITEMS).from_select(
+    ITEM_COLUMNS, _item_pairs(BEFORE.learner_id == _LEARNER, BEFORE.module_id == _MODULE)
+)
+_LOCK_ONE = select(func.pg_advisory_xact_lock(_LEARNER, bindparam("module_key")))
+
+
+@lru_cache(maxsize=2)
+def _upsert_one(dialect: str):
+    stmt = upsert(_SUMMARY, dialect).values({name: bindparam(name) for name in ("learner_id", "module_id", *FIGURES)})
+    return stmt.on_conflict_do_update(
+        index_elements=["learner_id", "module_id"], set_={name: stmt.excluded[name] for name in FIGURES}
+    )
+
+
 def refresh(learner_id: int, module_id: str) -> None:
     """Recompute the learner's row in the module from the records (caller's transaction, after the event)."""
     session = db.session
     dialect = session.get_bind().dialect.name
+    key = {"learner_id": learner_id, "module_id": module_id}
     if dialect == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(learner_id, _module_key(module_id))))
-    own_lessons = and_(LessonProgress.learner_id == learner_id, LessonProgress.module_id == module_id, _LESSONS_DONE)
-    figures = session.execute(
-        select(
-            *_attempt_figures(),
-            select(func.count(LessonProgress.id)).where(own_lessons).scalar_subquery().label("lessons"),
-            select(func.max(LessonProgress.completed_at)).where(own_lessons).scalar_subquery().label("last_lesson_at"),
-            select(func.count(AttemptAnswer.id))
-            .join(QA, QA.id == AttemptAnswer.attempt_id)
-            .where(QA.learner_id == learner_id, QA.module_id == module_id, _SURE_BUT_WRONG)
-            .correlate(None)  # its own attempts table, not the outer query's
-            .scalar_subquery()
-            .label("sure"),
-        ).where(QA.learner_id == learner_id, QA.module_id == module_id)
-    ).one()
+        session.execute(_LOCK_ONE, {"learner_id": learner_id, "module_key": _module_key(module_id)})
+    figures = session.execute(_FIGURES_OF_ONE, key).one()
     row = _row(learner_id, module_id, figures, int(figures.lessons or 0), figures.last_lesson_at, int(figures.sure))
     if not row["lessons_done"] and not row["attempts_begun"]:
-        session.execute(
-            delete(ModuleSummary).where(ModuleSummary.learner_id == learner_id, ModuleSummary.module_id == module_id)
-        )
+        session.execute(_DELETE_ONE, key)
         return
-    stmt = upsert(ModuleSummary, dialect).values(**row)
-    session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["learner_id", "module_id"], set_={name: stmt.excluded[name] for name in FIGURES}
-        )
-    )
+    session.execute(_upsert_one(dialect), row)
     if row["before_score"] is not None and row["after_score"] is not None:
         # Paired (records are never taken back, so an unpaired learner has no item rows to remove).
-        session.execute(
-            delete(OutcomeItem).where(OutcomeItem.learner_id == learner_id, OutcomeItem.module_id == module_id)
-        )
-        _store_item_pairs(BEFORE.learner_id == learner_id, BEFORE.module_id == module_id)
+        session.execute(_DELETE_ITEMS_OF_ONE, key)
+        session.execute(_STORE_ITEMS_OF_ONE, key)
 
 
 def computed_rows(learner_ids: Iterable[int] | None = None) -> dict[tuple[int, str], dict]:
