@@ -10,7 +10,7 @@ from functools import wraps
 
 from flask import abort, current_app, request
 from flask_login import current_user
-from sqlalchemy import Select, exists, false, or_, select
+from sqlalchemy import Select, exists, false, select, union
 
 from .extensions import login_manager
 from .models import Caseload, Cohort, CohortMember, User
@@ -74,15 +74,18 @@ def home_endpoint(user: User) -> str:
 
 
 def _caseload_condition(counselor_id: int, learner_id_column):
-    """SQL condition: the learner is on the counselor's caseload, directly or through a cohort."""
-    direct = exists().where(Caseload.counselor_id == counselor_id, Caseload.learner_id == learner_id_column)
-    via_cohort = exists().where(
-        Caseload.counselor_id == counselor_id,
-        Caseload.cohort_id == CohortMember.cohort_id,
-        CohortMember.learner_id == learner_id_column,
-        CohortMember.removed_at.is_(None),
+    """SQL condition: the learner is on the counselor's caseload, directly or through a cohort.
+
+    The caseload's ids as one list (attached directly, or current members of an attached cohort):
+    looked up by id, where two EXISTS tests on every learner of the site cost ~10 ms with 10,000.
+    """
+    direct = select(Caseload.learner_id).where(Caseload.counselor_id == counselor_id, Caseload.learner_id.is_not(None))
+    via_cohort = (
+        select(CohortMember.learner_id)
+        .join(Caseload, Caseload.cohort_id == CohortMember.cohort_id)
+        .where(Caseload.counselor_id == counselor_id, CohortMember.removed_at.is_(None))
     )
-    return or_(direct, via_cohort)
+    return learner_id_column.in_(union(direct, via_cohort))
 
 
 def _facilitator_condition(facilitator_id: int, learner_id_column):

@@ -43,6 +43,8 @@ def test_upgrade_on_an_empty_database_matches_the_models(tmp_path):
 
 # Tables whose ids are never given twice (audit rows name them by id).
 NEVER_REUSED = ("user", "quiz_attempt")
+# The read model's tables, clustered by their primary key on SQLite (read by learner, then module).
+KEPT_IN_KEY_ORDER = ("module_summary", "outcome_item")
 
 
 def _table_sql(connection) -> dict[str, str]:
@@ -63,6 +65,8 @@ def test_the_migrations_and_create_all_both_make_ids_never_reused(tmp_path):
         engine.dispose()
         for table in NEVER_REUSED:
             assert "PRIMARY KEY AUTOINCREMENT" in tables[table], (engine.url, table)
+        for table in KEPT_IN_KEY_ORDER:
+            assert tables[table].rstrip().endswith("WITHOUT ROWID"), (engine.url, table)
 
 
 def test_the_upgrade_to_0004_keeps_every_row_and_every_link(tmp_path):

@@ -87,6 +87,7 @@ def upgrade():
             ["learner_id"], ["user.id"], name=op.f("fk_module_summary_learner_id_user"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("learner_id", "module_id", name=op.f("pk_module_summary")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "outcome_item",
@@ -99,6 +100,7 @@ def upgrade():
             ["learner_id"], ["user.id"], name=op.f("fk_outcome_item_learner_id_user"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("learner_id", "module_id", "question_id", name=op.f("pk_outcome_item")),
+        sqlite_with_rowid=False,
     )
     op.execute(FILL)
     op.execute(FILL_ITEMS)
