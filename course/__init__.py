@@ -69,9 +69,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_content(app: Flask) -> None:
-    from . import content
+    from .services import course_library
 
-    content.init_app(app)
+    course_library.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

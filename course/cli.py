@@ -1,8 +1,13 @@
-"""`flask` commands: set up a developer's database, create users, rebuild the progress summary, check content."""
+"""`flask` commands: set up a developer's database, create users, rebuild the progress summary, course packs.
+
+The content check itself (`flask content check`) lives in content/cli.py; importing and
+exporting packs need the database, so they join its group here.
+"""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -11,10 +16,11 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from .access import ADMIN, COUNSELOR, FACILITATOR, LEARNER, ROLES
+from .content.cli import content_cli
 from .database import write_transaction
 from .extensions import db
 from .models import Caseload, CohortMember, User
-from .services import accounts, cohorts, progress_summary
+from .services import accounts, cohorts, course_library, course_packs, progress_summary
 from .services.passwords import one_time_password
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -70,6 +76,41 @@ def rebuild_progress_command() -> None:
     click.echo(f"Rebuilt the progress summary: {rows} learner-module rows.")
 
 
+@content_cli.command("import")
+@click.argument("pack", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_pack_command(pack: Path) -> None:
+    """Check PACK (a zipped course folder) and store it as its course's next version.
+
+    A refused pack stores nothing; every problem is named and the exit status is 1.
+    """
+    try:
+        with write_transaction():
+            imported = course_packs.import_pack(pack.read_bytes(), by=None)
+    except course_packs.PackRefused as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    version = imported.version
+    if imported.new:
+        click.echo(f'Imported "{version.title}" ({version.course_id}) as version {version.number}.')
+    else:
+        click.echo(
+            f'"{version.title}" ({version.course_id}) is already this pack (version {version.number}); nothing stored.'
+        )
+
+
+@content_cli.command("export")
+@click.argument("course_id")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def export_pack_command(course_id: str, out: Path) -> None:
+    """Write the course COURSE_ID (its newest version) to OUT as a pack."""
+    course_library.reload()
+    try:
+        out.write_bytes(course_packs.export_pack(course_id))
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Wrote {out}.")
+
+
 @click.command("setup-dev")
 def setup_dev_command() -> None:
     """Create or upgrade the database; on a new one, add demo accounts. Never in production."""
@@ -93,8 +134,6 @@ def setup_dev_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    from .content.cli import content_cli
-
     app.cli.add_command(users_cli)
     app.cli.add_command(progress_cli)
     app.cli.add_command(setup_dev_command)

@@ -34,6 +34,10 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
     CONTENT_DIR = os.environ.get("CONTENT_DIR", str(PROJECT_ROOT / "modules"))
+    # Imported courses live in the database; each node unpacks a version here once, and looks
+    # for versions stored by other nodes at most this often (services/course_library.py).
+    PACK_CACHE_DIR = os.environ.get("PACK_CACHE_DIR", str(PROJECT_ROOT / "instance" / "packs"))
+    CONTENT_REFRESH_SECONDS = float(os.environ.get("CONTENT_REFRESH_SECONDS", "5"))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
@@ -52,6 +56,8 @@ class Config:
     # CSRF tokens live as long as the session: a quiz left open over lunch must still submit.
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 64 * 1024
+    # Endpoints that take a file, with their own body limit (course/requests.py).
+    UPLOAD_LIMITS = {"admin.import_course": 10 * 1024 * 1024}
     MAX_FORM_PARTS = 500
 
     # argon2id, about 50 ms a check on the 2-core machine (see docs/security.md).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_login import current_user
 
 from .errors import refuse
@@ -46,10 +46,10 @@ def _add_headers(response: Response) -> Response:
 def _refuse_malformed_input() -> None:
     """Refuse, before any view runs, input that no form of this site can send.
 
-    A NUL character: no text we keep may hold one (PostgreSQL refuses it). A file part: no form
-    takes a file, and a view would otherwise find a file where it expects text (a 500 before).
+    A NUL character: no text we keep may hold one (PostgreSQL refuses it). A file part: only the
+    views in UPLOAD_LIMITS take a file; any other would find one where it expects text (a 500 before).
     """
-    if request.files:
+    if request.files and request.endpoint not in current_app.config["UPLOAD_LIMITS"]:
         refuse(
             400, "This site does not take files. Go back, reload the page and send the form again; nothing was changed."
         )

@@ -66,7 +66,12 @@ def make_app(tmp_path, **settings):
     It teaches the small test course unless `settings` name another CONTENT_DIR (REAL_COURSE, say).
     """
     url = TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    settings = {"SQLALCHEMY_DATABASE_URI": url, "CONTENT_DIR": str(SMALL_COURSE), **settings}
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "CONTENT_DIR": str(SMALL_COURSE),
+        "PACK_CACHE_DIR": str(tmp_path / "packs"),
+        **settings,
+    }
     config = type("Settings", (TestConfig,), settings)
     app = create_app(config)
     app.test_client_class = IsolatedClient

@@ -1,6 +1,6 @@
-"""The admin area: accounts, caseloads, the audit log."""
+"""The admin area: accounts, caseloads, the audit log, outcomes, courses."""
 
-from . import audit, caseload, outcomes  # noqa: F401  register their routes on bp
+from . import audit, caseload, courses, outcomes  # noqa: F401  register their routes on bp
 from .views import bp
 
 __all__ = ["bp"]

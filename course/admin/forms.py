@@ -1,8 +1,9 @@
-"""Forms of the admin area: accounts, caseloads, the audit log's filters."""
+"""Forms of the admin area: accounts, caseloads, the audit log's filters, course packs."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
@@ -127,3 +128,15 @@ class OutcomesRangeForm(FlaskForm):
             since=self.since.data if not self.since.errors else None,
             until=self.until.data if not self.until.errors and not self.errors.get("until") else None,
         )
+
+
+class ImportPackForm(FlaskForm):
+    """Upload a course pack (a zipped course folder) to check and store as its course's next version."""
+
+    pack = FileField(
+        "Course pack (.zip)",
+        validators=[
+            FileRequired("Choose a .zip file to import."),
+            FileAllowed(["zip"], "A course pack is a .zip file."),
+        ],
+    )

@@ -52,7 +52,7 @@ def outcome_chart(totals: tuple[ModuleTotal, ...]) -> OutcomeChart:
     """Lay out one row per module, top to bottom."""
     rows, y = [], 0.0
     for number, total in enumerate(totals, 1):
-        lines = textwrap.wrap(f"{number}. {total.module.title}", TITLE_CHARS) or [f"{number}."]
+        lines = textwrap.wrap(f"{number}. {total.label}", TITLE_CHARS) or [f"{number}."]
         title = tuple((y + 14 + LINE * i, text) for i, text in enumerate(lines))
         y += LINE * len(lines) + 10
         o = total.outcome

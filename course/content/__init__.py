@@ -1,4 +1,4 @@
-"""The course content: `modules/` read once at start-up into immutable objects.
+"""The course content: `modules/` (and imported course packs) read into immutable objects.
 
 `init_app` loads CONTENT_DIR and refuses to start on structural problems;
 views call `get_course()`. `flask content check` (cli.py) runs every check.
@@ -10,7 +10,7 @@ from flask import Flask, current_app
 
 from .checks import CheckReport, check_course, load_course
 from .fields import ContentError, Problem
-from .model import Choice, Course, Lesson, Misconception, Module, Question, Quiz
+from .model import Choice, Course, Lesson, Library, Misconception, Module, Question, Quiz
 
 __all__ = [
     "CheckReport",
@@ -18,6 +18,7 @@ __all__ = [
     "ContentError",
     "Course",
     "Lesson",
+    "Library",
     "Misconception",
     "Module",
     "Problem",
@@ -31,10 +32,13 @@ __all__ = [
 
 
 def init_app(app: Flask) -> None:
-    """Load CONTENT_DIR into `app.extensions["course"]`; raises ContentError naming file and field."""
-    app.extensions["course"] = load_course(app.config["CONTENT_DIR"])
+    """Load CONTENT_DIR into `app.extensions["course"]`; raises ContentError naming file and field.
+
+    services/course_library.py adds the imported courses beside it.
+    """
+    app.extensions["course"] = Library.of((load_course(app.config["CONTENT_DIR"]),))
 
 
-def get_course() -> Course:
-    """The course loaded for the current app."""
+def get_course() -> Library:
+    """Every course the app serves, seen together (lookups by id span them all); `.courses` one by one."""
     return current_app.extensions["course"]

@@ -9,6 +9,7 @@ the tests and `flask content check` run, but not start-up.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -56,6 +57,35 @@ def load_course(content_dir: str | Path) -> Course:
     if problems:
         raise ContentError(problems)
     return course
+
+
+def _ids(course: Course) -> list[tuple[str, str, str]]:
+    """(kind, id, file) of every id a record or a lookup can name."""
+    ids = [("misconception", m.id, m.origin.file) for m in course.misconceptions.values()]
+    for module in course.modules:
+        ids.append(("module", module.id, f"{module.folder}/module.yaml"))
+        ids += [("lesson", lesson.id, lesson.origin.file) for lesson in module.lessons]
+        ids += [("question", q.id, q.origin.file) for q in module.quiz.questions]
+    return ids
+
+
+def clashes_with(course: Course, others: Iterable[Course]) -> list[Problem]:
+    """The course's id and every module, lesson, question and misconception id another course already uses.
+
+    Records name content by id alone, so ids must be unique across the courses one
+    installation serves (model.Library).
+    """
+    problems: list[Problem] = []
+    taken: dict[tuple[str, str], Course] = {}
+    for other in others:
+        if other.id == course.id:
+            problems.append(Problem("course.yaml", "id", f'course id "{course.id}" is already used by another course'))
+        taken.update({(kind, item_id): other for kind, item_id, _ in _ids(other)})
+    for kind, item_id, file in _ids(course):
+        owner = taken.get((kind, item_id))
+        if owner is not None:
+            problems.append(Problem(file, "id", f'{kind} id "{item_id}" is already used by the course "{owner.title}"'))
+    return problems
 
 
 def structural_problems(course: Course) -> list[Problem]:

@@ -14,8 +14,9 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from .fields import Fields, Origin, Problem, read_yaml
-from .model import Choice, Course, Lesson, Misconception, Module, Question, Quiz
+from .model import DEFAULT_COURSE_ID, Choice, Course, Lesson, Misconception, Module, Question, Quiz
 
+COURSE_FIELDS = ("id", "title", "summary")
 MODULE_FIELDS = ("id", "title", "summary", "objectives", "prerequisites", "pass_mark", "minutes", "always_open")
 LESSON_FIELDS = ("id", "title", "minutes", "main_message", "last_reviewed", "sources", "corrects", "quoted_terms")
 QUESTION_FIELDS = ("id", "type", "prompt", "choices", "explanation", "source", "quoted_terms", "revisits")
@@ -63,7 +64,7 @@ def _open(path: Path, origin: Origin, problems: list[Problem], known: tuple[str,
 
 
 def read_course(content_dir: str | Path) -> tuple[Course, list[Problem]]:
-    """Read every module folder (sorted by name) and the misconception catalogue."""
+    """Read course.yaml, every module folder (sorted by name) and the misconception catalogue."""
     root, problems = Path(content_dir), list[Problem]()
     if not root.is_dir():
         return Course((), {}), [Problem(str(root), "", "content folder not found")]
@@ -72,7 +73,18 @@ def read_course(content_dir: str | Path) -> tuple[Course, list[Problem]]:
     if not folders:
         problems.append(Problem(str(root), "", "no module folders"))
     modules = tuple(_read_module(folder, problems) for folder in folders)
-    return Course(modules, misconceptions), problems
+    return Course(modules, misconceptions, **_read_course_file(root, problems)), problems
+
+
+def _read_course_file(root: Path, problems: list[Problem]) -> dict[str, str]:
+    """course.yaml's id, title and summary; without the file, the built-in course's defaults.
+
+    A pack must have one (packs.py); the built-in course in CONTENT_DIR may go without.
+    """
+    if not (root / "course.yaml").is_file():
+        return {}
+    f = _open(root / "course.yaml", Origin("course.yaml"), problems, COURSE_FIELDS)
+    return {"id": f.slug("id") or DEFAULT_COURSE_ID, "title": f.text("title"), "summary": f.text("summary", False)}
 
 
 def _read_misconceptions(root: Path, problems: list[Problem]) -> dict[str, Misconception]:

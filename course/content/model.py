@@ -145,12 +145,18 @@ def _first_by_id(items) -> Mapping:
     return MappingProxyType(by_id)
 
 
+DEFAULT_COURSE_ID = "course"
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Course:
-    """The whole course: modules in folder order and the catalogue of misconceptions."""
+    """One course: modules in folder order, the catalogue of misconceptions, and its course.yaml."""
 
     modules: tuple[Module, ...]
     misconceptions: Mapping[str, Misconception]
+    id: str = DEFAULT_COURSE_ID
+    title: str = "The course"
+    summary: str = ""
     modules_by_id: Mapping[str, Module] = field(init=False, repr=False)
     lessons_by_id: Mapping[str, Lesson] = field(init=False, repr=False)
     questions_by_id: Mapping[str, Question] = field(init=False, repr=False)
@@ -177,3 +183,51 @@ class Course:
     def misconception(self, misconception_id: str) -> Misconception | None:
         """The catalogue entry with this id, or None."""
         return self.misconceptions.get(misconception_id)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Library(Course):
+    """Every course the installation serves, seen together (the first is the built-in one).
+
+    Records name modules, lessons and questions by id alone, so ids are unique across courses
+    (checks.library_problems) and a lookup by id spans every course; `courses` keeps each
+    course apart for the pages that show them one by one.
+    """
+
+    courses: tuple[Course, ...] = ()
+    _course_of: Mapping[str, Course] = field(init=False, repr=False)
+
+    @classmethod
+    def of(cls, courses: tuple[Course, ...]) -> Library:
+        """The library of these courses, modules in course order."""
+        misconceptions: dict[str, Misconception] = {}
+        for course in courses:
+            for key, entry in course.misconceptions.items():
+                misconceptions.setdefault(key, entry)
+        modules = tuple(m for course in courses for m in course.modules)
+        return cls(modules, misconceptions, "", "", "", courses)
+
+    def __post_init__(self) -> None:
+        super(Library, self).__post_init__()
+        by_module = {m.id: course for course in self.courses for m in course.modules}
+        object.__setattr__(self, "_course_of", MappingProxyType(by_module))
+
+    @property
+    def default(self) -> Course:
+        """The built-in course (CONTENT_DIR)."""
+        return self.courses[0]
+
+    def course(self, course_id: str) -> Course | None:
+        """The course with this id, or None."""
+        return next((c for c in self.courses if c.id == course_id), None)
+
+    def course_of(self, module_id: str) -> Course | None:
+        """The course a module belongs to, or None for an unknown module."""
+        return self._course_of.get(module_id)
+
+    def module_label(self, module_id: str) -> str:
+        """The module's title, with its course's when there are several courses; the id for an unknown module."""
+        module, course = self.module(module_id), self.course_of(module_id)
+        if module is None or course is None:
+            return module_id
+        return module.title if len(self.courses) == 1 else f"{module.title} ({course.title})"

@@ -41,7 +41,8 @@ def _page(cohort: Cohort, form: AssignForm, large: bool, status: int = 200):
         form=form,
         large=large,
         rows=assigning.live_assignments(cohort),
-        titles={m.id: m.title for m in get_course().modules},
+        titles={m.id: get_course().module_label(m.id) for m in get_course().modules},
+        module_groups=[(c.title, [m.id for m in c.modules]) for c in get_course().courses],
         tab="assignments",
     ), status
 

@@ -10,7 +10,7 @@ from ..content import get_course
 from ..database import write_transaction
 from ..forms import ConfirmForm
 from ..paging import requested_page
-from ..services import cohort_exports, cohort_progress, cohort_sorting, item_analysis
+from ..services import assignments, cohort_exports, cohort_progress, cohort_sorting, item_analysis
 from ..services.csv_export import stream_csv
 from ..services.paired_outcomes import MIN_PAIRED
 from .views import bp, own_cohort_or_404
@@ -21,7 +21,7 @@ from .views import bp, own_cohort_or_404
 def cohort(cohort_id: int):
     """Learners × modules: status, best score and overdue flag, sortable and paged, with cohort totals."""
     cohort = own_cohort_or_404(cohort_id, archived_ok=True)
-    course = get_course()
+    course = assignments.cohort_courses(cohort, get_course())
     sort = cohort_sorting.parse_sort(request.args.get("sort"), course)
     report = cohort_progress.progress_page(cohort, course, sort, requested_page())
     if report.rows:
@@ -49,6 +49,7 @@ def items(cohort_id: int, module_id: str):
         "facilitate/items.html",
         cohort=cohort,
         module=module,
+        module_label=course.module_label(module.id),
         rows=item_analysis.item_analysis(cohort, [module], course),
         learners=item_analysis.first_attempt_counts(cohort, [module]).get(module.id, 0),
         confirm=ConfirmForm(),
@@ -61,7 +62,7 @@ def _csv_download(cohort_id: int, what: str, build) -> Response:
     cohort = own_cohort_or_404(cohort_id, archived_ok=True)
     with write_transaction():  # on record before the first row is sent
         cohort_exports.record_export(current_user, cohort, what)
-    header, rows = build(cohort, get_course())
+    header, rows = build(cohort, assignments.cohort_courses(cohort, get_course()))
     return Response(
         stream_with_context(stream_csv(header, rows)),
         mimetype="text/csv",

@@ -23,7 +23,7 @@ from .views import bp
 @role_required(LEARNER)
 def my_progress():
     """Per module: lessons done, quiz attempts and best score, pre-test against best score, as chart and table."""
-    report = own_record.progress_report(progress.course_progress(current_user, get_course()))
+    report = own_record.progress_report(progress.courses_progress(current_user, get_course()))
     return render_template("learn/progress.html", report=report, chart=score_chart(report))
 
 

@@ -25,8 +25,8 @@ def module_or_404(module_id: str) -> Module:
 
 
 def module_standing(module: Module) -> tuple[progress.CourseProgress, progress.ModuleProgress]:
-    """The learner's whole progress and their standing in this module."""
-    summary = progress.course_progress(current_user, get_course())
+    """The learner's progress in the module's course and their standing in this module."""
+    summary = progress.course_progress(current_user, get_course().course_of(module.id) or get_course())
     return summary, summary.of(module.id)
 
 
@@ -50,15 +50,15 @@ def _refuse_locked(standing: progress.ModuleProgress):
 @bp.route("/")
 @role_required(LEARNER)
 def home():
-    """The modules in order with their status, due dates, overall progress and where to continue."""
+    """Each course the learner has work in: modules in order, status, due dates, progress, where to continue."""
     cohorts = db.session.scalars(
         select(Cohort.name)
         .join(CohortMember)
         .where(CohortMember.learner_id == current_user.id, CohortMember.removed_at.is_(None))
     ).all()
-    summary = progress.course_progress(current_user, get_course())
+    courses = progress.courses_progress(current_user, get_course())
     to_review = spaced_review.due_count(current_user, get_course())
-    return render_template("learn/home.html", summary=summary, cohorts=cohorts, to_review=to_review)
+    return render_template("learn/home.html", courses=courses, cohorts=cohorts, to_review=to_review)
 
 
 @bp.route("/modules/<module_id>")

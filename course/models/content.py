@@ -1,12 +1,13 @@
-"""Snapshots of the course content that past attempts were made on."""
+"""Content kept in the database: quiz snapshots that past attempts were made on, and imported courses."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .accounts import User
 from .base import Base, UTCDateTime, utcnow
 
 
@@ -24,3 +25,26 @@ class QuizSnapshot(Base):
     # course.content.snapshot.quiz_snapshot(module): {"format": 1, "questions": [...], "pretest": [...]}
     content: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CourseVersion(Base):
+    """One published version of a course other than the built-in one: its whole pack, kept for good.
+
+    `pack` is the course folder as a deterministic zip (content/packs.py); the library serves each
+    course's newest version (services/course_library.py). Versions are never changed or deleted:
+    attempts keep pointing at the module versions they were made on.
+    """
+
+    __tablename__ = "course_version"
+    __table_args__ = (UniqueConstraint("course_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[str] = mapped_column(String(64), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, ... within the course
+    title: Mapped[str] = mapped_column(String(200))
+    pack: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(20))  # how it came: "import"
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[User | None] = relationship()

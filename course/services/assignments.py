@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, or_, select
 
-from ..content import Course
+from ..content import Course, Library
 from ..extensions import db
 from ..models import Assignment, Cohort, CohortMember, User, utcnow
 from ..models.base import valid_id
@@ -157,3 +157,21 @@ def change_due(assignment: Assignment, due_at: datetime | None) -> None:
 def withdraw(assignment: Assignment) -> None:
     """Withdraw an assignment: learners no longer see it or its due date; the row is kept."""
     assignment.withdrawn_at = assignment.withdrawn_at or utcnow()
+
+
+def cohort_courses(cohort: Cohort, library: Library) -> Library:
+    """The courses the cohort's reports show: the built-in one, and each other course with a live assignment in it.
+
+    No query when the installation serves one course.
+    """
+    if len(library.courses) == 1:
+        return library
+    assigned = set(
+        db.session.scalars(
+            select(Assignment.module_id)
+            .where(Assignment.cohort_id == cohort.id, Assignment.withdrawn_at.is_(None))
+            .distinct()
+        )
+    )
+    courses = tuple(c for c in library.courses if c is library.default or any(m.id in assigned for m in c.modules))
+    return library if len(courses) == len(library.courses) else Library.of(courses)

@@ -8,22 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..content import Course
+from ..content import Library
 from ..models import Cohort, User
 from . import audit
 from .cohort_progress import ProgressPage, iter_progress, member_rows
 
 
-def progress_csv(cohort: Cohort, course: Course) -> tuple[list[str], Iterator[list]]:
+def progress_csv(cohort: Cohort, course: Library) -> tuple[list[str], Iterator[list]]:
     """Header and (lazily read) rows of the progress export: one row per current member."""
     header = ["Username", "Display name", "Joined", "Done (%)", "Last course activity (UTC)"]
     for m in course.modules:
         header += [
-            f"{m.title}: status",
-            f"{m.title}: best quiz score (%)",
-            f"{m.title}: pre-test score (%)",
-            f"{m.title}: due",
-            f"{m.title}: overdue",
+            f"{course.module_label(m.id)}: status",
+            f"{course.module_label(m.id)}: best quiz score (%)",
+            f"{course.module_label(m.id)}: pre-test score (%)",
+            f"{course.module_label(m.id)}: due",
+            f"{course.module_label(m.id)}: overdue",
         ]
 
     def rows() -> Iterator[list]:

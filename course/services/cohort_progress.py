@@ -17,7 +17,7 @@ from typing import cast
 
 from sqlalchemy import Select, Table, and_, or_, select
 
-from ..content import Course
+from ..content import Course, Library
 from ..extensions import db
 from ..models import Assignment, Cohort, CohortMember, ModuleSummary, User, utcnow
 from ..paging import PER_PAGE, Page
@@ -177,7 +177,7 @@ class ProgressPage:
 
 
 def progress_page(
-    cohort: Cohort, course: Course, sort: Sort = DEFAULT_SORT, page: int | None = 1, per_page: int = PER_PAGE
+    cohort: Cohort, course: Library, sort: Sort = DEFAULT_SORT, page: int | None = 1, per_page: int = PER_PAGE
 ) -> ProgressPage:
     """One page of learners × modules, sorted, with cohort totals: five queries, however large the cohort."""
     paging = Page.clamp(page, per_page, member_count(cohort))

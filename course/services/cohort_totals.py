@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 
-from ..content import Course, Module
+from ..content import Library, Module
 from ..extensions import db
 from ..models import Cohort
 from ..models import ModuleSummary as S
@@ -23,6 +23,7 @@ class ModuleTotal:
     """The cohort in one module: who passed, the mean best score, and the before-and-after figures."""
 
     module: Module
+    label: str  # the module's title, and its course's when several are shown
     passed: int
     scored: int
     average_best: float | None
@@ -30,13 +31,13 @@ class ModuleTotal:
     outcome: PairedSummary | None  # None under MIN_PAIRED paired learners
 
 
-def cohort_totals(cohort: Cohort, course: Course) -> tuple[ModuleTotal, ...]:
+def cohort_totals(cohort: Cohort, course: Library) -> tuple[ModuleTotal, ...]:
     """Per module, over current members: passed count, mean best score and outcome figures. One query."""
     return module_totals(member_ids(cohort), course)
 
 
 def module_totals(
-    learners: Select, course: Course, after_window: ColumnElement[bool] | None = None
+    learners: Select, course: Library, after_window: ColumnElement[bool] | None = None
 ) -> tuple[ModuleTotal, ...]:
     """Per module, over the learners whose ids `learners` selects: one query, whatever their number.
 
@@ -65,12 +66,12 @@ def module_totals(
             .group_by(S.module_id)
         )
     }
-    return tuple(_total(module, rows.get(module.id)) for module in course.modules)
+    return tuple(_total(module, course.module_label(module.id), rows.get(module.id)) for module in course.modules)
 
 
-def _total(module: Module, row) -> ModuleTotal:
+def _total(module: Module, label: str, row) -> ModuleTotal:
     if row is None:
-        return ModuleTotal(module, 0, 0, None, 0, None)
+        return ModuleTotal(module, label, 0, 0, None, 0, None)
     paired = int(row.paired or 0)
     sums = PairedSums(
         paired,
@@ -81,6 +82,7 @@ def _total(module: Module, row) -> ModuleTotal:
     )
     return ModuleTotal(
         module,
+        label,
         int(row.passed or 0),
         int(row.scored or 0),
         None if row.average is None else float(row.average),

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..access import can_view_learner
-from ..content import Course, Module
+from ..content import Course, Library, Module
 from ..extensions import db
 from ..models import PRETEST, SURE, AttemptAnswer, LessonProgress, QuizAttempt, User
 from . import attempts as attempt_service
@@ -135,7 +135,7 @@ class LearnerRecord:
         return tuple(sorted((a for a in self.attempts if a.reviewable), key=lambda a: (a.submitted_at, a.id)))
 
 
-def _lessons(learner: User, course: Course) -> tuple[LessonDone, ...]:
+def _lessons(learner: User, course: Library) -> tuple[LessonDone, ...]:
     done: dict[str, datetime] = {
         lesson_id: at
         for lesson_id, at in db.session.execute(
@@ -146,26 +146,25 @@ def _lessons(learner: User, course: Course) -> tuple[LessonDone, ...]:
         if at is not None  # as the query asks; this tells the type checker
     }
     return tuple(
-        LessonDone(m.title, lesson.title, done[lesson.id])
+        LessonDone(course.module_label(m.id), lesson.title, done[lesson.id])
         for m in course.modules
         for lesson in m.lessons
         if lesson.id in done
     )
 
 
-def _attempts(learner: User, course: Course) -> tuple[AttemptRow, ...]:
+def _attempts(learner: User, course: Library) -> tuple[AttemptRow, ...]:
     rows = db.session.scalars(
         select(QuizAttempt).where(QuizAttempt.learner_id == learner.id).order_by(QuizAttempt.started_at, QuizAttempt.id)
     )
     result = []
     for number, a in enumerate(rows, 1):
-        module = course.module(a.module_id)
         result.append(
             AttemptRow(
                 number,
                 a.id,
                 a.module_id,
-                module.title if module else a.module_id,
+                course.module_label(a.module_id),
                 a.kind,
                 a.started_at,
                 a.submitted_at,
@@ -243,9 +242,9 @@ def _myths(learner: User, course: Course) -> tuple[Myth, ...]:
     return myth_history(rows, course, spaced_review.answered_reviews(learner))
 
 
-def learner_record(learner: User, course: Course) -> LearnerRecord:
+def learner_record(learner: User, course: Library) -> LearnerRecord:
     """Build the record page's content: lessons, attempts, before and after per module, misconceptions."""
-    modules = own_record.progress_report(progress.course_progress(learner, course))
+    modules = own_record.progress_report(progress.courses_progress(learner, course))
     return LearnerRecord(
         learner, _lessons(learner, course), _attempts(learner, course), tuple(modules), _myths(learner, course)
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
-from ..content import Course
+from ..content import Course, Library
 from ..extensions import db
 from ..models import Assignment, AttemptAnswer, Cohort, CohortMember, LessonProgress, QuizAttempt, ReviewItem, User
 from . import audit
@@ -31,9 +31,9 @@ def _split(value: str) -> list[str]:
     return [part for part in (value or "").split(",") if part]
 
 
-def export_data(learner: User, course: Course) -> dict:
+def export_data(learner: User, course: Library) -> dict:
     """Everything the course keeps about the learner, as plain JSON-ready values."""
-    titles = {m.id: m.title for m in course.modules}
+    titles = {m.id: course.module_label(m.id) for m in course.modules}
     memberships = db.session.execute(
         select(Cohort.id, Cohort.name, CohortMember.joined_at, CohortMember.removed_at)
         .join(CohortMember)
@@ -212,7 +212,7 @@ class Download:
     body: str
 
 
-def download(learner: User, course: Course, fmt: str) -> Download:
+def download(learner: User, course: Library, fmt: str) -> Download:
     """The learner's data as JSON or CSV (reads only; the caller audits it with `record_download`)."""
     data = export_data(learner, course)
     body = json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json" else _csv_text(csv_rows(data))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, select
 
-from ..content import Choice, Course, Misconception, Module, Question
+from ..content import Choice, Course, Library, Misconception, Module, Question
 from ..extensions import db
 from ..models import PRETEST, QUIZ, SURE, AttemptAnswer, Cohort, QuizAttempt
 from .cohorts import member_ids
@@ -126,7 +126,7 @@ def _item(number: int, module: Module, question: Question, counts: dict, course:
     )
 
 
-def items_csv(cohort: Cohort, course: Course) -> tuple[list[str], Iterator[list]]:
+def items_csv(cohort: Cohort, course: Library) -> tuple[list[str], Iterator[list]]:
     """Header and rows of the item analysis export: one row per quiz question of every module."""
     header = [
         "Module",
@@ -149,7 +149,7 @@ def items_csv(cohort: Cohort, course: Course) -> tuple[list[str], Iterator[list]
     def rows() -> Iterator[list]:
         for item in item_analysis(cohort, list(course.modules), course):
             yield [
-                item.module.title,
+                course.module_label(item.module.id),
                 item.number,
                 item.question.id,
                 item.question.prompt,

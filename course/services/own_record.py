@@ -6,6 +6,7 @@ no ids from the URL, so one learner can never ask for another's record.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -54,6 +55,7 @@ class ModuleReport:
     pretest_score: float | None
     pretest_state: str
     first_quiz_on_pretest_items: float | None = None  # the first quiz's score on the pre-test's questions
+    course_title: str = ""
 
     @property
     def best_percent(self) -> int | None:
@@ -86,12 +88,13 @@ def _pretest_state(item: ModuleProgress) -> str:
     return NOT_TAKEN
 
 
-def progress_report(summary: CourseProgress) -> list[ModuleReport]:
-    """The numbers of the progress page, one row per module in course order."""
+def progress_report(courses: Iterable[CourseProgress]) -> list[ModuleReport]:
+    """The numbers of the progress page, one row per module, course by course in course order."""
     return [
         ModuleReport(
             module_id=item.module.id,
             title=item.module.title,
+            course_title=summary.course.title,
             lessons_done=len(item.completed_lessons),
             lessons_total=len(item.module.lessons),
             quiz_attempts=len(item.quiz_scores),
@@ -100,6 +103,7 @@ def progress_report(summary: CourseProgress) -> list[ModuleReport]:
             pretest_state=_pretest_state(item),
             first_quiz_on_pretest_items=item.pretest_items_first_quiz,
         )
+        for summary in courses
         for item in summary.modules
     ]
 

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
-from ..content import Course, Module, Question
+from ..content import Library, Module, Question
 from ..extensions import db
 from ..models import CohortMember
 from ..models import ModuleSummary as S
@@ -48,6 +48,7 @@ class ItemOutcome:
     """One pre-test question over the paired learners: the share right before and after (None under 5)."""
 
     module: Module
+    module_label: str  # the module's title, and its course's when there are several
     question: Question
     paired: int
     right_before: int
@@ -88,12 +89,12 @@ def _in_a_cohort() -> Select:
     return select(CohortMember.learner_id).distinct()
 
 
-def programme_outcomes(course: Course, dates: DateRange) -> ProgrammeOutcomes:
+def programme_outcomes(course: Library, dates: DateRange) -> ProgrammeOutcomes:
     """By module and by pre-test question, over every cohort's learners paired within the dates."""
     return ProgrammeOutcomes(module_totals(_in_a_cohort(), course, dates.condition(S.after_at)), _items(course, dates))
 
 
-def _items(course: Course, dates: DateRange) -> tuple[ItemOutcome, ...]:
+def _items(course: Library, dates: DateRange) -> tuple[ItemOutcome, ...]:
     counts = {
         (module_id, question_id): (int(n), int(before), int(after))
         for module_id, question_id, n, before, after in db.session.execute(
@@ -110,7 +111,7 @@ def _items(course: Course, dates: DateRange) -> tuple[ItemOutcome, ...]:
         )
     }
     return tuple(
-        ItemOutcome(module, question, *counts.get((module.id, question.id), (0, 0, 0)))
+        ItemOutcome(module, course.module_label(module.id), question, *counts.get((module.id, question.id), (0, 0, 0)))
         for module in course.modules
         for question in module.pretest.questions
     )
@@ -142,12 +143,12 @@ def outcomes_csv(outcomes: ProgrammeOutcomes) -> Iterator[list]:
             else [None] * 7
         )
         shown = total.paired if total.paired >= MIN_PAIRED else f"fewer than {MIN_PAIRED}"
-        yield ["module", total.module.title, "", "", shown, *(_rounded(v) for v in figures)]
+        yield ["module", total.label, "", "", shown, *(_rounded(v) for v in figures)]
     for item in outcomes.items:
         shown = item.paired if item.shown else f"fewer than {MIN_PAIRED}"
         yield [
             "question",
-            item.module.title,
+            item.module_label,
             item.question.id,
             item.question.prompt,
             shown,

@@ -3,7 +3,7 @@
 A module unlocks when the quizzes of all its prerequisites are passed; the best quiz attempt
 decides passing. A module marked `always_open` (overdose and safety) is never locked: safety is
 never gated. `unmet_prerequisites` is the one place that decides. The summary costs four queries,
-whatever the learner has done.
+whatever the learner has done, and covers one course or each course the learner has work in.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, or_, select
 
-from ..content import Course, Lesson, Module
+from ..content import Course, Lesson, Library, Module
 from ..database import upsert
 from ..extensions import db
 from ..models import PRETEST, QUIZ, Assignment, CohortMember, LessonProgress, QuizAttempt, User, utcnow
@@ -93,8 +93,9 @@ class Resume:
 
 @dataclass(frozen=True)
 class CourseProgress:
-    """A learner's progress through the whole course."""
+    """A learner's progress through one course."""
 
+    course: Course
     modules: tuple[ModuleProgress, ...]
     resume: Resume | None
 
@@ -130,8 +131,23 @@ def due_dates(learner: User) -> dict[str, datetime | None]:
     return dues
 
 
-def course_progress(learner: User, course: Course) -> CourseProgress:
-    """Summarise the learner's progress in every module, in course order."""
+@dataclass(frozen=True)
+class _LearnerFacts:
+    """What one learner did, in every course: read in three queries, then split by course."""
+
+    completed: dict[str, set[str]]  # module id → completed lesson ids
+    opened: set[str]  # modules with a lesson opened
+    attempts: list[Any]
+    dues: dict[str, datetime | None]
+    passed_ids: set[str]
+
+    @property
+    def module_ids(self) -> set[str]:
+        """Every module the learner has work in: a lesson opened, an attempt begun, a live assignment."""
+        return self.opened | {a.module_id for a in self.attempts} | set(self.dues)
+
+
+def _learner_facts(learner: User) -> _LearnerFacts:
     completed: dict[str, set[str]] = {}
     opened: set[str] = set()
     for module_id, lesson_id, completed_at in db.session.execute(
@@ -156,22 +172,41 @@ def course_progress(learner: User, course: Course) -> CourseProgress:
         .where(QuizAttempt.learner_id == learner.id)
         .order_by(QuizAttempt.id)
     ).all()
-    dues, now = due_dates(learner), utcnow()
     passed_ids = {a.module_id for a in attempts if a.kind == QUIZ and a.passed}
+    return _LearnerFacts(completed, opened, list(attempts), due_dates(learner), passed_ids)
+
+
+def course_progress(learner: User, course: Course) -> CourseProgress:
+    """Summarise the learner's progress in every module of the course, in course order."""
+    return _progress_in(course, _learner_facts(learner), utcnow())
+
+
+def courses_progress(learner: User, library: Library) -> tuple[CourseProgress, ...]:
+    """The learner's progress in each course they have work in; the built-in course always, first."""
+    facts, now = _learner_facts(learner), utcnow()
+    worked = facts.module_ids
+    return tuple(
+        _progress_in(course, facts, now)
+        for course in library.courses
+        if course is library.default or any(m.id in worked for m in course.modules)
+    )
+
+
+def _progress_in(course: Course, facts: _LearnerFacts, now: datetime) -> CourseProgress:
     items = tuple(
         _module_progress(
             m,
-            completed.get(m.id, set()),
-            [a for a in attempts if a.module_id == m.id],
-            passed_ids,
+            facts.completed.get(m.id, set()),
+            [a for a in facts.attempts if a.module_id == m.id],
+            facts.passed_ids,
             course,
-            dues.get(m.id),
+            facts.dues.get(m.id),
             now,
-            m.id in opened,
+            m.id in facts.opened,
         )
         for m in course.modules
     )
-    return CourseProgress(items, _resume(items))
+    return CourseProgress(course, items, _resume(items))
 
 
 def _module_progress(module, completed, attempts, passed_ids, course, due, now, opened) -> ModuleProgress:

@@ -1,0 +1,122 @@
+"""Course packs in and out: a zipped course folder becomes a new version of its course, and any course zips back.
+
+An import is refused, naming every problem, when the zip is unsafe (content/packs.py), when the
+course has anything the content check calls an error, when it has no course.yaml, when it would
+replace the built-in course, or when one of its ids is already used by another course (records
+name content by id alone). Importing the pack that is already a course's newest version stores
+nothing. Every stored version is audited with who imported it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import defer, joinedload
+
+from ..content import check_course, get_course, load_course
+from ..content.checks import clashes_with
+from ..content.packs import PackError, pack_files, read_pack, unpack_to, zipped
+from ..extensions import db
+from ..models import CourseVersion, User
+from . import audit
+
+COURSE_IMPORTED = "course_imported"
+
+
+class PackRefused(Exception):
+    """The pack cannot be imported; `problems` says every reason, each naming its file."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("the pack was refused:\n" + "\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import stored: the version, and whether it is new (False: the same pack was already the newest)."""
+
+    version: CourseVersion
+    new: bool
+
+
+def import_pack(data: bytes, by: User | None) -> Imported:
+    """Store the pack as its course's next version (in the caller's transaction). :raise PackRefused:"""
+    try:
+        files = read_pack(io.BytesIO(data))
+    except PackError as exc:
+        raise PackRefused(list(exc.problems)) from exc
+    course = _checked_course(files)
+    pack = zipped(files)
+    sha256 = hashlib.sha256(pack).hexdigest()
+    newest = db.session.scalar(
+        select(CourseVersion).where(CourseVersion.course_id == course.id).order_by(CourseVersion.number.desc()).limit(1)
+    )
+    if newest is not None and newest.sha256 == sha256:
+        return Imported(newest, False)
+    version = CourseVersion(
+        course_id=course.id,
+        number=(newest.number + 1) if newest else 1,
+        title=course.title,
+        pack=pack,
+        sha256=sha256,
+        source="import",
+        created_by_id=by.id if by else None,
+    )
+    db.session.add(version)
+    db.session.flush()
+    detail = f"{course.id} version {version.number}: {len(course.modules)} modules, sha256 {sha256[:12]}"
+    audit.record(COURSE_IMPORTED, by, detail=detail)
+    return Imported(version, True)
+
+
+def _checked_course(files: dict[str, bytes]):
+    """The pack's course, read by the same loader and checks as modules/. :raise PackRefused:"""
+    if "course.yaml" not in files:
+        raise PackRefused(["course.yaml: missing file (a pack names its course: id, title and summary)"])
+    with tempfile.TemporaryDirectory() as folder:
+        unpack_to(files, Path(folder))
+        report = check_course(folder)
+        if report.errors:
+            raise PackRefused([str(problem) for problem in report.errors])
+        course = load_course(folder)
+    library = get_course()
+    if course.id == library.default.id:
+        raise PackRefused([f'course.yaml: id: "{course.id}" is the built-in course, which is edited in its own folder'])
+    clashes = clashes_with(course, (c for c in library.courses if c.id != course.id))
+    if clashes:
+        raise PackRefused([str(problem) for problem in clashes])
+    return course
+
+
+def export_pack(course_id: str) -> bytes:
+    """The course as a pack: the built-in one zipped from its folder, an imported one as stored. :raise LookupError:"""
+    library = get_course()
+    if library.course(course_id) is None:
+        raise LookupError(f'no course "{course_id}"')
+    if course_id == library.default.id:
+        return zipped(pack_files(Path(current_app.config["CONTENT_DIR"])))
+    return db.session.scalars(
+        select(CourseVersion.pack)
+        .where(CourseVersion.course_id == course_id)
+        .order_by(CourseVersion.number.desc())
+        .limit(1)
+    ).one()
+
+
+def versions_by_course() -> dict[str, list[CourseVersion]]:
+    """Course id → its stored versions, newest first (the pack bytes are not loaded)."""
+    versions: dict[str, list[CourseVersion]] = {}
+    query = (
+        select(CourseVersion)
+        .options(defer(CourseVersion.pack), joinedload(CourseVersion.created_by))
+        .order_by(CourseVersion.course_id, CourseVersion.number.desc())
+    )
+    for version in db.session.scalars(query):
+        versions.setdefault(version.course_id, []).append(version)
+    return versions
