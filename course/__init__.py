@@ -77,6 +77,7 @@ def _init_content(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .author import bp as author_bp
     from .counsel import bp as counsel_bp
     from .facilitate import bp as facilitate_bp
     from .learn import bp as learn_bp
@@ -88,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(facilitate_bp, url_prefix="/facilitate")
     app.register_blueprint(counsel_bp, url_prefix="/counsel")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(author_bp, url_prefix="/author")
     if app.config.get("BENCH_HELLO"):  # bench/ only: a bare endpoint to compare pages with
         from .bench_hello import bp as bench_hello_bp
 

@@ -29,6 +29,10 @@ HOME_ENDPOINTS = {
     ADMIN: "admin.home",
 }
 PUBLIC = "public"
+# Permissions an admin grants to any staff account, on top of its role.
+AUTHOR = "author"
+REVIEWER = "reviewer"
+PERMISSION_LABELS = {AUTHOR: "Author", REVIEWER: "Clinical reviewer"}
 
 
 def public(view):
@@ -59,6 +63,34 @@ def role_required(*roles: str):
 
 
 signed_in = role_required(*ROLES)
+
+
+def has_permission(user: User, permission: str) -> bool:
+    """A staff account granted the permission (a learner never holds one, whatever the row says)."""
+    if not user.is_authenticated or user.role not in STAFF_ROLES:
+        return False
+    return {AUTHOR: user.can_author, REVIEWER: user.can_review}.get(permission, False)
+
+
+def permission_required(*permissions: str):
+    """Allow a view to staff holding any of `permissions` (access.AUTHOR, access.REVIEWER); others get 403."""
+    unknown = set(permissions) - set(PERMISSION_LABELS)
+    if unknown or not permissions:
+        raise ValueError(f"unknown permissions: {unknown or 'none given'}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not any(has_permission(current_user, p) for p in permissions):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.access_rule = STAFF_ROLES  # type: ignore[attr-defined]  # the roles that can hold a permission
+        return wrapped
+
+    return decorator
 
 
 def deny_unmarked_views() -> None:

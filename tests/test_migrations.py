@@ -1,7 +1,9 @@
 """The migrations build exactly the schema the models describe."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -21,7 +23,6 @@ from course.models import (
     ModuleSummary,
     OutcomeItem,
     QuizAttempt,
-    User,
     utcnow,
 )
 from course.services.progress_summary import FIGURES, computed_item_pairs, computed_rows
@@ -132,6 +133,19 @@ def _counts(engine) -> dict[str, int]:
         }
 
 
+def _user_at_0007(username: str, now) -> SimpleNamespace:
+    """A learner row as the schema was at 0007 (today's User model has columns added later)."""
+    user = sa.table(
+        "user",
+        *(sa.column(name) for name in ("id", "username", "display_name", "password_hash", "role")),
+        *(sa.column(name) for name in ("active", "must_change_password", "created_at", "updated_at")),
+    )
+    values = {"username": username, "display_name": "", "password_hash": "h", "role": "learner"}
+    values.update(active=True, must_change_password=False, created_at=now, updated_at=now)
+    new_id = db.session.execute(sa.insert(user).values(values).returning(user.c.id)).scalar_one()
+    return SimpleNamespace(id=new_id)
+
+
 def test_the_upgrade_to_0008_fills_the_progress_summary_as_a_rebuild_would(tmp_path):
     """0008's fill is a frozen SQL copy of progress_summary.rebuild: both give the same rows."""
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
@@ -140,12 +154,7 @@ def test_the_upgrade_to_0008_fills_the_progress_summary_as_a_rebuild_would(tmp_p
     with app.app_context():
         upgrade(directory=directory, revision="0007")
         now = utcnow()
-        ana, bo = (
-            User(username="ana", role="learner", password_hash="h"),
-            User(username="bo", role="learner", password_hash="h"),
-        )
-        db.session.add_all([ana, bo])
-        db.session.flush()
+        ana, bo = _user_at_0007("ana", now), _user_at_0007("bo", now)
 
         def attempt(learner, module_id, kind, **fields):
             row = QuizAttempt(

@@ -19,7 +19,7 @@ from course.content.packs import pack_files
 from course.database import write_transaction
 from course.extensions import db
 from course.models import AuditEvent, CourseVersion, QuizAttempt
-from course.services import course_library, course_packs
+from course.services import audit, course_library, course_packs
 
 from .factories import attach_counselor, make_cohort, make_user
 from .quiz_helpers import take
@@ -153,7 +153,7 @@ def test_flask_content_import_and_export(app, runner, tmp_path):
     out = tmp_path / "out.zip"
     assert runner.invoke(args=["content", "export", "rest-course", str(out)]).exit_code == 0
     assert out.read_bytes() == pack.read_bytes()
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == course_packs.COURSE_IMPORTED)).one()
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == audit.COURSE_IMPORTED)).one()
     assert event.actor_id is None and event.detail.startswith("rest-course version 1: 1 modules")
 
 
@@ -188,7 +188,7 @@ def test_an_admin_imports_a_pack_from_the_courses_page(app, browser):
     assert "Versions of Rest and recovery for carers" in page and admin.username in page
     download = browser.get("/admin/courses/rest-course/pack.zip")
     assert download.mimetype == "application/zip" and download.data == zipped(REST)
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == course_packs.COURSE_IMPORTED)).one()
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == audit.COURSE_IMPORTED)).one()
     assert event.actor_id == admin.id
 
 

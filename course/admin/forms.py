@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import EmailField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
 from ..access import ROLE_LABELS, STAFF_ROLES
@@ -38,6 +38,13 @@ class RoleForm(FlaskForm):
     """Change a staff account's role."""
 
     role = SelectField("New role", choices=STAFF_ROLE_CHOICES, validators=[DataRequired("Choose a role.")])
+
+
+class PermissionsForm(FlaskForm):
+    """Grant a staff account the author or clinical-reviewer permission (docs/authoring.md)."""
+
+    can_author = BooleanField("Author: may edit courses in the browser and send them for review")
+    can_review = BooleanField("Clinical reviewer: may approve other people's changes, which publishes them")
 
 
 class AttachCohortForm(FlaskForm):

@@ -13,7 +13,7 @@ from ..forms import ConfirmForm
 from ..models import User
 from ..paging import PER_PAGE, requested_page
 from ..services import accounts, caseload_links
-from .forms import AttachLearnerForm, CreateStaffForm, RoleForm, cohort_form
+from .forms import AttachLearnerForm, CreateStaffForm, PermissionsForm, RoleForm, cohort_form
 
 bp = Blueprint("admin", __name__)
 
@@ -72,7 +72,11 @@ def user(user_id: int):
 
 def render_user_page(account: User, status: int = 200, **forms):
     """The account page, with fresh forms unless `forms` passes ones carrying errors."""
-    context = {"role_form": RoleForm(role=account.role), "confirm_form": ConfirmForm()}
+    context = {
+        "role_form": RoleForm(role=account.role),
+        "permissions_form": PermissionsForm(can_author=account.can_author, can_review=account.can_review),
+        "confirm_form": ConfirmForm(),
+    }
     if account.role == COUNSELOR:
         context.update(
             links=caseload_links.links(account),
@@ -128,6 +132,22 @@ def change_role(user_id: int):
         user_id,
         lambda account: accounts.change_role(account, form.role.data, current_user),
         f"The role is now {ROLE_LABELS[form.role.data]}. The account was signed out everywhere.",
+    )
+
+
+@bp.route("/users/<int:user_id>/permissions", methods=["POST"])
+@role_required(ADMIN)
+def change_permissions(user_id: int):
+    """Grant or withdraw a staff account's author and clinical-reviewer permissions."""
+    form = PermissionsForm()
+    if not form.validate_on_submit():
+        db.get_or_404(User, user_id)
+        flash("The form had expired. Please send it again.", "error")
+        return redirect(url_for("admin.user", user_id=user_id))
+    return _account_action(
+        user_id,
+        lambda account: accounts.set_permissions(account, form.can_author.data, form.can_review.data, current_user),
+        "The permissions are saved.",
     )
 
 

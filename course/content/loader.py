@@ -22,7 +22,7 @@ LESSON_FIELDS = ("id", "title", "minutes", "main_message", "last_reviewed", "sou
 QUESTION_FIELDS = ("id", "type", "prompt", "choices", "explanation", "source", "quoted_terms", "revisits")
 CHOICE_FIELDS = ("id", "text", "correct", "feedback", "misconception")
 MISCONCEPTION_FIELDS = ("id", "myth", "fact", "source", "correction")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 
 # Raw HTML is escaped, not passed through: content is Markdown only.
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
@@ -145,7 +145,7 @@ def _read_lesson(path: Path, origin: Origin, module_id: str, position: int, prob
     except UnicodeDecodeError:
         problems.append(origin.problem("not UTF-8 text"))
         return None
-    match = _FRONT_MATTER.match(text)
+    match = FRONT_MATTER.match(text)
     if match is None:
         problems.append(origin.problem("missing YAML header between --- lines at the top of the file"))
         return None

@@ -4,7 +4,7 @@ from .accounts import User, UserSession
 from .audit import AuditEvent
 from .base import Base, utcnow
 from .cohorts import Assignment, Caseload, Cohort, CohortMember
-from .content import CourseVersion, QuizSnapshot
+from .content import CourseDraft, CourseVersion, QuizSnapshot
 from .progress import (
     ATTEMPT_KINDS,
     CONFIDENCE_LABELS,
@@ -34,6 +34,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Caseload",
+    "CourseDraft",
     "CourseVersion",
     "Cohort",
     "CohortMember",

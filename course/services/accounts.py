@@ -202,6 +202,20 @@ def change_role(user: User, role: str, by: User) -> None:
     sessions.end_all_sessions(user, sessions.ROLE_CHANGED)
 
 
+def set_permissions(user: User, author: bool, reviewer: bool, by: User) -> None:
+    """Grant or withdraw the author and clinical-reviewer permissions of a staff account (audited).
+
+    :raise AccountError: for a learner's account.
+    """
+    if user.role == LEARNER:
+        raise AccountError("Only staff accounts can author or review content.")
+    if (user.can_author, user.can_review) == (author, reviewer):
+        return
+    held = [name for name, on in (("author", author), ("reviewer", reviewer)) if on]
+    audit.record(audit.PERMISSIONS_CHANGED, actor=by, subject_id=user.id, detail=", ".join(held) or "none")
+    user.can_author, user.can_review = author, reviewer
+
+
 def _check_password(password: str, username: str) -> None:
     try:
         check_policy(password, username)

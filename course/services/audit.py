@@ -23,6 +23,15 @@ USER_CREATED = "user_created"
 USER_DEACTIVATED = "user_deactivated"
 USER_REACTIVATED = "user_reactivated"
 ROLE_CHANGED = "role_changed"
+PERMISSIONS_CHANGED = "permissions_changed"
+# Content: a pack imported, an authored draft published by a reviewer, an earlier version made newest.
+COURSE_IMPORTED = "course_imported"
+COURSE_PUBLISHED = "course_published"
+COURSE_RETURNED = "course_returned"
+DRAFT_SAVED = "draft_saved"
+DRAFT_SUBMITTED = "draft_submitted"
+DRAFT_RETURNED = "draft_returned"  # the reviewer asked for changes
+DRAFT_DISCARDED = "draft_discarded"
 CASELOAD_ADDED = "caseload_added"
 CASELOAD_REMOVED = "caseload_removed"
 RECORD_VIEWED = "record_viewed"
@@ -97,6 +106,14 @@ ACTIONS = (
     ACCESS_DENIED,
     MEMBER_REMOVED,
     OUTCOMES_EXPORTED,
+    PERMISSIONS_CHANGED,
+    COURSE_IMPORTED,
+    COURSE_PUBLISHED,
+    COURSE_RETURNED,
+    DRAFT_SAVED,
+    DRAFT_SUBMITTED,
+    DRAFT_RETURNED,
+    DRAFT_DISCARDED,
 )
 
 

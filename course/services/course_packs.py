@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,14 +20,16 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload
 
-from ..content import check_course, get_course, load_course
+from ..content import Course, Problem, check_course, get_course
 from ..content.checks import clashes_with
+from ..content.loader import read_course
 from ..content.packs import PackError, pack_files, read_pack, unpack_to, zipped
 from ..extensions import db
 from ..models import CourseVersion, User
 from . import audit
 
-COURSE_IMPORTED = "course_imported"
+# The audit action of each way a version is stored.
+PUBLISHED_BY = {"import": audit.COURSE_IMPORTED, "authoring": audit.COURSE_PUBLISHED, "return": audit.COURSE_RETURNED}
 
 
 class PackRefused(Exception):
@@ -51,12 +54,27 @@ def import_pack(data: bytes, by: User | None) -> Imported:
         files = read_pack(io.BytesIO(data))
     except PackError as exc:
         raise PackRefused(list(exc.problems)) from exc
-    course = _checked_course(files)
+    findings = check_files(files)
+    if findings.errors:
+        raise PackRefused([str(problem) for problem in findings.errors])
+    assert findings.course is not None  # no errors: it loaded
+    return store_version(files, findings.course, "import", by)
+
+
+def newest_version(course_id: str) -> CourseVersion | None:
+    """The course's newest stored version, or None."""
+    return db.session.scalar(
+        select(CourseVersion).where(CourseVersion.course_id == course_id).order_by(CourseVersion.number.desc()).limit(1)
+    )
+
+
+def store_version(
+    files: Mapping[str, bytes], course: Course, source: str, by: User | None, reviewed_by: User | None = None
+) -> Imported:
+    """Store checked files as the course's next version and audit it; nothing when they are its newest already."""
     pack = zipped(files)
     sha256 = hashlib.sha256(pack).hexdigest()
-    newest = db.session.scalar(
-        select(CourseVersion).where(CourseVersion.course_id == course.id).order_by(CourseVersion.number.desc()).limit(1)
-    )
+    newest = newest_version(course.id)
     if newest is not None and newest.sha256 == sha256:
         return Imported(newest, False)
     version = CourseVersion(
@@ -65,33 +83,44 @@ def import_pack(data: bytes, by: User | None) -> Imported:
         title=course.title,
         pack=pack,
         sha256=sha256,
-        source="import",
+        source=source,
         created_by_id=by.id if by else None,
+        reviewed_by_id=reviewed_by.id if reviewed_by else None,
     )
     db.session.add(version)
     db.session.flush()
     detail = f"{course.id} version {version.number}: {len(course.modules)} modules, sha256 {sha256[:12]}"
-    audit.record(COURSE_IMPORTED, by, detail=detail)
+    audit.record(PUBLISHED_BY[source], by if reviewed_by is None else reviewed_by, detail=detail)
     return Imported(version, True)
 
 
-def _checked_course(files: dict[str, bytes]):
-    """The pack's course, read by the same loader and checks as modules/. :raise PackRefused:"""
+@dataclass(frozen=True)
+class Findings:
+    """What the content check says about a course's files: errors refuse them, warnings do not."""
+
+    course: Course | None  # None when there are errors
+    errors: list[Problem]
+    warnings: list[Problem]
+
+
+def check_files(files: Mapping[str, bytes]) -> Findings:
+    """Check a course's files as `flask content check` checks modules/, and against the other courses' ids."""
     if "course.yaml" not in files:
-        raise PackRefused(["course.yaml: missing file (a pack names its course: id, title and summary)"])
+        return Findings(
+            None, [Problem("course.yaml", "", "missing file (a pack names its course: id, title and summary)")], []
+        )
     with tempfile.TemporaryDirectory() as folder:
         unpack_to(files, Path(folder))
         report = check_course(folder)
-        if report.errors:
-            raise PackRefused([str(problem) for problem in report.errors])
-        course = load_course(folder)
+        course, _ = read_course(folder)
+    errors = list(report.errors)
     library = get_course()
     if course.id == library.default.id:
-        raise PackRefused([f'course.yaml: id: "{course.id}" is the built-in course, which is edited in its own folder'])
-    clashes = clashes_with(course, (c for c in library.courses if c.id != course.id))
-    if clashes:
-        raise PackRefused([str(problem) for problem in clashes])
-    return course
+        errors.insert(
+            0, Problem("course.yaml", "id", f'"{course.id}" is the built-in course, which is edited in its own folder')
+        )
+    errors += clashes_with(course, (c for c in library.courses if c.id != course.id))
+    return Findings(None if errors else course, errors, list(report.warnings))
 
 
 def export_pack(course_id: str) -> bytes:

@@ -1,4 +1,4 @@
-"""Imported courses: course_version keeps every published version of a course pack.
+"""Courses beside the built-in one: course_version keeps every published version of a course pack.
 
 Revision ID: 0009
 Revises: 0008
@@ -24,9 +24,13 @@ def upgrade():
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("source", sa.String(length=20), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("reviewed_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["created_by_id"], ["user.id"], name=op.f("fk_course_version_created_by_id_user"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["reviewed_by_id"], ["user.id"], name=op.f("fk_course_version_reviewed_by_id_user"), ondelete="SET NULL"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_course_version")),
         sa.UniqueConstraint("course_id", "number", name=op.f("uq_course_version_course_id_number")),
