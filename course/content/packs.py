@@ -17,9 +17,10 @@ made to hurt the server and refuses it, naming every problem and the member it i
   they are never trusted: each member is decompressed in chunks and counted, and reading stops
   as soon as a member passes MAX_MEMBER_BYTES or the bytes decompressed so far, refused members
   included, pass MAX_TOTAL_BYTES. Whatever the archive claims, the work done is bounded by the
-  limits. A member that inflates to more than MAX_RATIO times its compressed size, once past
-  RATIO_FLOOR bytes, is stopped earlier still (course text deflates about 4 to 1). At most
-  MAX_MEMBERS entries: each costs time to check and the zip's directory is read whole.
+  limits. A member past RATIO_FLOOR bytes that inflates to more than MAX_RATIO times its
+  compressed size is refused too, however small (course text deflates about 4 to 1): a second
+  line only, since the compressed size is the header's word. At most MAX_MEMBERS entries: each
+  costs time to check, and the zip's directory is read whole.
 
 Directory entries are skipped. Members the loader would skip anyway (names starting with ".",
 folders starting with "." or "_", such as macOS's `__MACOSX/`) are checked but not read. A folder
