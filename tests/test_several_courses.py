@@ -215,6 +215,7 @@ def test_a_pack_larger_than_the_form_limit_of_other_pages_can_be_uploaded(app, b
     assert len(big.getvalue()) > 64 * 1024
     response = upload(browser, big.getvalue())
     assert response.status_code == 303
+    assert get_course().course("rest-course") is not None  # stored, and read back to be served
 
 
 @pytest.mark.parametrize("role", ["learner", "facilitator", "counselor"])
