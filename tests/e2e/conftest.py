@@ -160,6 +160,7 @@ def live_server(seed_app, server_db, neutral_site, tmp_path_factory):
         "APP_ENV": "development",
         "RATELIMIT_ENABLED": "0",
         "QUICK_EXIT_URL": neutral_site,
+        "PACK_CACHE_DIR": str(tmp_path_factory.mktemp("packs")),
     }
     server = GunicornServer("wsgi:app", env, tmp_path_factory.mktemp("gunicorn") / "server.log", workers=2)
     server.start()
