@@ -5,6 +5,7 @@ from .audit import AuditEvent
 from .base import Base, utcnow
 from .cohorts import Assignment, Caseload, Cohort, CohortMember
 from .content import CourseVersion, QuizSnapshot
+from .local_resources import LocalResource
 from .progress import (
     ATTEMPT_KINDS,
     CONFIDENCE_LABELS,
@@ -38,6 +39,7 @@ __all__ = [
     "Cohort",
     "CohortMember",
     "LessonProgress",
+    "LocalResource",
     "ModuleSummary",
     "OutcomeItem",
     "QuizAttempt",

@@ -31,6 +31,10 @@ ACCOUNT_DELETED = "account_deleted"
 ACCESS_DENIED = "access_denied"
 MEMBER_REMOVED = "member_removed"
 OUTCOMES_EXPORTED = "outcomes_exported"
+RESOURCE_ADDED = "resource_added"
+RESOURCE_EDITED = "resource_edited"
+RESOURCE_MOVED = "resource_moved"
+RESOURCE_DELETED = "resource_deleted"
 
 
 def record(
@@ -97,6 +101,10 @@ ACTIONS = (
     ACCESS_DENIED,
     MEMBER_REMOVED,
     OUTCOMES_EXPORTED,
+    RESOURCE_ADDED,
+    RESOURCE_EDITED,
+    RESOURCE_MOVED,
+    RESOURCE_DELETED,
 )
 
 
