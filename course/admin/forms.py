@@ -17,7 +17,7 @@ from ..models.local_resources import (
     PHONE_MAX_LENGTH,
     URL_MAX_LENGTH,
 )
-from ..services import audit, caseload_links, local_resources
+from ..services import audit, caseload_links, local_resources, resource_links
 from ..services.programme_outcomes import DateRange
 
 
@@ -178,14 +178,14 @@ class ResourceForm(FlaskForm):
     )
     phone = StringField(
         "Phone (optional)",
-        validators=[Optional(), at_most(PHONE_MAX_LENGTH), _service_rule(local_resources.phone_problem)],
+        validators=[Optional(), at_most(PHONE_MAX_LENGTH), _service_rule(resource_links.phone_problem)],
         description="Digits, with an optional + at the start; spaces, dashes, dots and brackets are fine. "
         "Short lines such as 988 or 211 are fine too.",
         render_kw={"type": "tel", "autocomplete": "off"},
     )
     url = StringField(
         "Web address (optional)",
-        validators=[Optional(), at_most(URL_MAX_LENGTH), _service_rule(local_resources.url_problem)],
+        validators=[Optional(), at_most(URL_MAX_LENGTH), _service_rule(resource_links.url_problem)],
         description="Starts with https://, for example https://example.org/naloxone.",
         render_kw={"type": "url", "autocomplete": "off", "spellcheck": "false"},
     )
