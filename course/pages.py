@@ -26,7 +26,7 @@ def index():
 @public
 def help_now():
     """Where to get help now: overdose, crisis and treatment lines, then the programme's own resources."""
-    return render_template("pages/help.html", local_resources=local_resources.shown())
+    return render_template("pages/help.html", local_resources=local_resources.shown_whatever_happens())
 
 
 @bp.route("/safety")

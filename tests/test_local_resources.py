@@ -7,7 +7,8 @@ every page's footer whatever is edited.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
 
 from course.database import write_transaction
 from course.extensions import db
@@ -265,6 +266,21 @@ def test_a_name_with_markup_is_shown_escaped(app, client, admin_browser):
 # --- access -----------------------------------------------------------------------------------
 
 
+def resource_queries(browser, url: str) -> int:
+    """How many statements reading local_resource one page asks."""
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        assert browser.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    return sum("local_resource" in statement for statement in seen)
+
+
 def admin_urls(resource_id: int) -> tuple[list[str], list[str]]:
     pages = [
         "/admin/resources",
@@ -361,6 +377,22 @@ def test_a_finding_care_lesson_ends_with_the_programmes_resources(app, course, b
     assert not other.finding_care
     other_page = browser.get(f"/learn/modules/overdose-safety/lessons/{other.id}").get_data(as_text=True)
     assert "Free naloxone at Harbor Clinic" not in other_page
+    # One query on a finding-care lesson, none on the others.
+    assert resource_queries(browser, NALOXONE_LESSON) == 1
+    assert resource_queries(browser, f"/learn/modules/overdose-safety/lessons/{other.id}") == 0
+
+
+def test_the_help_page_shows_the_national_lines_when_the_database_cannot_answer(app, client, monkeypatch):
+    add()
+
+    def broken():
+        raise OperationalError("SELECT", {}, Exception("database is down"))
+
+    monkeypatch.setattr(local_resources, "shown", broken)
+    response = client.get("/help")
+    assert response.status_code == 200
+    assert_national_lines(response.get_data(as_text=True))
+    assert "From your programme" not in response.get_data(as_text=True)
 
 
 def test_the_help_page_keeps_a_strict_content_security_policy(app, client):

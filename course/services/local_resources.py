@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..models import LocalResource, User
@@ -99,6 +101,16 @@ def shown() -> tuple[ShownResource, ...]:
         )
         for r in listed()
     )
+
+
+def shown_whatever_happens() -> tuple[ShownResource, ...]:
+    """`shown()`, or none when the database cannot answer: the help page shows the national lines regardless."""
+    try:
+        return shown()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("local resources could not be read; the help page shows the national lines")
+        return ()
 
 
 def _describe(resource: LocalResource) -> str:
