@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from .access import home_endpoint, public
 from .extensions import db
+from .services import local_resources
 
 bp = Blueprint("pages", __name__)
 
@@ -24,8 +25,8 @@ def index():
 @bp.route("/help")
 @public
 def help_now():
-    """Where to get help now: overdose, crisis and treatment lines."""
-    return render_template("pages/help.html")
+    """Where to get help now: overdose, crisis and treatment lines, then the programme's own resources."""
+    return render_template("pages/help.html", local_resources=local_resources.shown_whatever_happens())
 
 
 @bp.route("/safety")

@@ -8,8 +8,11 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
+import sqlalchemy as sa
 from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
@@ -41,6 +44,32 @@ def _reset_postgres() -> None:
     tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
     db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     db.session.commit()
+
+
+def old_schema_user(username: str, role: str = "learner", password_hash: str = "h") -> SimpleNamespace:
+    """An account row written with only the columns the first schema had, for a database at an old migration.
+
+    Today's User model has columns added since (can_author, ...), so the ORM cannot insert there.
+    """
+    now = datetime.now(UTC)
+    user = sa.table("user", *(sa.column(name) for name in _FIRST_USER_COLUMNS))
+    values = {"username": username, "display_name": "", "password_hash": password_hash, "role": role}
+    values |= {"active": True, "must_change_password": False, "created_at": now, "updated_at": now}
+    new_id = db.session.execute(sa.insert(user).values(values).returning(user.c.id)).scalar_one()
+    return SimpleNamespace(id=new_id, username=username)
+
+
+_FIRST_USER_COLUMNS = (
+    "id",
+    "username",
+    "display_name",
+    "password_hash",
+    "role",
+    "active",
+    "must_change_password",
+    "created_at",
+    "updated_at",
+)
 
 
 class IsolatedClient(FlaskClient):

@@ -1,9 +1,7 @@
 """The migrations build exactly the schema the models describe."""
 
 from datetime import timedelta
-from types import SimpleNamespace
 
-import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -26,6 +24,8 @@ from course.models import (
     utcnow,
 )
 from course.services.progress_summary import FIGURES, computed_item_pairs, computed_rows
+
+from .support import old_schema_user
 
 
 def test_upgrade_on_an_empty_database_matches_the_models(tmp_path):
@@ -133,19 +133,6 @@ def _counts(engine) -> dict[str, int]:
         }
 
 
-def _user_at_0007(username: str, now) -> SimpleNamespace:
-    """A learner row as the schema was at 0007 (today's User model has columns added later)."""
-    user = sa.table(
-        "user",
-        *(sa.column(name) for name in ("id", "username", "display_name", "password_hash", "role")),
-        *(sa.column(name) for name in ("active", "must_change_password", "created_at", "updated_at")),
-    )
-    values = {"username": username, "display_name": "", "password_hash": "h", "role": "learner"}
-    values.update(active=True, must_change_password=False, created_at=now, updated_at=now)
-    new_id = db.session.execute(sa.insert(user).values(values).returning(user.c.id)).scalar_one()
-    return SimpleNamespace(id=new_id)
-
-
 def test_the_upgrade_to_0008_fills_the_progress_summary_as_a_rebuild_would(tmp_path):
     """0008's fill is a frozen SQL copy of progress_summary.rebuild: both give the same rows."""
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
@@ -154,7 +141,7 @@ def test_the_upgrade_to_0008_fills_the_progress_summary_as_a_rebuild_would(tmp_p
     with app.app_context():
         upgrade(directory=directory, revision="0007")
         now = utcnow()
-        ana, bo = _user_at_0007("ana", now), _user_at_0007("bo", now)
+        ana, bo = old_schema_user("ana"), old_schema_user("bo")
 
         def attempt(learner, module_id, kind, **fields):
             row = QuizAttempt(

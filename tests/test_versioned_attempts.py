@@ -24,8 +24,9 @@ from course.extensions import db
 from course.models import QUIZ, QuizAttempt, QuizSnapshot
 
 from . import actions, quiz_helpers
+from .facilitate_helpers import password_hash
 from .factories import attach_counselor, make_user
-from .support import REAL_COURSE, Browser, IsolatedClient
+from .support import REAL_COURSE, Browser, IsolatedClient, old_schema_user
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_EDITION_JSON = ROOT / "migrations" / "versions" / "0005_first_edition_quizzes.json"
@@ -184,7 +185,8 @@ def test_the_migration_backfills_first_edition_snapshots_for_existing_attempts(t
     with app.app_context():
         directory = app.extensions["migrate"].directory
         upgrade(directory=directory, revision="0003")
-        learner = make_user("learner")
+        learner = old_schema_user("old-learner", password_hash=password_hash())
+        db.session.commit()
         key = next(c["id"] for c in old_question["choices"] if c["correct"])
         layout = [{"question": old_question["id"], "choices": [c["id"] for c in old_question["choices"]]}]
         engine = db.engine

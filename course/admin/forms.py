@@ -1,16 +1,23 @@
-"""Forms of the admin area: accounts, caseloads, the audit log's filters, course packs."""
+"""Forms of the admin area: accounts, caseloads, the audit log's filters, course packs, local resources."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
 from ..access import ROLE_LABELS, STAFF_ROLES
 from ..forms import USERNAME_ATTRS, at_most, date_field, username_field
 from ..models.accounts import DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH
-from ..services import audit, caseload_links
+from ..models.local_resources import (
+    DETAILS_MAX_LENGTH,
+    KIND_LABELS,
+    NAME_MAX_LENGTH,
+    PHONE_MAX_LENGTH,
+    URL_MAX_LENGTH,
+)
+from ..services import audit, caseload_links, local_resources, resource_links
 from ..services.programme_outcomes import DateRange
 
 
@@ -147,3 +154,55 @@ class ImportPackForm(FlaskForm):
             FileAllowed(["zip"], "A course pack is a .zip file."),
         ],
     )
+
+
+def _service_rule(check):
+    """A validator that asks the local resources service's rule (`check` returns a problem or None)."""
+
+    def validate(form, field) -> None:
+        if field.data and (problem := check(field.data.strip())):
+            raise ValidationError(problem)
+
+    return validate
+
+
+class ResourceForm(FlaskForm):
+    """Add or edit one of the programme's own resources; the links are checked by the service's rules."""
+
+    kind = SelectField(
+        "Kind",
+        choices=[SelectChoice(kind, label) for kind, label in KIND_LABELS.items()],
+        validators=[DataRequired("Choose a kind.")],
+    )
+    name = StringField(
+        "Name", validators=[DataRequired("Enter a name."), at_most(NAME_MAX_LENGTH)], render_kw={"autocomplete": "off"}
+    )
+    details = TextAreaField(
+        "Details (optional)",
+        validators=[Optional(), at_most(DETAILS_MAX_LENGTH)],
+        description="Address, opening hours, who it is for. Line breaks are kept.",
+        render_kw={"rows": 4},
+    )
+    phone = StringField(
+        "Phone (optional)",
+        validators=[Optional(), at_most(PHONE_MAX_LENGTH), _service_rule(resource_links.phone_problem)],
+        description="Digits, with an optional + at the start; spaces, dashes, dots and brackets are fine. "
+        "Short lines such as 988 or 211 are fine too.",
+        render_kw={"type": "tel", "autocomplete": "off"},
+    )
+    url = StringField(
+        "Web address (optional)",
+        validators=[Optional(), at_most(URL_MAX_LENGTH), _service_rule(resource_links.url_problem)],
+        description="Starts with https://, for example https://example.org/naloxone.",
+        render_kw={"type": "url", "autocomplete": "off", "spellcheck": "false"},
+    )
+
+    def to_fields(self) -> local_resources.ResourceFields:
+        """The typed values for the service."""
+        return local_resources.ResourceFields(
+            kind=self.kind.data or "",
+            name=self.name.data or "",
+            details=self.details.data or "",
+            phone=self.phone.data or "",
+            url=self.url.data or "",
+        )

@@ -18,7 +18,17 @@ from .model import DEFAULT_COURSE_ID, Choice, Course, Lesson, Misconception, Mod
 
 COURSE_FIELDS = ("id", "title", "summary")
 MODULE_FIELDS = ("id", "title", "summary", "objectives", "prerequisites", "pass_mark", "minutes", "always_open")
-LESSON_FIELDS = ("id", "title", "minutes", "main_message", "last_reviewed", "sources", "corrects", "quoted_terms")
+LESSON_FIELDS = (
+    "id",
+    "title",
+    "minutes",
+    "main_message",
+    "last_reviewed",
+    "sources",
+    "corrects",
+    "quoted_terms",
+    "finding_care",
+)
 QUESTION_FIELDS = ("id", "type", "prompt", "choices", "explanation", "source", "quoted_terms", "revisits")
 CHOICE_FIELDS = ("id", "text", "correct", "feedback", "misconception")
 MISCONCEPTION_FIELDS = ("id", "myth", "fact", "source", "correction")
@@ -167,6 +177,7 @@ def _read_lesson(path: Path, origin: Origin, module_id: str, position: int, prob
         html=render_markdown(markdown),
         position=position,
         quoted_terms=f.texts("quoted_terms", False),
+        finding_care=f.boolean("finding_care", False),
         markdown=markdown,
         body_line=match.group(0).count("\n") + 1,
         origin=origin,

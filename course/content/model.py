@@ -96,6 +96,8 @@ class Lesson:
     html: str
     position: int
     quoted_terms: tuple[str, ...] = ()
+    # Ends with the programme's own local resources (the help page's "From your programme").
+    finding_care: bool = False
     markdown: str = field(default="", repr=False)
     # Line of the file where the Markdown body starts, so a check can point at a line.
     body_line: int = field(default=1, compare=False, repr=False)

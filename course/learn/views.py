@@ -11,7 +11,7 @@ from ..content import Module, get_course
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Cohort, CohortMember
-from ..services import progress, spaced_review
+from ..services import local_resources, progress, spaced_review
 
 bp = Blueprint("learn", __name__)
 
@@ -93,6 +93,8 @@ def lesson(module_id: str, lesson_id: str):
         done=done,
         previous=module.previous_lesson(lesson),
         next=module.next_lesson(lesson),
+        # One query, and only on the lessons about finding care.
+        local_resources=local_resources.shown() if lesson.finding_care else (),
     )
 
 

@@ -5,6 +5,7 @@ from .audit import AuditEvent
 from .base import Base, utcnow
 from .cohorts import Assignment, Caseload, Cohort, CohortMember
 from .content import CourseDraft, CourseVersion, QuizSnapshot
+from .local_resources import LocalResource
 from .progress import (
     ATTEMPT_KINDS,
     CONFIDENCE_LABELS,
@@ -39,6 +40,7 @@ __all__ = [
     "Cohort",
     "CohortMember",
     "LessonProgress",
+    "LocalResource",
     "ModuleSummary",
     "OutcomeItem",
     "QuizAttempt",

@@ -40,6 +40,10 @@ ACCOUNT_DELETED = "account_deleted"
 ACCESS_DENIED = "access_denied"
 MEMBER_REMOVED = "member_removed"
 OUTCOMES_EXPORTED = "outcomes_exported"
+RESOURCE_ADDED = "resource_added"
+RESOURCE_EDITED = "resource_edited"
+RESOURCE_MOVED = "resource_moved"
+RESOURCE_DELETED = "resource_deleted"
 
 
 def record(
@@ -114,6 +118,10 @@ ACTIONS = (
     DRAFT_SUBMITTED,
     DRAFT_RETURNED,
     DRAFT_DISCARDED,
+    RESOURCE_ADDED,
+    RESOURCE_EDITED,
+    RESOURCE_MOVED,
+    RESOURCE_DELETED,
 )
 
 
