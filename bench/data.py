@@ -31,6 +31,7 @@ import common  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
 from course.content import get_course  # noqa: E402
+from course.content.packs import pack_files, zipped  # noqa: E402
 from course.database import write_transaction  # noqa: E402
 from course.extensions import db  # noqa: E402
 from course.models import (  # noqa: E402
@@ -44,12 +45,13 @@ from course.models import (  # noqa: E402
     User,
     utcnow,
 )
-from course.services import progress_summary  # noqa: E402
+from course.services import course_library, course_packs, progress_summary  # noqa: E402
 from course.services.cohorts import new_join_code  # noqa: E402
 from course.services.passwords import hash_password  # noqa: E402
 
 LEARNERS = 10_000
 COHORT_SIZE = 100
+SECOND_COURSE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "packs" / "rest-course"
 CLASS_SIZE = 200  # the cohort of 200: a class, as issue 18 compares with Kolibri's coach report
 FACILITATORS = 10
 CASELOAD_COHORTS = 10
@@ -302,8 +304,12 @@ def build(seed: int = 1) -> tuple[_Rows, dict]:
     return rows, facts
 
 
-def fill(app, seed: int = 1) -> dict:
-    """Create the schema and insert the dataset; returns the ids the bench needs, the row counts and the time."""
+def fill(app, seed: int = 1, courses: int = 1) -> dict:
+    """Create the schema and insert the dataset; returns the ids the bench needs, the row counts and the time.
+
+    With `courses=2` a second course (the tests' pack, tests/fixtures/packs/rest-course) is imported
+    and its module assigned to the cohort of 200, whose pages then show both courses.
+    """
     started = time.perf_counter()
     with app.app_context():
         rows, facts = build(seed)
@@ -324,6 +330,8 @@ def fill(app, seed: int = 1) -> dict:
                     )
         with write_transaction():  # the records were inserted in bulk: the reports' read model from them
             progress_summary.rebuild()
+        if courses == 2:
+            add_second_course(facts)
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
@@ -339,17 +347,32 @@ def fill(app, seed: int = 1) -> dict:
     return facts
 
 
+def add_second_course(facts: dict) -> None:
+    """Import the second test course and assign its module to the cohort of 200 (by the bench's facilitator)."""
+    with write_transaction():
+        course_packs.import_pack(zipped(pack_files(SECOND_COURSE)), None)
+    course_library.reload()
+    with write_transaction():
+        db.session.add(
+            Assignment(
+                cohort_id=facts["cohort_200_id"], module_id="rest-module", assigned_by_id=facts["facilitator_id"]
+            )
+        )
+    facts["courses"] = 2
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--sqlite-path", help="default: bench.sqlite3 in a new temporary folder")
+    parser.add_argument("--courses", type=int, choices=(1, 2), default=1, help="2: add a second course (a pack)")
     args = parser.parse_args()
     path = args.sqlite_path or str(Path(tempfile.mkdtemp(prefix="course-bench-")) / "bench.sqlite3")
     url = f"sqlite:///{path}" if args.db == "sqlite" else common.POSTGRES_BENCH_URL
     if args.db == "sqlite":
         print(f"database: {path}")
     reset_database(url)
-    facts = fill(common.bench_app(url, secrets.token_hex(32)))
+    facts = fill(common.bench_app(url, secrets.token_hex(32)), courses=args.courses)
     print(facts)
 
 

@@ -1063,13 +1063,15 @@ def write_docs(results: dict[str, dict]) -> None:
 # --- main -----------------------------------------------------------------------------------------
 
 
-def bench_database(name: str, plan: Plan, workdir: Path, quick: bool, peer: dict | None = None) -> dict:
+def bench_database(
+    name: str, plan: Plan, workdir: Path, quick: bool, peer: dict | None = None, courses: int = 1
+) -> dict:
     """Fill a fresh database, measure `plan.runs` undisturbed runs on it, and write their JSON to bench/results/."""
     url = f"sqlite:///{workdir / 'bench.sqlite3'}" if name == "sqlite" else common.POSTGRES_BENCH_URL
     measured_commit = commit()  # the code the servers load, taken before the runs start
     say(f"{DBS[name]}: filling a fresh database ({url})")
     data.reset_database(url)
-    facts = data.fill(common.bench_app(url, secrets.token_urlsafe(40)))
+    facts = data.fill(common.bench_app(url, secrets.token_urlsafe(40)), courses=courses)
     say(
         f"{DBS[name]}: {facts['counts']} in {facts['build_seconds']} s to build + {facts['insert_seconds']} s to insert"
     )
@@ -1114,12 +1116,14 @@ def bench_database(name: str, plan: Plan, workdir: Path, quick: bool, peer: dict
     return record
 
 
-def bench_all(names: list[str], plan: Plan, quick: bool, keep_work: bool, peer: dict | None) -> dict[str, dict]:
+def bench_all(
+    names: list[str], plan: Plan, quick: bool, keep_work: bool, peer: dict | None, courses: int = 1
+) -> dict[str, dict]:
     """Bench each database in a fresh temporary work folder (never one a previous run left behind)."""
     workdir = Path(tempfile.mkdtemp(prefix="course-bench-"))
     say(f"work files (database, request lists, gunicorn logs): {workdir}")
     try:
-        results = {name: bench_database(name, plan, workdir, quick, peer) for name in names}
+        results = {name: bench_database(name, plan, workdir, quick, peer, courses) for name in names}
     except BaseException:
         say(f"stopped; the work files are kept for a look: {workdir}")
         raise
@@ -1156,6 +1160,13 @@ def main() -> None:
     parser.add_argument(
         "--no-peer", action="store_true", help="do not measure Kolibri's coach report (bench/peer_kolibri.py)"
     )
+    parser.add_argument(
+        "--courses",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="2: also serve a second course (an imported pack), assigned to the cohort of 200",
+    )
     args = parser.parse_args()
     if args.docs_only:
         write_docs(latest_results())
@@ -1172,7 +1183,7 @@ def main() -> None:
         )
     names = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     peer = None if args.no_peer else measure_peer(plan)
-    results = bench_all(names, plan, args.quick, args.keep_work, peer)
+    results = bench_all(names, plan, args.quick, args.keep_work, peer, args.courses)
     print()
     print(f"Medians of {plan.runs} run(s); {plan.seconds} s per load phase; commit {commit()}")
     print(table(results))
