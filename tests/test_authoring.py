@@ -153,7 +153,7 @@ def test_the_preview_renders_as_learners_see_it_with_raw_html_shown_as_text(app,
     assert db.session.scalar(select(CourseDraft)).files[LESSON] == (REST / LESSON).read_text()  # not saved
 
 
-def test_the_quiz_item_editor_finds_an_untagged_myth_feedback_beside_its_choice(app, browser, author):
+def test_the_quiz_item_editor_shows_myth_findings_beside_the_choice(app, browser, author):
     written_draft(author)
     sign_in(browser, author)
     url = "/author/courses/rest-course/draft/01-rest/questions/rc-nap"
@@ -178,8 +178,15 @@ def test_the_quiz_item_editor_finds_an_untagged_myth_feedback_beside_its_choice(
     feedback_error = re.search(r'id="choices-1-feedback-error">(.*?)</p>', page, re.DOTALL)
     assert feedback_error and "must name it as a myth" in feedback_error.group(1)
     data["choices-1-feedback"] = "This is a myth. A nap cannot replace a night of sleep."
+    data["choices-1-misconception"] = ""  # called a myth, but not tagged with one
     browser.post(url, data)
-    assert 'id="choices-1-feedback-error"' not in browser.get(url).get_data(as_text=True)
+    page = browser.get(url).get_data(as_text=True)
+    tag_error = re.search(r'id="choices-1-misconception-error">(.*?)</p>', page, re.DOTALL)
+    assert tag_error and "tag it with the misconception it reveals" in tag_error.group(1)
+    data["choices-1-misconception"] = "rc-naps-replace-sleep"
+    browser.post(url, data)
+    page = browser.get(url).get_data(as_text=True)
+    assert 'id="choices-1-feedback-error"' not in page and 'id="choices-1-misconception-error"' not in page
 
 
 def test_a_draft_with_problems_cannot_be_sent_for_review(app, author):

@@ -715,6 +715,16 @@ def test_myth_feedback_that_does_not_say_myth_is_an_error(tree):
     assert check_course(tree).errors == []
 
 
+def test_a_wrong_choice_called_a_myth_must_carry_its_myth_tag(tree):
+    edit_yaml(QUIZ1, q(0, lambda x: x["choices"][2].update(feedback="That is a myth. A nap can help.")))(tree)
+    assert [str(p) for p in check_course(tree).errors] == [
+        '01-first/quiz.yaml: questions[0].choices[2].misconception: "fm-nap": the feedback calls this choice '
+        "a myth; tag it with the misconception it reveals"
+    ]
+    edit_yaml(QUIZ1, q(0, lambda x: x["choices"][2].update(misconception="naps-replace-sleep")))(tree)
+    assert check_course(tree).errors == []
+
+
 def test_all_problems_are_collected_not_just_the_first(tree):
     edit_yaml(QUIZ1, q(4, lambda x: x["choices"][2].pop("feedback")))(tree)
     edit_yaml(MOD2, lambda d: d.update(prerequisites=["third"]))(tree)

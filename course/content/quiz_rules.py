@@ -51,6 +51,7 @@ def quiz_problems(course: Course) -> tuple[list[Problem], list[QuizLevel]]:
         errors += testwise_problems(module, scores)
         for question in module.quiz.questions:
             errors += question_level_problems(question) + myth_feedback_problems(question)
+            errors += untagged_myth_problems(question)
         level = reading_level("\n\n".join(question_text(q) for q in module.quiz.questions))
         levels.append(QuizLevel(module.id, scores, level.flesch_kincaid, level.smog))
     return errors + duplicate_problems(course) + revisit_problems(course), levels
@@ -96,6 +97,22 @@ def myth_feedback_problems(question: Question) -> list[Problem]:
         )
         for j, c in enumerate(question.choices)
         if c.misconception and not _MYTH.search(c.feedback)
+    ]
+
+
+def untagged_myth_problems(question: Question) -> list[Problem]:
+    """The converse of rule (d): a wrong choice whose feedback calls it a myth is tagged with that myth.
+
+    Untagged, the answer would count for nothing in the myth reports (item analysis, the
+    counselor's record) although the learner was told it was a myth.
+    """
+    return [
+        question.origin.problem(
+            f'"{question.id}": the feedback calls this choice a myth; tag it with the misconception it reveals',
+            f"choices[{j}].misconception",
+        )
+        for j, c in enumerate(question.choices)
+        if not c.correct and not c.misconception and _MYTH.search(c.feedback)
     ]
 
 
