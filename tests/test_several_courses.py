@@ -300,3 +300,19 @@ def test_another_node_serves_an_imported_course_after_its_refresh_interval(app, 
         assert [c.id for c in get_course().courses] == ["course", "rest-course"]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_help_and_safety_pages_do_not_need_the_database_to_look_for_courses(app, tmp_path):
+    """The look for newer course versions fails quietly when the database is down: safety is never gated."""
+    down = create_app(
+        {
+            **app.config,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'missing' / 'nowhere.sqlite3'}",
+            "CONTENT_REFRESH_SECONDS": 0,
+        }
+    )
+    client = down.test_client()
+    for url in ("/safety", "/help"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "1-800-662-4357" in response.get_data(as_text=True)

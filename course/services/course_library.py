@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import content
 from ..content import ContentError, Course, load_course
@@ -43,8 +44,14 @@ def init_app(app: Flask) -> None:
 
 def _refresh_if_stale() -> None:
     state: _State = current_app.extensions["course_library"]
-    if time.monotonic() - state.checked_at >= current_app.config["CONTENT_REFRESH_SECONDS"]:
+    if time.monotonic() - state.checked_at < current_app.config["CONTENT_REFRESH_SECONDS"]:
+        return
+    try:
         reload(only_if_changed=True)
+    except SQLAlchemyError:  # the database is down: the help and safety pages must still be served
+        db.session.rollback()
+        state.checked_at = time.monotonic()
+        current_app.logger.exception("could not look for newer course versions; serving the courses already loaded")
 
 
 def reload(only_if_changed: bool = False) -> Library:
