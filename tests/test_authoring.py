@@ -261,14 +261,20 @@ def test_versions_are_kept_compared_and_an_earlier_one_served_again(app, browser
     first = publish(submitted(author), reviewer)
     module = get_course().module("rest-module")
     attempt = take(learner, module)
+    old_prompt = module.question("rc-nap").prompt
     with write_transaction():
         draft = authoring.start_draft("rest-course", author)
         changed = draft.files[LESSON].replace("## What sleep does", "## What sleep does for you")
         authoring.save_file(draft, LESSON, changed, author)
+        quiz = draft.files["01-rest/quiz.yaml"].replace(old_prompt, "Jo slept four hours. What will a short nap do?")
+        authoring.save_file(draft, "01-rest/quiz.yaml", quiz, author)
         authoring.submit(draft, author)
     second = publish(draft, reviewer)
     assert (first.number, second.number) == (1, 2)
     assert "What sleep does for you" in get_course().lesson("rc-why-sleep").html
+    result = sign_in(Browser(app.test_client()), learner).get(f"/learn/attempts/{attempt.id}/result")
+    page = result.get_data(as_text=True)  # reviewed as it was asked, not as version 2 asks it
+    assert old_prompt in page and "What will a short nap do?" not in page
 
     sign_in(browser, reviewer)
     page = browser.get("/author/courses/rest-course/versions?a=1&b=2").get_data(as_text=True)
