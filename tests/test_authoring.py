@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from course.content import get_course
 from course.database import write_transaction
@@ -300,3 +300,19 @@ def test_an_import_beside_authoring_keeps_ids_unique(app, author):
 def test_the_built_in_course_is_not_edited_here(app, author):
     with pytest.raises(authoring.AuthoringError, match="modules/"), write_transaction():
         authoring.start_draft("course", author)
+
+
+def test_a_save_keeps_another_authors_save_of_another_file(app, author):
+    """Another node saved course.yaml after this request read the draft: saving a lesson keeps it."""
+    draft = written_draft(author)
+    draft.files  # loaded in this session, as a request reads it before its write  # noqa: B018
+    renamed = "id: rest-course\ntitle: Rest for families\nsummary: For families.\n"
+    with db.engine.begin() as other_node:
+        other_node.execute(
+            update(CourseDraft).where(CourseDraft.id == draft.id).values(files={**draft.files, "course.yaml": renamed})
+        )
+    with write_transaction():
+        authoring.save_file(draft, LESSON, draft.files[LESSON] + "\nMore.\n", author)
+    db.session.expire_all()
+    saved = db.session.scalars(select(CourseDraft)).one().files
+    assert saved["course.yaml"] == renamed and saved[LESSON].endswith("More.\n")

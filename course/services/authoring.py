@@ -97,6 +97,9 @@ def save_file(draft: CourseDraft, path: str, text: str, by: User) -> None:
     _require(by, AUTHOR)
     if not _valid_path(path):
         raise AuthoringError(f"{path}: not a file a course holds.")
+    # Read the draft again inside this write (locked on PostgreSQL): another author's save of
+    # another file, since the page was loaded, is kept rather than written over.
+    db.session.refresh(draft, with_for_update=True)
     files = dict(draft.files)
     if files.get(path) == text:
         return
@@ -106,6 +109,7 @@ def save_file(draft: CourseDraft, path: str, text: str, by: User) -> None:
         draft.editor_ids = [*draft.editor_ids, by.id]
     draft.updated_at = utcnow()
     draft.submitted_at = None
+    db.session.flush()  # on the row now: the next save in this transaction reads it back
     audit.record(audit.DRAFT_SAVED, by, detail=f"{draft.course_id}: {path}"[:255])
 
 
