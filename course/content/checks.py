@@ -20,6 +20,7 @@ from .loader import read_course
 from .model import Course, Question
 from .question_types import QUESTION_TYPES
 from .quiz_rules import QuizLevel, quiz_problems
+from .translations import translation_problems
 
 
 @dataclass
@@ -41,6 +42,7 @@ def check_course(content_dir: str | Path) -> CheckReport:
     """Read CONTENT_DIR and run every check, collecting all problems."""
     course, errors = read_course(content_dir)
     errors += structural_problems(course)
+    errors += translation_problems(Path(content_dir), course)
     more_errors, warnings, levels = editorial_problems(course)
     quiz_errors, quiz_levels = quiz_problems(course)
     # A stable sort by file groups each file's problems and keeps them in reading order.

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from .fields import Fields, Origin, Problem, read_yaml
 from .model import DEFAULT_COURSE_ID, Choice, Course, Lesson, Misconception, Module, Question, Quiz
 
-COURSE_FIELDS = ("id", "title", "summary")
+COURSE_FIELDS = ("id", "title", "summary", "languages")
 MODULE_FIELDS = ("id", "title", "summary", "objectives", "prerequisites", "pass_mark", "minutes", "always_open")
 LESSON_FIELDS = (
     "id",
@@ -86,7 +86,7 @@ def read_course(content_dir: str | Path) -> tuple[Course, list[Problem]]:
     return Course(modules, misconceptions, **_read_course_file(root, problems)), problems
 
 
-def _read_course_file(root: Path, problems: list[Problem]) -> dict[str, str]:
+def _read_course_file(root: Path, problems: list[Problem]) -> dict:
     """course.yaml's id, title and summary; without the file, the built-in course's defaults.
 
     A pack must have one (packs.py); the built-in course in CONTENT_DIR may go without.
@@ -94,7 +94,15 @@ def _read_course_file(root: Path, problems: list[Problem]) -> dict[str, str]:
     if not (root / "course.yaml").is_file():
         return {}
     f = _open(root / "course.yaml", Origin("course.yaml"), problems, COURSE_FIELDS)
-    return {"id": f.slug("id") or DEFAULT_COURSE_ID, "title": f.text("title"), "summary": f.text("summary", False)}
+    languages = f.texts("languages", False) or ("en",)
+    if languages[0] != "en":
+        f.fail("languages", "English comes first: the other languages are twins of it")
+    return {
+        "id": f.slug("id") or DEFAULT_COURSE_ID,
+        "title": f.text("title"),
+        "summary": f.text("summary", False),
+        "languages": languages,
+    }
 
 
 def _read_misconceptions(root: Path, problems: list[Problem]) -> dict[str, Misconception]:
@@ -137,7 +145,8 @@ def _read_module(folder: Path, problems: list[Problem]) -> Module:
 
 
 def _read_lessons(folder: Path, module_id: str, problems: list[Problem]) -> tuple[Lesson, ...]:
-    paths = sorted((folder / "lessons").glob("*.md"))
+    # Language twins (01-x.es.md) are read by translations.py, not as lessons of their own.
+    paths = sorted(p for p in (folder / "lessons").glob("*.md") if "." not in p.stem)
     if not paths:
         problems.append(Problem(f"{folder.name}/lessons", "", "no lessons (*.md files)"))
     lessons: list[Lesson] = []

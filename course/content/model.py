@@ -159,6 +159,8 @@ class Course:
     id: str = DEFAULT_COURSE_ID
     title: str = "The course"
     summary: str = ""
+    # The languages the course is offered in (course.yaml); the others' texts are twins (translations.py).
+    languages: tuple[str, ...] = ("en",)
     modules_by_id: Mapping[str, Module] = field(init=False, repr=False)
     lessons_by_id: Mapping[str, Lesson] = field(init=False, repr=False)
     questions_by_id: Mapping[str, Question] = field(init=False, repr=False)
@@ -207,7 +209,7 @@ class Library(Course):
             for key, entry in course.misconceptions.items():
                 misconceptions.setdefault(key, entry)
         modules = tuple(m for course in courses for m in course.modules)
-        return cls(modules, misconceptions, "", "", "", courses)
+        return cls(modules, misconceptions, id="", title="", summary="", courses=courses)
 
     def __post_init__(self) -> None:
         super(Library, self).__post_init__()

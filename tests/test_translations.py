@@ -1,0 +1,177 @@
+"""Spanish twins: the same ids and myth tags as the English, Spanish stigmatizing terms, a Spanish reading level.
+
+The course is a copy of the second test course (tests/fixtures/packs/rest-course) given Spanish
+twins written here in short plain sentences.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+
+from course.content import check_course, load_course
+from course.content.spanish import spanish_level, stigmatizing_terms
+from course.content.translations import read_translation
+from course.content.writer import lesson_text, read_lesson, yaml_text
+
+from .test_several_courses import REST
+
+PLAIN = "Dormir bien es bueno para el cuerpo. El sueño ayuda a la mente. Una siesta corta ayuda un poco."
+
+
+def spanish_twins(root) -> None:
+    """Write a Spanish twin of every file of the course at `root`, and offer Spanish in course.yaml."""
+    course = yaml.safe_load((root / "course.yaml").read_text())
+    (root / "course.yaml").write_text(yaml_text(course | {"languages": ["en", "es"]}))
+    myths = yaml.safe_load((root / "misconceptions.yaml").read_text())
+    spanish_myths = [{"id": m["id"], "myth": "Una siesta reemplaza una noche de sueño.", "fact": PLAIN} for m in myths]
+    (root / "misconceptions.es.yaml").write_text(yaml_text(spanish_myths))
+    module = root / "01-rest"
+    (module / "module.es.yaml").write_text(
+        yaml_text({"id": "rest-module", "title": "Descanso", "summary": PLAIN, "objectives": ["Explicar el sueño."]})
+    )
+    for path in sorted((module / "lessons").glob("*.md")):
+        header, _ = read_lesson(path.read_text())
+        twin = {"id": header["id"], "title": "Por qué dormimos", "main_message": PLAIN, "reviewed": False}
+        body = f"## El sueño\n\n{PLAIN}\n\n## Resumen\n\n{PLAIN}\n"
+        path.with_name(f"{path.stem}.es.md").write_text(lesson_text(twin, body))
+    quiz = yaml.safe_load((module / "quiz.yaml").read_text())["questions"]
+    twins = [
+        {
+            "id": q["id"],
+            "prompt": "¿Qué hace una siesta corta?",
+            "choices": [
+                {"id": c["id"], "text": "Ayuda un poco.", "feedback": "Bien. Una siesta ayuda un poco."}
+                | ({"misconception": c["misconception"]} if c.get("misconception") else {})
+                for c in q["choices"]
+            ],
+            "explanation": PLAIN,
+        }
+        for q in quiz
+    ]
+    (module / "quiz.es.yaml").write_text(yaml_text({"questions": twins}))
+
+
+@pytest.fixture
+def tree(tmp_path):
+    root = tmp_path / "rest"
+    shutil.copytree(REST, root)
+    spanish_twins(root)
+    return root
+
+
+def errors(root) -> list[str]:
+    return [str(p) for p in check_course(root).errors]
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_a_course_with_every_twin_passes_and_reads_in_spanish(tree):
+    assert errors(tree) == []
+    course = load_course(tree)
+    assert course.languages == ("en", "es")
+    assert [lesson.id for lesson in course.module("rest-module").lessons] == ["rc-why-sleep", "rc-better-sleep"]
+    spanish, problems = read_translation(tree, course, "es")
+    assert problems == []
+    lesson = spanish.modules["rest-module"].lessons["rc-why-sleep"]
+    assert lesson.title == "Por qué dormimos" and not lesson.reviewed
+    assert "<h2>El sueño</h2>" in lesson.html
+    assert spanish.modules["rest-module"].questions["rc-nap"].choices[1].misconception == "rc-naps-replace-sleep"
+
+
+def test_a_missing_lesson_twin_is_named(tree):
+    (tree / "01-rest/lessons/02-better-sleep.es.md").unlink()
+    assert errors(tree) == [
+        '01-rest/lessons/02-better-sleep.es.md: missing: the Spanish twin of lesson "rc-better-sleep"'
+    ]
+
+
+def test_a_twin_with_another_id_is_refused(tree):
+    edit(tree / "01-rest/lessons/01-why-sleep.es.md", "id: rc-why-sleep", "id: por-que-dormimos")
+    assert errors(tree) == ['01-rest/lessons/01-why-sleep.es.md: id: must be "rc-why-sleep", the English lesson\'s id']
+
+
+def test_questions_must_have_twins_with_the_same_choice_ids_and_myth_tags(tree):
+    path = tree / "01-rest/quiz.es.yaml"
+    quiz = yaml.safe_load(path.read_text())
+    quiz["questions"][0]["choices"][1].pop("misconception")  # the myth tag left out
+    quiz["questions"][1]["choices"][2]["id"] = "d"  # a choice renamed
+    quiz["questions"][2]["id"] = "rc-otra"  # a question renamed: the English one has no twin
+    path.write_text(yaml_text(quiz))
+    found = errors(tree)
+    tag = "01-rest/quiz.es.yaml: questions[0].choices[1].misconception: myth tag must be the English one: "
+    assert tag + '"rc-naps-replace-sleep"' in found
+    assert "01-rest/quiz.es.yaml: questions[1].choices: choice ids must be the English ones, in order: a, b, c" in found
+    assert '01-rest/quiz.es.yaml: questions: missing: the twin of question "rc-room"' in found
+    assert '01-rest/quiz.es.yaml: questions[2].id: "rc-otra" is not a question of the English quiz' in found
+
+
+def test_a_myth_without_its_twin_is_named(tree):
+    (tree / "misconceptions.es.yaml").write_text("[]\n")
+    assert errors(tree) == ['misconceptions.es.yaml: missing: the twin of myth "rc-naps-replace-sleep"']
+
+
+def test_stigmatizing_spanish_terms_are_refused_and_supplies_may_be_clean(tree):
+    lesson = tree / "01-rest/lessons/01-why-sleep.es.md"
+    edit(lesson, "## Resumen", "Un adicto no es una persona. Su prueba salió sucia. Use agujas limpias.\n\n## Resumen")
+    found = errors(tree)
+    assert len(found) == 2
+    assert found[0].startswith('01-rest/lessons/01-why-sleep.es.md: body: término estigmatizante "adicto"')
+    assert 'término estigmatizante "sucio"' in found[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Es drogadicto.", ["drogadicto"]),
+        ("Un toxicómano.", ["toxicómano"]),
+        ("El abuso de sustancias.", ["abuso de sustancias"]),
+        ("Está limpio desde enero.", ["limpio"]),
+        ("Lave la cuchara y use agua limpia.", []),
+        ("El Instituto Nacional sobre el Abuso de Drogas.", []),
+        ("La palabra «adicto» hiere.", ["adicto"]),  # quoted, but not listed in quoted_terms
+    ],
+)
+def test_spanish_terms(text, found):
+    assert [m.split('"')[1] for m in stigmatizing_terms(text)] == found
+
+
+def test_a_word_taught_on_purpose_may_be_quoted_when_listed():
+    assert stigmatizing_terms("La palabra «adicto» hiere.", quoted_terms=["adicto"]) == []
+
+
+def test_hard_spanish_is_refused_by_its_fernandez_huerta_index(tree):
+    hard = (
+        "La farmacocinética de los agonistas opioides sintéticos determina consecuentemente "
+        "la probabilidad de depresión respiratoria potencialmente irreversible en organismos "
+        "previamente deshabituados, particularmente tras períodos prolongados de abstinencia."
+    )
+    edit(tree / "01-rest/lessons/02-better-sleep.es.md", "## Resumen", f"{hard}\n\n## Resumen")
+    found = errors(tree)
+    assert len(found) == 1 and "Fernández-Huerta" in found[0] and "is below 70.0" in found[0]
+
+
+def test_the_spanish_measure_is_textstats_offline_one():
+    """Pinned: textstat 0.7.8 with Pyphen's bundled Spanish dictionary (no download), as the check runs it."""
+    level = spanish_level(f"## Título\n\n{PLAIN}")
+    assert (level.fernandez_huerta, level.szigriszt_pazos, level.words) == (108.8, 105.4, 19)
+
+
+def test_languages_start_with_english_and_must_be_known(tree):
+    edit(tree / "course.yaml", "- en\n- es", "- es\n- en")
+    assert "course.yaml: languages: English comes first: the other languages are twins of it" in errors(tree)
+    edit(tree / "course.yaml", "- es\n- en", "- en\n- fr")
+    assert 'course.yaml: languages: "fr" is not a language the engine knows' in errors(tree)
+
+
+def test_twins_are_not_read_as_lessons_of_their_own_and_not_checked_unless_offered(tree):
+    edit(tree / "course.yaml", "- en\n- es", "- en")
+    (tree / "01-rest/lessons/01-why-sleep.es.md").unlink()  # incomplete: not offered, so not checked
+    assert errors(tree) == []
+    assert len(load_course(tree).module("rest-module").lessons) == 2
