@@ -90,21 +90,31 @@ def draft(course_id: str):
     )
 
 
+def _add(course_id: str, what: str, add, editor):
+    """Add a module, lesson or quiz item with the posted id, then open its editor: `add(draft, form)` adds it,
+    `editor(result)` is the editor's URL. A refusal goes back to the draft with its message."""
+    draft = draft_or_404(course_id)
+    form = NewItemForm()
+    back = url_for("author.draft", course_id=course_id)
+    if not form.validate_on_submit():
+        return _refused(authoring.AuthoringError(f"Enter an id for the {what}."), back)
+    try:
+        with write_transaction():
+            added = add(draft, form)
+    except authoring.AuthoringError as error:
+        return _refused(error, back)
+    return redirect(editor(added), 303)
+
+
 @bp.route("/courses/<course_id>/draft/modules", methods=["POST"])
 @permission_required(AUTHOR)
 def add_module(course_id: str):
-    """Add a module at the end of the course."""
-    draft = draft_or_404(course_id)
-    form = NewItemForm()
-    if form.validate_on_submit():
-        try:
-            with write_transaction():
-                folder = authoring.add_module(draft, form.item_id.data, form.title.data or "", current_user)
-        except authoring.AuthoringError as error:
-            return _refused(error, url_for("author.draft", course_id=course_id))
-        return redirect(url_for("author.edit_file", course_id=course_id, path=f"{folder}/module.yaml"), 303)
-    return _refused(
-        authoring.AuthoringError("Enter an id for the module."), url_for("author.draft", course_id=course_id)
+    """Add a module at the end of the course and open its details."""
+    return _add(
+        course_id,
+        "module",
+        lambda draft, form: authoring.add_module(draft, form.item_id.data, form.title.data or "", current_user),
+        lambda folder: url_for("author.edit_file", course_id=course_id, path=f"{folder}/module.yaml"),
     )
 
 
@@ -112,17 +122,12 @@ def add_module(course_id: str):
 @permission_required(AUTHOR)
 def add_lesson(course_id: str, folder: str):
     """Add a lesson at the end of the module and open it in the editor."""
-    draft = draft_or_404(course_id)
-    form = NewItemForm()
-    back = url_for("author.draft", course_id=course_id)
-    if not form.validate_on_submit():
-        return _refused(authoring.AuthoringError("Enter an id for the lesson."), back)
-    try:
-        with write_transaction():
-            name = authoring.add_lesson(draft, folder, form.item_id.data, form.title.data or "", current_user)
-    except authoring.AuthoringError as error:
-        return _refused(error, back)
-    return redirect(url_for("author.edit_lesson", course_id=course_id, folder=folder, name=name), 303)
+    return _add(
+        course_id,
+        "lesson",
+        lambda draft, form: authoring.add_lesson(draft, folder, form.item_id.data, form.title.data or "", current_user),
+        lambda name: url_for("author.edit_lesson", course_id=course_id, folder=folder, name=name),
+    )
 
 
 @bp.route("/courses/<course_id>/draft/<folder>/lessons/<name>", methods=["GET", "POST"])
@@ -161,18 +166,18 @@ def edit_lesson(course_id: str, folder: str, name: str):
 @permission_required(AUTHOR)
 def add_question(course_id: str, folder: str):
     """Add a quiz item to the module and open it in the editor."""
-    draft = draft_or_404(course_id)
-    form = NewItemForm()
-    back = url_for("author.draft", course_id=course_id)
-    if not form.validate_on_submit():
-        return _refused(authoring.AuthoringError("Enter an id for the question."), back)
-    try:
-        with write_transaction():
-            authoring.add_question(draft, folder, form.item_id.data, form.type.data, current_user)
-    except authoring.AuthoringError as error:
-        return _refused(error, back)
-    return redirect(
-        url_for("author.edit_question", course_id=course_id, folder=folder, question_id=form.item_id.data), 303
+
+    def add(draft, form) -> str:
+        authoring.add_question(draft, folder, form.item_id.data, form.type.data, current_user)
+        return form.item_id.data
+
+    return _add(
+        course_id,
+        "question",
+        add,
+        lambda question_id: url_for(
+            "author.edit_question", course_id=course_id, folder=folder, question_id=question_id
+        ),
     )
 
 

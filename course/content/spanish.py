@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import textstat
 
+from .language import context, find_terms, said_of_object
 from .readability import plain_sentences
 
 MIN_FERNANDEZ_HUERTA = 70.0
@@ -53,9 +54,7 @@ OBJECTS = frozenset(
     "cuchara cucharas algodón algodones filtro filtros pipa pipas superficie superficies piel herida heridas "
     "kit kits torniquete torniquetes toallita toallitas recipiente recipientes mesa espacio zona sitio".split()
 )
-_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
-_SENTENCE_END = re.compile(r"[.!?;:\n]")
-_WINDOW = 3
+_SPANISH_WORD = r"[a-záéíóúñü]+"
 
 
 def canonical_term(name: str) -> str | None:
@@ -64,29 +63,18 @@ def canonical_term(name: str) -> str | None:
     return next((term for term, pattern in TERMS.items() if pattern.fullmatch(key)), None)
 
 
-def _said_of_object(text: str, start: int, end: int) -> bool:
-    after = _SENTENCE_END.split(text[end:], maxsplit=1)[0]
-    before = _SENTENCE_END.split(text[:start])[-1]
-    words = r"[a-záéíóúñü]+"
-    nearby = re.findall(words, after.lower())[:_WINDOW] + re.findall(words, before.lower())[-_WINDOW:]
-    return any(word in OBJECTS for word in nearby)
-
-
 def stigmatizing_terms(text: str, quoted_terms: Iterable[str] = ()) -> list[str]:
     """One message per stigmatizing Spanish term in `text` that is not an allowed use."""
     listed = {canonical_term(t) for t in quoted_terms}
-    text = PROPER_NAMES.sub(lambda m: " " * len(m.group()), text)
-    quotes = [m.span() for m in _QUOTED.finditer(text)]
-    messages = []
-    for name, pattern in TERMS.items():
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            quoted = any(q_start < start and end < q_end for q_start, q_end in quotes)
-            if (name in listed and quoted) or (name in ("limpio", "sucio") and _said_of_object(text, start, end)):
-                continue
-            snippet = " ".join(text[max(0, start - 40) : end + 40].split())
-            messages.append(f'término estigmatizante "{name}" en «…{snippet}…»: use palabras centradas en la persona')
-    return messages
+
+    def of_object(t: str, start: int, end: int) -> bool:
+        return said_of_object(t, start, end, OBJECTS, _SPANISH_WORD)
+
+    return [
+        f'término estigmatizante "{found.term}" en «{context(text, found.start, found.end)}»: '
+        + ("úselo solo entre comillas" if found.listed else "use palabras centradas en la persona")
+        for found in find_terms(text, TERMS, PROPER_NAMES, of_object, listed)
+    ]
 
 
 @dataclass(frozen=True)
