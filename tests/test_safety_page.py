@@ -8,6 +8,7 @@ import re
 import pytest
 
 from course.content.readability import reading_level
+from course.content.spanish import MIN_FERNANDEZ_HUERTA, spanish_level, stigmatizing_terms
 
 # The steps the sheet must give (issue 13), as words a reader finds on it.
 MUST_SAY = [
@@ -74,3 +75,20 @@ def test_the_help_footer_links_the_sheet_for_a_signed_in_learner(browser, learne
     page = browser.get("/learn/").get_data(as_text=True)
     assert '<a href="/safety">What to do in an overdose</a>' in page.split('<footer class="help-footer"')[1]
     assert browser.get("/safety").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/help", "/auth/login", "/safety"])
+def test_every_footer_says_how_to_get_help_in_spanish(client, path):
+    """988 answers in Spanish when you press 2 or text AYUDA (988lifeline.org); SAMHSA's line speaks Spanish."""
+    footer = client.get(path).get_data(as_text=True).split('<footer class="help-footer"')[1]
+    line = re.search(r'<li lang="es">(.*?)</li>', footer, re.S)
+    assert line is not None
+    assert "marque 2" in line.group(1) and "AYUDA" in line.group(1) and 'href="tel:+18006624357"' in line.group(1)
+
+
+def test_the_help_page_has_a_section_in_spanish_marked_as_spanish(client):
+    page = client.get("/help").get_data(as_text=True)
+    section = page.split('<section lang="es"')[1].split("</section>")[0]
+    assert "Ayuda en español" in section and "llame al 988 y marque 2" in re.sub(r"<[^>]+>", "", section)
+    assert stigmatizing_terms(re.sub(r"<[^>]+>", "", section)) == []
+    assert spanish_level(re.sub(r"<[^>]+>", "", section)).fernandez_huerta >= MIN_FERNANDEZ_HUERTA
