@@ -51,7 +51,7 @@ def create_user_command(username: str, role: str, display_name: str, email: str 
 
 
 def _create_demo_data() -> list[tuple[str, str, str]]:
-    """Demo accounts and a demo cohort the counselor is attached to; returns (username, role, password)."""
+    """Demo accounts, a cohort the counselor is attached to, an author, a reviewer; (username, role, password)."""
     created, by_role = [], dict[str, list[User]]()
     with write_transaction():
         for username, role, name in DEMO_ACCOUNTS:
@@ -65,6 +65,9 @@ def _create_demo_data() -> list[tuple[str, str, str]]:
         db.session.add(
             Caseload(counselor_id=by_role[COUNSELOR][0].id, cohort_id=cohort.id, created_by_id=by_role[ADMIN][0].id)
         )
+        # Authoring can be tried at once: the facilitator writes, the counselor reviews (docs/authoring.md).
+        by_role[FACILITATOR][0].can_author = True
+        by_role[COUNSELOR][0].can_review = True
     return created
 
 
