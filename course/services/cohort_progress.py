@@ -80,6 +80,7 @@ class _Facts:
 
     summaries: dict
     dues: dict
+    with_activity: bool = False  # the rows carry last_activity_at (exports only)
 
 
 _CELL_FIGURES = (
@@ -112,7 +113,7 @@ def _facts(cohort: Cohort, learner_ids: list[int], with_activity: bool = False) 
     ):
         for target in [learner_id] if learner_id is not None else learner_ids:
             dues[target, module_id] = merge_due(dues.get((target, module_id)), due)
-    return _Facts(summaries, dues)
+    return _Facts(summaries, dues, with_activity)
 
 
 def _learner_row(member, course: Course, facts: _Facts, now: datetime) -> LearnerRow:
@@ -144,8 +145,12 @@ def _learner_row(member, course: Course, facts: _Facts, now: datetime) -> Learne
         member.joined_at,
         course_percent(course.modules, (c.lessons_done + (c.status == PASSED) for c in cells)),
         tuple(cells),
-        max(filter(None, (getattr(s, "last_activity_at", None) for s in summaries.values() if s)), default=None),
+        _last_activity(summaries.values()) if facts.with_activity else None,
     )
+
+
+def _last_activity(summaries) -> datetime | None:
+    return max((s.last_activity_at for s in summaries if s and s.last_activity_at), default=None)
 
 
 @lru_cache(maxsize=1024)
