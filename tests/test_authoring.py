@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 from sqlalchemy import func, select, update
 
 from course.content import get_course
+from course.content.writer import read_lesson
 from course.database import write_transaction
 from course.extensions import db
 from course.models import AuditEvent, CourseDraft, CourseVersion
@@ -316,3 +318,110 @@ def test_a_save_keeps_another_authors_save_of_another_file(app, author):
     db.session.expire_all()
     saved = db.session.scalars(select(CourseDraft)).one().files
     assert saved["course.yaml"] == renamed and saved[LESSON].endswith("More.\n")
+
+
+# --- the whole flow through the pages (the browser test runs it in chromium, outside coverage) ----
+
+
+def test_an_author_writes_a_course_through_the_pages_and_a_reviewer_publishes_it(app, browser, author, reviewer):
+    sign_in(browser, author)
+    assert "Start a new course" in browser.get("/author/").get_data(as_text=True)
+    browser.post("/author/courses", {"course_id": "carers", "title": "Carers", "summary": "For families."}, "/author/")
+    draft_url = "/author/courses/carers/draft"
+
+    def save_file(path: str, text: str):
+        url = f"{draft_url}/file?path={path}"
+        assert browser.get(url).status_code == 200
+        return browser.post(url, {"text": text})
+
+    assert save_file("misconceptions.yaml", (REST / "misconceptions.yaml").read_text()).status_code == 303
+    added = browser.post(f"{draft_url}/modules", {"item_id": "rest-module", "title": "Rest"}, draft_url)
+    assert added.headers["Location"].endswith("/draft/file?path=01-rest-module/module.yaml")
+    save_file("01-rest-module/module.yaml", (REST / "01-rest/module.yaml").read_text())
+    for name in ("01-why-sleep.md", "02-better-sleep.md"):
+        text = (REST / "01-rest/lessons" / name).read_text()
+        header, body = read_lesson(text)
+        added = browser.post(f"{draft_url}/01-rest-module/lessons", {"item_id": header["id"], "title": "x"}, draft_url)
+        editor = added.headers["Location"]
+        fields = {
+            "title": header["title"],
+            "minutes": header["minutes"],
+            "main_message": header["main_message"],
+            "last_reviewed": header["last_reviewed"].isoformat(),
+            "sources": "\n".join(header["sources"]),
+            "corrects": ", ".join(header.get("corrects", [])),
+            "body": body,
+        }
+        assert browser.post(editor, fields).status_code == 303
+    for question in yaml.safe_load((REST / "01-rest/quiz.yaml").read_text())["questions"]:
+        added = browser.post(
+            f"{draft_url}/01-rest-module/questions", {"item_id": question["id"], "type": question["type"]}, draft_url
+        )
+        data = {k: question[k] for k in ("type", "prompt", "explanation", "source")}
+        for i, c in enumerate(question["choices"]):
+            data |= {f"choices-{i}-text": c["text"], f"choices-{i}-feedback": c["feedback"]}
+            data |= {f"choices-{i}-misconception": c.get("misconception") or ""}
+            data |= {f"choices-{i}-correct": "y"} if c["correct"] else {}
+        assert browser.post(added.headers["Location"], data).status_code == 303
+    save_file("01-rest-module/pretest.yaml", (REST / "01-rest/pretest.yaml").read_text())
+    page = browser.get(draft_url).get_data(as_text=True)
+    assert "No problems: this draft can be sent for review." in page
+    assert browser.post(f"{draft_url}/submit", form_page=draft_url).status_code == 303
+
+    staff = sign_in(Browser(app.test_client()), reviewer)
+    review = "/author/courses/carers/review"
+    assert staff.post(f"{review}/approve", form_page=review).status_code == 303
+    assert get_course().course("carers").module("rest-module").lessons[1].id == "rc-better-sleep"
+    versions = staff.get("/author/courses/carers/versions").get_data(as_text=True)
+    assert "Authored" in versions and reviewer.username in versions
+
+
+def test_refusals_go_back_with_a_message_and_change_nothing(app, browser, author):
+    written_draft(author)
+    sign_in(browser, author)
+    draft_url = "/author/courses/rest-course/draft"
+    for url, data in (
+        (f"{draft_url}/modules", {"item_id": "Not A Slug"}),
+        (f"{draft_url}/99-nowhere/lessons", {"item_id": "new-lesson"}),
+        (f"{draft_url}/01-rest/questions", {"item_id": "rc-nap", "type": "single"}),
+        (f"{draft_url}/01-rest/lessons", {"item_id": ""}),
+    ):
+        before = dict(db.session.scalars(select(CourseDraft)).one().files)
+        response = browser.post(url, data, draft_url)
+        assert response.status_code == 303 and response.headers["Location"].endswith(draft_url), url
+        db.session.expire_all()
+        assert db.session.scalars(select(CourseDraft)).one().files == before
+    assert browser.get(f"{draft_url}/file?path=../../etc/passwd").status_code == 404
+    assert browser.get(f"{draft_url}/01-rest/lessons/99-none.md").status_code == 404
+    assert browser.get(f"{draft_url}/01-rest/questions/none").status_code == 404
+    assert browser.get("/author/courses/nothing/draft").status_code == 404
+    already = browser.post("/author/courses", {"course_id": "rest-course", "title": "Again"}, "/author/")
+    assert already.status_code == 303 and "There is already a course" in browser.get("/author/").get_data(as_text=True)
+
+
+def test_a_draft_can_be_discarded_and_a_published_course_edited_again(app, browser, author, reviewer):
+    publish(submitted(author), reviewer)
+    sign_in(browser, author)
+    assert "Edit this course" in browser.get("/author/").get_data(as_text=True)
+    started = browser.post("/author/courses/rest-course/draft/start", form_page="/author/")
+    assert started.headers["Location"].endswith("/author/courses/rest-course/draft")
+    assert db.session.scalars(select(CourseDraft)).one().base_version_id is not None
+    discarded = browser.post("/author/courses/rest-course/draft/discard", form_page="/author/courses/rest-course/draft")
+    assert discarded.status_code == 303 and db.session.scalar(select(func.count(CourseDraft.id))) == 0
+    assert get_course().course("rest-course") is not None  # what learners see is unchanged
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == audit.DRAFT_DISCARDED)).one()
+    assert event.actor_id == author.id
+
+
+def test_a_reviewer_cannot_approve_what_was_not_sent_or_serve_a_version_that_does_not_exist(
+    app, browser, author, reviewer
+):
+    written_draft(author)
+    sign_in(browser, reviewer)
+    review = "/author/courses/rest-course/review"
+    assert "has not been sent for review" in browser.get(review).get_data(as_text=True)
+    browser.post(f"{review}/approve", form_page=review)
+    assert versions() == 0
+    browser.post(f"{review}/changes", {"note": ""}, review)
+    assert db.session.scalars(select(CourseDraft)).one().review_note == ""
+    assert browser.get("/author/courses/rest-course/versions").status_code == 404

@@ -6,6 +6,7 @@ own ids). The built-in course is the small test course.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from pathlib import Path
@@ -316,3 +317,44 @@ def test_the_help_and_safety_pages_do_not_need_the_database_to_look_for_courses(
         response = client.get(url)
         assert response.status_code == 200, url
         assert "1-800-662-4357" in response.get_data(as_text=True)
+
+
+def _store_as_is(files: dict[str, bytes], course_id: str = "rest-course") -> None:
+    """A version written straight to the table, as if it had passed checks that have since changed."""
+    pack = packs.zipped(files)
+    with write_transaction():
+        db.session.add(
+            CourseVersion(
+                course_id=course_id,
+                number=1,
+                title="As stored",
+                pack=pack,
+                sha256=hashlib.sha256(pack).hexdigest(),
+                source="import",
+            )
+        )
+
+
+def test_a_stored_version_that_no_longer_loads_is_left_out_and_logged(app, caplog):
+    files = pack_files(REST)
+    files["01-rest/quiz.yaml"] = b"questions: [not, a, question]\n"  # a structural error today
+    _store_as_is(files)
+    library = course_library.reload()
+    assert [c.id for c in library.courses] == ["course"]  # the others go on being served
+    assert "course rest-course version 1 not served" in caplog.text
+
+
+def test_a_stored_version_whose_ids_are_now_taken_is_left_out(app, caplog):
+    files = pack_files(SMALL_COURSE) | {"course.yaml": b"id: copy\ntitle: A copy\n"}  # the built-in course's ids
+    _store_as_is(files, "copy")
+    assert [c.id for c in course_library.reload().courses] == ["course"]
+    assert 'module id "first-module" is already used' in caplog.text
+
+
+def test_the_admin_is_told_when_an_upload_is_already_the_newest_version(app, browser):
+    sign_in(browser, make_user("admin"))
+    upload(browser, zipped(REST))
+    again = upload(browser, zipped(REST))
+    assert again.status_code == 303
+    assert "version 1 is already this pack; nothing changed." in browser.get("/admin/courses").get_data(as_text=True)
+    assert browser.get("/admin/courses/no-such-course/pack.zip").status_code == 404
