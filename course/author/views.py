@@ -37,10 +37,9 @@ def _refused(error: authoring.AuthoringError, to: str):
 def home():
     """The courses that can be edited here, their drafts, and a new course."""
     drafts = {d.course_id: d for d in authoring.open_drafts()}
-    editable = [c for c in get_course().courses[1:]]
-    new = [d for d in drafts.values() if get_course().course(d.course_id) is None]
+    editable = get_course().courses[1:]  # every course but the built-in one
     return render_template(
-        "author/home.html", courses=editable, drafts=drafts, new_drafts=new, form=NewCourseForm(), confirm=ConfirmForm()
+        "author/home.html", courses=editable, drafts=drafts, form=NewCourseForm(), confirm=ConfirmForm()
     )
 
 

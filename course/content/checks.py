@@ -31,6 +31,8 @@ class CheckReport:
     warnings: list[Problem] = field(default_factory=list)
     lesson_levels: list[LessonLevel] = field(default_factory=list)
     quiz_levels: list[QuizLevel] = field(default_factory=list)
+    # The course as read, whatever its problems (callers that also need it need not read it again).
+    course: Course | None = None
 
     @property
     def ok(self) -> bool:
@@ -48,7 +50,11 @@ def check_course(content_dir: str | Path) -> CheckReport:
     # A stable sort by file groups each file's problems and keeps them in reading order.
     by_file = attrgetter("file")
     return CheckReport(
-        sorted(errors + more_errors + quiz_errors, key=by_file), sorted(warnings, key=by_file), levels, quiz_levels
+        sorted(errors + more_errors + quiz_errors, key=by_file),
+        sorted(warnings, key=by_file),
+        levels,
+        quiz_levels,
+        course,
     )
 
 

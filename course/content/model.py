@@ -8,7 +8,7 @@ from, so a later check can name them; it takes no part in equality.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
@@ -194,7 +194,7 @@ class Library(Course):
     """Every course the installation serves, seen together (the first is the built-in one).
 
     Records name modules, lessons and questions by id alone, so ids are unique across courses
-    (checks.library_problems) and a lookup by id spans every course; `courses` keeps each
+    (checks.clashes_with) and a lookup by id spans every course; `courses` keeps each
     course apart for the pages that show them one by one.
     """
 
@@ -224,6 +224,10 @@ class Library(Course):
     def course(self, course_id: str) -> Course | None:
         """The course with this id, or None."""
         return next((c for c in self.courses if c.id == course_id), None)
+
+    def courses_with(self, module_ids: Collection[str]) -> tuple[Course, ...]:
+        """The built-in course, and each other course with one of these modules (a learner's or a cohort's)."""
+        return tuple(c for c in self.courses if c is self.default or any(m.id in module_ids for m in c.modules))
 
     def course_of(self, module_id: str) -> Course | None:
         """The course a module belongs to, or None for an unknown module."""

@@ -173,5 +173,5 @@ def cohort_courses(cohort: Cohort, library: Library) -> Library:
             .distinct()
         )
     )
-    courses = tuple(c for c in library.courses if c is library.default or any(m.id in assigned for m in c.modules))
+    courses = library.courses_with(assigned)
     return library if len(courses) == len(library.courses) else Library.of(courses)

@@ -1,8 +1,8 @@
 """Authoring in the browser: a draft per course, edited file by file, checked on every save, published on review.
 
 A draft holds every file of the course folder as text (the folder format stays the source of
-truth). Authors change lessons and quiz items through forms (lesson_files.py, quiz_files.py write
-the files); every save is checked like an import. A draft is sent for review, and a clinical
+truth). Authors change lessons and quiz items through forms (author/editing.py, which writes the
+files through content/writer.py); every save is checked like an import. A draft is sent for review, and a clinical
 reviewer who changed none of it approves it: that stores the next CourseVersion, which learners
 get. Any earlier version can be made the newest again (a new version). Every publish and return is
 audited with who and what.
@@ -278,8 +278,9 @@ def add_module(draft: CourseDraft, module_id: str, title: str, by: User) -> str:
 def add_lesson(draft: CourseDraft, folder: str, lesson_id: str, title: str, by: User) -> str:
     """A new lesson at the end of the module. Returns its file name."""
     _require_slug(lesson_id)
-    module = _module(draft, folder)
-    if any(lesson.id == lesson_id for m in outline(draft.files) for lesson in m.lessons):
+    modules = outline(draft.files)
+    module = _module(modules, folder)
+    if any(lesson.id == lesson_id for m in modules for lesson in m.lessons):
         raise AuthoringError(f'There is already a lesson "{lesson_id}".')
     name = f"{len(module.lessons) + 1:02d}-{lesson_id}.md"
     header = {"id": lesson_id, "title": title, "minutes": 5, "main_message": "", "sources": []}
@@ -290,16 +291,17 @@ def add_lesson(draft: CourseDraft, folder: str, lesson_id: str, title: str, by: 
 def add_question(draft: CourseDraft, folder: str, question_id: str, kind: str, by: User) -> None:
     """A new quiz item at the end of the module's quiz, to be written in its editor."""
     _require_slug(question_id)
-    _module(draft, folder)
-    if any(q_id == question_id for m in outline(draft.files) for q_id, _ in m.questions):
+    modules = outline(draft.files)
+    _module(modules, folder)
+    if any(q_id == question_id for m in modules for q_id, _ in m.questions):
         raise AuthoringError(f'There is already a question "{question_id}".')
     path = f"{folder}/quiz.yaml"
     question = {"id": question_id, "type": kind, "prompt": "", "choices": [], "explanation": "", "source": ""}
     save_file(draft, path, writer.with_question(draft.files.get(path, ""), question), by)
 
 
-def _module(draft: CourseDraft, folder: str) -> ModuleOutline:
-    module = next((m for m in outline(draft.files) if m.folder == folder), None)
+def _module(modules: list[ModuleOutline], folder: str) -> ModuleOutline:
+    module = next((m for m in modules if m.folder == folder), None)
     if module is None:
         raise AuthoringError("There is no such module in this draft.")
     return module

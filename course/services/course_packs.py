@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +19,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload
 
-from ..content import Course, Problem, check_course, get_course
+from ..content import Course, Problem, get_course
 from ..content.checks import clashes_with
-from ..content.loader import read_course
-from ..content.packs import PackError, pack_files, read_pack, unpack_to, zipped
+from ..content.packs import PackError, check_pack, pack_files, read_pack, zipped
 from ..extensions import db
 from ..models import CourseVersion, User
 from . import audit
@@ -109,10 +107,9 @@ def check_files(files: Mapping[str, bytes]) -> Findings:
         return Findings(
             None, [Problem("course.yaml", "", "missing file (a pack names its course: id, title and summary)")], []
         )
-    with tempfile.TemporaryDirectory() as folder:
-        unpack_to(files, Path(folder))
-        report = check_course(folder)
-        course, _ = read_course(folder)
+    report = check_pack(files)
+    course = report.course
+    assert course is not None  # read_course always returns a course, problems or not
     errors = list(report.errors)
     library = get_course()
     if course.id == library.default.id:
@@ -130,12 +127,9 @@ def export_pack(course_id: str) -> bytes:
         raise LookupError(f'no course "{course_id}"')
     if course_id == library.default.id:
         return zipped(pack_files(Path(current_app.config["CONTENT_DIR"])))
-    return db.session.scalars(
-        select(CourseVersion.pack)
-        .where(CourseVersion.course_id == course_id)
-        .order_by(CourseVersion.number.desc())
-        .limit(1)
-    ).one()
+    newest = newest_version(course_id)
+    assert newest is not None  # a course of the library that is not the built-in one is stored
+    return newest.pack
 
 
 def versions_by_course() -> dict[str, list[CourseVersion]]:
@@ -143,7 +137,7 @@ def versions_by_course() -> dict[str, list[CourseVersion]]:
     versions: dict[str, list[CourseVersion]] = {}
     query = (
         select(CourseVersion)
-        .options(defer(CourseVersion.pack), joinedload(CourseVersion.created_by))
+        .options(defer(CourseVersion.pack), joinedload(CourseVersion.created_by), joinedload(CourseVersion.reviewed_by))
         .order_by(CourseVersion.course_id, CourseVersion.number.desc())
     )
     for version in db.session.scalars(query):

@@ -184,12 +184,7 @@ def course_progress(learner: User, course: Course) -> CourseProgress:
 def courses_progress(learner: User, library: Library) -> tuple[CourseProgress, ...]:
     """The learner's progress in each course they have work in; the built-in course always, first."""
     facts, now = _learner_facts(learner), utcnow()
-    worked = facts.module_ids
-    return tuple(
-        _progress_in(course, facts, now)
-        for course in library.courses
-        if course is library.default or any(m.id in worked for m in course.modules)
-    )
+    return tuple(_progress_in(course, facts, now) for course in library.courses_with(facts.module_ids))
 
 
 def _progress_in(course: Course, facts: _LearnerFacts, now: datetime) -> CourseProgress:
