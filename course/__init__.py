@@ -54,7 +54,7 @@ def _configure(app: Flask, config: type | dict[str, Any] | None) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import database
+    from . import database, i18n
     from .extensions import csrf, db, limiter, login_manager
 
     database.init_app(app)
@@ -63,6 +63,7 @@ def _init_extensions(app: Flask) -> None:
 
         Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    i18n.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     from .auth import session_loader  # noqa: F401  registers the user loader

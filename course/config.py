@@ -53,6 +53,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", APP_ENV == "production")
 
+    # Catalogs of the site's strings (translations/<lang>/LC_MESSAGES/messages.po, compiled by the Makefile).
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+
     # CSRF tokens live as long as the session: a quiz left open over lunch must still submit.
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 64 * 1024

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
+from . import i18n
 from .access import home_endpoint, public
+from .database import write_transaction
 from .extensions import db
-from .services import local_resources
+from .redirects import safe_next
+from .services import accounts, local_resources
 
 bp = Blueprint("pages", __name__)
 
@@ -34,6 +37,28 @@ def help_now():
 def safety():
     """What to do in an overdose and where to get help: open to anyone, no sign-in (safety is never gated)."""
     return render_template("pages/safety.html")
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    """The switch on every page (a plain form, no JavaScript): kept in a cookie, and on the account if signed in."""
+    language = i18n.chosen_language(request.form.get("language"))
+    if language is None:
+        abort(400)
+    if current_user.is_authenticated:
+        with write_transaction():
+            accounts.set_language(current_user, language)
+    response = redirect(safe_next(request.form.get("next")) or url_for("pages.index"))
+    response.set_cookie(
+        i18n.COOKIE,
+        language,
+        max_age=i18n.COOKIE_MAX_AGE,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.route("/healthz")

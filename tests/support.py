@@ -59,6 +59,16 @@ def old_schema_user(username: str, role: str = "learner", password_hash: str = "
     return SimpleNamespace(id=new_id, username=username)
 
 
+def old_schema_insert(table: str, values: dict) -> int:
+    """A row written with only the given columns (a database at an old migration); its new id."""
+    t = sa.table(table, sa.column("id"), *(sa.column(name, _json_if_list(v)) for name, v in values.items()))
+    return db.session.execute(sa.insert(t).values(values).returning(t.c.id)).scalar_one()
+
+
+def _json_if_list(value):
+    return sa.JSON() if isinstance(value, list | dict) else None
+
+
 _FIRST_USER_COLUMNS = (
     "id",
     "username",

@@ -15,17 +15,15 @@ from course.models import (
     PRETEST,
     QUIZ,
     SURE,
-    AttemptAnswer,
     Base,
     LessonProgress,
     ModuleSummary,
     OutcomeItem,
-    QuizAttempt,
     utcnow,
 )
 from course.services.progress_summary import FIGURES, computed_item_pairs, computed_rows
 
-from .support import old_schema_user
+from .support import old_schema_insert, old_schema_user
 
 
 def test_upgrade_on_an_empty_database_matches_the_models(tmp_path):
@@ -143,12 +141,13 @@ def test_the_upgrade_to_0008_fills_the_progress_summary_as_a_rebuild_would(tmp_p
         now = utcnow()
         ana, bo = old_schema_user("ana"), old_schema_user("bo")
 
-        def attempt(learner, module_id, kind, **fields):
-            row = QuizAttempt(
-                learner_id=learner.id, module_id=module_id, kind=kind, content_version="v", layout=[], **fields
-            )
-            db.session.add(row)
-            return row
+        def attempt(learner, module_id, kind, answers=(), **fields):
+            # Written as 0007 knew the table: today's QuizAttempt has columns added since (language).
+            values = {"learner_id": learner.id, "module_id": module_id, "kind": kind, "content_version": "v"}
+            values |= {"layout": [], "sequence": 0, "started_at": now, "first_quiz": False} | fields
+            attempt_id = old_schema_insert("quiz_attempt", values)
+            for answer in answers:
+                old_schema_insert("attempt_answer", {"attempt_id": attempt_id, "misconception_ids": ""} | answer)
 
         db.session.add_all(
             [
@@ -159,13 +158,22 @@ def test_the_upgrade_to_0008_fills_the_progress_summary_as_a_rebuild_would(tmp_p
                 LessonProgress(learner_id=bo.id, module_id="m2", lesson_id="l9", content_version="v", completed_at=now),
             ]
         )
-        pretest = attempt(ana, "m1", PRETEST, submitted_at=now, score=25.0, pretest_items_score=25.0)
-        pretest.answers.append(AttemptAnswer(question_id="q1", choice_ids="b", correct=True))
-        failed = attempt(
-            ana, "m1", QUIZ, submitted_at=now, score=40.0, passed=False, pretest_items_score=50.0, first_quiz=True
+        q1_right = {"question_id": "q1", "choice_ids": "b", "correct": True, "saved_at": now}
+        attempt(ana, "m1", PRETEST, [q1_right], submitted_at=now, score=25.0, pretest_items_score=25.0)
+        attempt(
+            ana,
+            "m1",
+            QUIZ,
+            [
+                {"question_id": "q1", "choice_ids": "a", "correct": False, "confidence": SURE, "saved_at": now},
+                {"question_id": "q2", "choice_ids": "b", "correct": False, "confidence": GUESSING, "saved_at": now},
+            ],
+            submitted_at=now,
+            score=40.0,
+            passed=False,
+            pretest_items_score=50.0,
+            first_quiz=True,
         )
-        failed.answers.append(AttemptAnswer(question_id="q1", choice_ids="a", correct=False, confidence=SURE))
-        failed.answers.append(AttemptAnswer(question_id="q2", choice_ids="b", correct=False, confidence=GUESSING))
         attempt(ana, "m1", QUIZ, submitted_at=now + timedelta(minutes=5), score=90.0, passed=True)
         attempt(ana, "m2", QUIZ)  # open: begun, nothing submitted
         attempt(bo, "m1", PRETEST, submitted_at=now)  # skipped

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from .. import rate_limits, unsent_answers
 from ..access import home_endpoint, public, signed_in
 from ..database import write_transaction
+from ..redirects import safe_next
 from ..services import accounts, audit, sessions
 from .forms import ChangePasswordForm, JoinForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
 GENERIC_LOGIN_FAILURE = "That username and password did not match. Check them and try again."
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site may be a redirect target after sign-in; none with control characters.
-
-    (A CR/LF in a Location header is refused by Werkzeug: it was a 500 just after signing in.)
-    """
-    if not target or not target.isprintable():
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
 
 
 def _sign_in(user, check: accounts.SignInCheck | None = None) -> None:
@@ -74,7 +60,7 @@ def login():
         check = accounts.check_sign_in(form.username.data, form.password.data)  # argon2, outside the lock
         if check.user is not None:
             _sign_in(check.user, check)
-            return redirect(_safe_next(request.args.get("next")) or url_for(home_endpoint(check.user)))
+            return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(check.user)))
         with write_transaction():
             accounts.record_sign_in(check)
         flash(GENERIC_LOGIN_FAILURE, "error")

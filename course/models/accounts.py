@@ -38,6 +38,8 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language this person chose for the site and course (i18n.LANGUAGES); None until they choose.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     sessions: Mapped[list[UserSession]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

@@ -71,6 +71,8 @@ class QuizAttempt(Base):
     module_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(10))
     content_version: Mapped[str] = mapped_column(String(64))
+    # The language the learner took it in: staff see it, and item analysis can be split by it.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     # [{"question": id, "choices": [choice ids in the order shown]}, ...]
     layout: Mapped[list] = mapped_column(JSON)
     # Bumped by every saved draft; a submit carries the number it saw, so a stale tab is detected.

@@ -202,6 +202,11 @@ def change_role(user: User, role: str, by: User) -> None:
     sessions.end_all_sessions(user, sessions.ROLE_CHANGED)
 
 
+def set_language(user: User, language: str) -> None:
+    """Remember the language a person chose (the caller checked it is one of i18n.LANGUAGES)."""
+    user.language = language
+
+
 def set_permissions(user: User, author: bool, reviewer: bool, by: User) -> None:
     """Grant or withdraw the author and clinical-reviewer permissions of a staff account (audited).
 
