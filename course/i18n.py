@@ -67,7 +67,7 @@ def when(value: date | datetime | None, style: str = "day") -> str:
 
 
 def number(value: float | int, places: int = 0) -> str:
-    """A number in the request's language: 1,234.5 in English, 1234,5 in Spanish."""
+    """A number in the request's language: 1,234.5 in English, 1.234,5 in Spanish."""
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return format_decimal(value, pattern, locale=get_locale() or DEFAULT_LANGUAGE)
 

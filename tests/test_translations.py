@@ -11,11 +11,12 @@ import shutil
 import pytest
 import yaml
 
-from course.content import check_course, load_course
+from course.content import Library, check_course, load_course
 from course.content.spanish import spanish_level, stigmatizing_terms
 from course.content.translations import read_translation
 from course.content.writer import lesson_text, read_lesson, yaml_text
 
+from .support import SMALL_COURSE
 from .test_several_courses import REST
 
 PLAIN = "Dormir bien es bueno para el cuerpo. El sueño ayuda a la mente. Una siesta corta ayuda un poco."
@@ -25,6 +26,7 @@ def spanish_twins(root) -> None:
     """Write a Spanish twin of every file of the course at `root`, and offer Spanish in course.yaml."""
     course = yaml.safe_load((root / "course.yaml").read_text())
     (root / "course.yaml").write_text(yaml_text(course | {"languages": ["en", "es"]}))
+    (root / "course.es.yaml").write_text(yaml_text({"title": "Descanso para quienes cuidan", "summary": PLAIN}))
     myths = yaml.safe_load((root / "misconceptions.yaml").read_text())
     spanish_myths = [{"id": m["id"], "myth": "Una siesta reemplaza una noche de sueño.", "fact": PLAIN} for m in myths]
     (root / "misconceptions.es.yaml").write_text(yaml_text(spanish_myths))
@@ -175,3 +177,40 @@ def test_twins_are_not_read_as_lessons_of_their_own_and_not_checked_unless_offer
     (tree / "01-rest/lessons/01-why-sleep.es.md").unlink()  # incomplete: not offered, so not checked
     assert errors(tree) == []
     assert len(load_course(tree).module("rest-module").lessons) == 2
+
+
+def test_the_course_in_spanish_has_the_same_ids_keys_and_versions_with_the_twins_text(tree):
+    course = load_course(tree)
+    spanish = course.translated["es"]
+    english_module, module = course.module("rest-module"), spanish.module("rest-module")
+    assert spanish.title == "Descanso para quienes cuidan"
+    assert module.title == "Descanso" and module.version == english_module.version
+    assert [lesson.id for lesson in module.lessons] == [lesson.id for lesson in english_module.lessons]
+    lesson = module.lesson("rc-why-sleep")
+    assert (lesson.title, lesson.language, lesson.awaits_review) == ("Por qué dormimos", "es", True)
+    assert course.module("rest-module").lesson("rc-why-sleep").language == "en"
+    question, english = spanish.question("rc-nap"), course.question("rc-nap")
+    assert question.prompt == "¿Qué hace una siesta corta?"
+    assert question.correct_ids == english.correct_ids and question.choices[1].misconception == "rc-naps-replace-sleep"
+    assert spanish.misconception("rc-naps-replace-sleep").myth == "Una siesta reemplaza una noche de sueño."
+
+
+def test_a_reviewed_twin_no_longer_awaits_review_and_a_missing_one_stays_english(tree):
+    edit(tree / "01-rest/lessons/01-why-sleep.es.md", "reviewed: false", "reviewed: true")
+    (tree / "01-rest/lessons/02-better-sleep.es.md").unlink()
+    module = load_course(tree).translated["es"].module("rest-module")
+    assert module.lesson("rc-why-sleep").awaits_review is False
+    english = load_course(tree).module("rest-module").lesson("rc-better-sleep")
+    assert module.lesson("rc-better-sleep").title == english.title
+    assert module.lesson("rc-better-sleep").language == "en"
+
+
+def test_a_library_in_spanish_keeps_a_course_without_spanish_in_english(tree):
+    english_only = load_course(SMALL_COURSE)
+    library = Library.of((english_only, load_course(tree)))
+    spanish = library.in_language("es")
+    assert spanish.module("rest-module").title == "Descanso"
+    assert spanish.course("rest-course").title == "Descanso para quienes cuidan"
+    assert spanish.default.title == english_only.title
+    assert [m.id for m in spanish.modules] == [m.id for m in library.modules]
+    assert library.in_language("fr") is library

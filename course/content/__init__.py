@@ -6,7 +6,9 @@ views call `get_course()`. `flask content check` (cli.py) runs every check.
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
+
+from ..i18n import current_language
 
 from .checks import CheckReport, check_course, load_course
 from .fields import ContentError, Problem
@@ -40,5 +42,12 @@ def init_app(app: Flask) -> None:
 
 
 def get_course() -> Library:
-    """Every course the app serves, seen together (lookups by id span them all); `.courses` one by one."""
-    return current_app.extensions["course"]
+    """Every course the app serves, seen together (lookups by id span them all); `.courses` one by one.
+
+    In a request, in the request's language (i18n): the same ids, structure and answer keys, with the
+    translated text of each course offered in it.
+    """
+    library: Library = current_app.extensions["course"]
+    if library.by_language and has_request_context():
+        return library.in_language(current_language())
+    return library

@@ -20,7 +20,7 @@ from .loader import read_course
 from .model import Course, Question
 from .question_types import QUESTION_TYPES
 from .quiz_rules import QuizLevel, quiz_problems
-from .translations import translation_problems
+from .translations import translation_problems, with_translations
 
 
 @dataclass
@@ -59,12 +59,12 @@ def check_course(content_dir: str | Path) -> CheckReport:
 
 
 def load_course(content_dir: str | Path) -> Course:
-    """Read CONTENT_DIR into a Course; raises ContentError listing every structural problem."""
+    """Read CONTENT_DIR into a Course, with its other languages; raises ContentError listing every structural problem."""
     course, problems = read_course(content_dir)
     problems += structural_problems(course)
     if problems:
         raise ContentError(problems)
-    return course
+    return with_translations(Path(content_dir), course)
 
 
 def _ids(course: Course) -> list[tuple[str, str, str]]:

@@ -102,6 +102,9 @@ class Lesson:
     # Line of the file where the Markdown body starts, so a check can point at a line.
     body_line: int = field(default=1, compare=False, repr=False)
     origin: Origin = field(default=_NOWHERE, compare=False, repr=False)
+    # The language of its text; a translation awaits review by a bilingual clinician until marked reviewed.
+    language: str = "en"
+    awaits_review: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +164,8 @@ class Course:
     summary: str = ""
     # The languages the course is offered in (course.yaml); the others' texts are twins (translations.py).
     languages: tuple[str, ...] = ("en",)
+    # The same course in each other language offered (translations.py): same ids, structure and keys.
+    translated: Mapping[str, Course] = field(default_factory=dict, compare=False, repr=False)
     modules_by_id: Mapping[str, Module] = field(init=False, repr=False)
     lessons_by_id: Mapping[str, Lesson] = field(init=False, repr=False)
     questions_by_id: Mapping[str, Question] = field(init=False, repr=False)
@@ -199,6 +204,8 @@ class Library(Course):
     """
 
     courses: tuple[Course, ...] = ()
+    # The library in each other language some course is offered in (a course without it stays English).
+    by_language: Mapping[str, Library] = field(default_factory=dict, compare=False, repr=False)
     _course_of: Mapping[str, Course] = field(init=False, repr=False)
 
     @classmethod
@@ -209,7 +216,16 @@ class Library(Course):
             for key, entry in course.misconceptions.items():
                 misconceptions.setdefault(key, entry)
         modules = tuple(m for course in courses for m in course.modules)
-        return cls(modules, misconceptions, id="", title="", summary="", courses=courses)
+        languages = sorted({language for course in courses for language in course.translated})
+        by_language = {
+            language: cls.of(tuple(course.translated.get(language, course) for course in courses))
+            for language in languages
+        }
+        return cls(modules, misconceptions, id="", title="", summary="", courses=courses, by_language=by_language)
+
+    def in_language(self, language: str) -> Library:
+        """The library with every course that is offered in `language` in it; English otherwise."""
+        return self.by_language.get(language, self)
 
     def __post_init__(self) -> None:
         super(Library, self).__post_init__()

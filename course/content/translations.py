@@ -12,13 +12,16 @@ bilingual clinician has reviewed it (`reviewed: true` in its header; false until
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import spanish
 from .fields import Fields, Origin, Problem, read_yaml
 from .loader import FRONT_MATTER, render_markdown
-from .model import Course
+from .model import Course, Lesson, Module, Question, Quiz
+
+log = logging.getLogger(__name__)
 
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 LESSON_TEXT_FIELDS = ("id", "title", "main_message", "sources", "quoted_terms", "reviewed")
@@ -74,6 +77,8 @@ class Translation:
     language: str
     modules: dict[str, ModuleText]
     myths: dict[str, tuple[str, str]]  # misconception id -> (myth, fact)
+    title: str = ""
+    summary: str = ""
 
 
 def variant(path: Path, language: str) -> Path:
@@ -91,7 +96,8 @@ def read_translation(root: Path, course: Course, language: str) -> tuple[Transla
     problems: list[Problem] = []
     modules = {m.id: _read_module(root, m, language, problems) for m in course.modules}
     myths = _read_myths(root, course, language, problems)
-    return Translation(language, modules, myths), problems
+    f = _open(variant(root / "course.yaml", language), root, problems, ("title", "summary"))
+    return Translation(language, modules, myths, f.text("title"), f.text("summary", False)), problems
 
 
 def _open(path: Path, root: Path, problems: list[Problem], known: tuple[str, ...]) -> Fields:
@@ -247,3 +253,94 @@ def translation_problems(root: Path, course: Course) -> list[Problem]:
         errors, _ = language_problems(translation)
         problems += found + errors
     return problems
+
+
+def with_translations(root: Path, course: Course) -> Course:
+    """The course with its other languages attached (`course.translated`), read from the twins beside it.
+
+    What a twin lacks stays English (the check refuses a missing twin; a course served anyway is never
+    left without text), and the problems are logged.
+    """
+    translated = {}
+    for language in course.languages:
+        if language == "en" or language not in LANGUAGE_NAMES:
+            continue
+        translation, problems = read_translation(root, course, language)
+        if problems:
+            log.warning(
+                "course %s in %s: %d problem(s) with its twins, e.g. %s",
+                course.id,
+                language,
+                len(problems),
+                problems[0],
+            )
+        translated[language] = translated_course(course, translation)
+    return replace(course, translated=translated) if translated else course
+
+
+def translated_course(course: Course, translation: Translation) -> Course:
+    """The course in the translation's language: the same ids, order, keys and versions; the twins' text."""
+    myths = {
+        key: replace(entry, myth=translation.myths[key][0], fact=translation.myths[key][1])
+        if key in translation.myths
+        else entry
+        for key, entry in course.misconceptions.items()
+    }
+    modules = tuple(_translated_module(m, translation.modules.get(m.id), translation.language) for m in course.modules)
+    return replace(
+        course,
+        modules=modules,
+        misconceptions=myths,
+        title=translation.title or course.title,
+        summary=translation.summary or course.summary,
+        translated={},
+    )
+
+
+def _translated_module(module: Module, text: ModuleText | None, language: str) -> Module:
+    if text is None:
+        return module
+    same_count = len(text.objectives) == len(module.objectives)
+    return replace(
+        module,
+        title=text.title or module.title,
+        summary=text.summary or module.summary,
+        objectives=text.objectives if same_count else module.objectives,
+        lessons=tuple(_translated_lesson(lesson, text.lessons.get(lesson.id), language) for lesson in module.lessons),
+        quiz=_translated_quiz(module.quiz, text.questions),
+        pretest=_translated_quiz(module.pretest, text.questions),
+    )
+
+
+def _translated_lesson(lesson: Lesson, text: LessonText | None, language: str) -> Lesson:
+    if text is None:
+        return lesson
+    return replace(
+        lesson,
+        title=text.title or lesson.title,
+        main_message=text.main_message or lesson.main_message,
+        markdown=text.markdown,
+        html=text.html,
+        quoted_terms=text.quoted_terms,
+        language=language,
+        awaits_review=not text.reviewed,
+    )
+
+
+def _translated_quiz(quiz: Quiz, texts: dict[str, QuestionText]) -> Quiz:
+    return replace(quiz, questions=tuple(_translated_question(q, texts.get(q.id)) for q in quiz.questions))
+
+
+def _translated_question(question: Question, text: QuestionText | None) -> Question:
+    if text is None or [c.id for c in text.choices] != [c.id for c in question.choices]:
+        return question
+    choices = tuple(
+        replace(choice, text=twin.text or choice.text, feedback=twin.feedback or choice.feedback)
+        for choice, twin in zip(question.choices, text.choices, strict=True)
+    )
+    return replace(
+        question,
+        prompt=text.prompt or question.prompt,
+        choices=choices,
+        explanation=text.explanation or question.explanation,
+    )

@@ -9,6 +9,7 @@ from .. import unsent_answers
 from ..access import LEARNER, role_required
 from ..content import get_course
 from ..database import write_transaction
+from ..i18n import current_language
 from ..models import CONFIDENCE_LABELS, PRETEST, QUIZ
 from ..services import attempts, grading, progress, review, spaced_review
 from .views import bp, module_or_404, module_standing, open_module
@@ -142,7 +143,7 @@ def submit(attempt_id: int):
             if graded.missing:  # nothing a learner sent is lost: the answers given are kept as a draft
                 attempts.save_draft(attempt, answers, _sequence(), confidence)
             else:
-                result = attempts.submit(attempt, graded, _sequence())
+                result = attempts.submit(attempt, graded, _sequence(), current_language())
                 if result.first_time and review:  # the missed questions come back in a day, 3 and 7
                     spaced_review.schedule(current_user, module, review)
     except attempts.StaleAttempt:

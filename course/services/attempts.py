@@ -51,6 +51,7 @@ _CLAIM = (
         passed=bindparam("passed"),
         pretest_items_score=bindparam("pretest_items_score"),
         first_quiz=_FIRST_QUIZ,
+        language=bindparam("language"),
     )
 )
 _CLAIM_AT_SEQUENCE = _CLAIM.where(_ATTEMPT.c.sequence == bindparam("at_sequence"))
@@ -261,7 +262,7 @@ def save_draft(
     return attempt.sequence
 
 
-def _claim(attempt: QuizAttempt, graded: GradedAnswers, sequence: int | None = None) -> bool:
+def _claim(attempt: QuizAttempt, graded: GradedAnswers, language: str, sequence: int | None = None) -> bool:
     """Mark the attempt submitted, with its scores, if nobody has; only one request can win this UPDATE.
 
     With a `sequence`, only while the attempt is still at it (the page sent is the newest).
@@ -274,6 +275,7 @@ def _claim(attempt: QuizAttempt, graded: GradedAnswers, sequence: int | None = N
         "score": graded.score,
         "passed": graded.passed,
         "pretest_items_score": graded.pretest_items_score,
+        "language": language,
     }
     if sequence is not None and not 0 <= sequence <= MAX_ID:
         return False  # no attempt is at a number its INTEGER column cannot hold (the database would refuse it)
@@ -345,8 +347,8 @@ def grade_answers(
     )
 
 
-def submit(attempt: QuizAttempt, graded: GradedAnswers, sequence: int | None) -> SubmitResult:
-    """Submit the graded attempt exactly once (caller's transaction).
+def submit(attempt: QuizAttempt, graded: GradedAnswers, sequence: int | None, language: str = "en") -> SubmitResult:
+    """Submit the graded attempt exactly once (caller's transaction), noting the language it was taken in.
 
     :raise Incomplete: when a question has no answer (the caller saves the answers as a draft).
     :raise StaleAttempt: when the answers come from a page older than the saved draft.
@@ -357,12 +359,12 @@ def submit(attempt: QuizAttempt, graded: GradedAnswers, sequence: int | None) ->
         return SubmitResult(attempt, first_time=False)
     # Usually the page is the newest copy: one UPDATE claims the attempt. Otherwise read the
     # attempt again to tell an older tab (refused) from a repeat of the same submit.
-    claimed = sequence is not None and _claim(attempt, graded, sequence)
+    claimed = sequence is not None and _claim(attempt, graded, language, sequence)
     if not claimed:
         _lock(attempt)
         if attempt.submitted_at is None:
             _check_sequence(attempt, sequence, graded.answers)
-        claimed = _claim(attempt, graded)
+        claimed = _claim(attempt, graded, language)
     if not claimed:
         db.session.expire(attempt)
         return SubmitResult(attempt, first_time=False)
