@@ -8,8 +8,10 @@ Accept-Language; English.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from flask import Flask, request
@@ -74,8 +76,11 @@ def number(value: float | int, places: int = 0) -> str:
 
 def percent(value: float | int, places: int = 0) -> str:
     """A percentage given out of 100, in the request's language: 82% · 82 %."""
-    pattern = "#,##0" + ("." + "0" * places if places else "") + "%"
-    return format_percent(value / 100, pattern, locale=get_locale() or DEFAULT_LANGUAGE)
+    locale = Locale.parse(get_locale() or DEFAULT_LANGUAGE)
+    pattern = locale.percent_formats[None].pattern  # "#,##0%" in English, "#,##0 %" in Spanish
+    if places:
+        pattern = re.sub(r"0(?=[^0#]*%)", "0." + "0" * places, pattern, count=1)
+    return format_percent(value / 100, pattern, locale=locale)
 
 
 def init_app(app: Flask) -> None:
