@@ -1,0 +1,31 @@
+"""Which languages each learner used: the ones their submitted attempts were taken in, and the one they chose.
+
+Staff see it beside each learner (the cohort table, the counselor's record), so an English and a
+Spanish learner read side by side, and item analysis can be split by the attempts' language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..i18n import LANGUAGES
+from ..models import QuizAttempt, User
+
+
+def languages_used(learner_ids: Collection[int]) -> dict[int, tuple[str, ...]]:
+    """Learner id -> languages used, in LANGUAGES order (empty when none is known yet). Two queries."""
+    if not learner_ids:
+        return {}
+    used: dict[int, set[str]] = {learner_id: set() for learner_id in learner_ids}
+    attempts = (
+        select(QuizAttempt.learner_id, QuizAttempt.language)
+        .where(QuizAttempt.learner_id.in_(learner_ids), QuizAttempt.submitted_at.is_not(None))
+        .distinct()
+    )
+    chosen = select(User.id, User.language).where(User.id.in_(learner_ids), User.language.is_not(None))
+    for learner_id, language in [*db.session.execute(attempts), *db.session.execute(chosen)]:
+        used[learner_id].add(language)
+    return {learner_id: tuple(x for x in LANGUAGES if x in found) for learner_id, found in used.items()}
