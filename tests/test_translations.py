@@ -19,6 +19,7 @@ from course.content.writer import lesson_text, read_lesson, yaml_text
 from .support import SMALL_COURSE
 from .test_several_courses import REST
 
+MYTH = "Es un mito común. Una siesta no reemplaza la noche."
 PLAIN = "Dormir bien es bueno para el cuerpo. El sueño ayuda a la mente. Una siesta corta ayuda un poco."
 
 
@@ -46,7 +47,7 @@ def spanish_twins(root) -> None:
             "prompt": "¿Qué hace una siesta corta?",
             "choices": [
                 {"id": c["id"], "text": "Ayuda un poco.", "feedback": "Bien. Una siesta ayuda un poco."}
-                | ({"misconception": c["misconception"]} if c.get("misconception") else {})
+                | ({"misconception": c["misconception"], "feedback": MYTH} if c.get("misconception") else {})
                 for c in q["choices"]
             ],
             "explanation": PLAIN,
@@ -214,3 +215,22 @@ def test_a_library_in_spanish_keeps_a_course_without_spanish_in_english(tree):
     assert spanish.default.title == english_only.title
     assert [m.id for m in spanish.modules] == [m.id for m in library.modules]
     assert library.in_language("fr") is library
+
+
+def test_a_spanish_quiz_must_name_its_myths_and_not_give_its_keys_away_by_length(tree):
+    path = tree / "01-rest/quiz.es.yaml"
+    quiz = yaml.safe_load(path.read_text())
+    english = yaml.safe_load((tree / "01-rest/quiz.yaml").read_text())["questions"]
+    for twin, question in zip(quiz["questions"], english, strict=True):
+        for choice, original in zip(twin["choices"], question["choices"], strict=True):
+            if original.get("correct"):  # every key now the longest choice by far
+                choice["text"] = "Ayuda un poco, y además es la respuesta que da más detalles de todas."
+    quiz["questions"][0]["choices"][1]["feedback"] = "No. Una siesta no reemplaza la noche."
+    path.write_text(yaml_text(quiz))
+    found = errors(tree)
+    longest = '01-rest/quiz.es.yaml: questions: test-wise strategy "longest" scores 1.00, above'
+    assert any(problem.startswith(longest) for problem in found), found
+    assert (
+        '01-rest/quiz.es.yaml: "rc-nap": the feedback on a choice tagged "rc-naps-replace-sleep" must say "mito"'
+        in found
+    )

@@ -13,6 +13,7 @@ bilingual clinician has reviewed it (`reviewed: true` in its header; false until
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from . import spanish
 from .fields import Fields, Origin, Problem, read_yaml
 from .loader import FRONT_MATTER, render_markdown
 from .model import Course, Lesson, Module, Question, Quiz
+from .testwise import guess_scores
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +253,33 @@ def translation_problems(root: Path, course: Course) -> list[Problem]:
             continue
         translation, found = read_translation(root, course, language)
         errors, _ = language_problems(translation)
-        problems += found + errors
+        problems += found + errors + quiz_form_problems(translated_course(course, translation), translation)
+    return problems
+
+
+_MITO = re.compile(r"\bmitos?\b", re.IGNORECASE)
+
+
+def quiz_form_problems(course: Course, translation: Translation) -> list[Problem]:
+    """A translated quiz keeps the English one's honesty: its keys are not given away by length (the
+    test-wise strategies of testwise.py), and the feedback on a myth-tagged choice names it as a myth."""
+    if translation.language != "es":
+        return []
+    problems = []
+    for module in course.modules:
+        origin = Origin(f"{module.folder}/quiz.{translation.language}.yaml")
+        scores = guess_scores(module.quiz)
+        for name, score in (scores.too_high() if scores else {}).items():
+            limit = f"{scores.limit:.2f}" if scores else ""
+            problems.append(
+                origin.problem(f'test-wise strategy "{name}" scores {score:.2f}, above {limit}', "questions")
+            )
+        for question in module.quiz.questions:
+            problems += [
+                origin.problem(f'"{question.id}": the feedback on a choice tagged "{c.misconception}" must say "mito"')
+                for c in question.choices
+                if c.misconception and not _MITO.search(c.feedback)
+            ]  # (the English rule, quiz_rules.myth_feedback_problems)
     return problems
 
 
