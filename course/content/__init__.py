@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import Flask, current_app, has_request_context
 
 from ..i18n import current_language
-
 from .checks import CheckReport, check_course, load_course
 from .fields import ContentError, Problem
 from .model import Choice, Course, Lesson, Library, Misconception, Module, Question, Quiz
