@@ -59,7 +59,7 @@ def check_course(content_dir: str | Path) -> CheckReport:
 
 
 def load_course(content_dir: str | Path) -> Course:
-    """Read CONTENT_DIR into a Course, with its other languages; raises ContentError listing every structural problem."""
+    """Read CONTENT_DIR into a Course with its other languages; raises ContentError naming every structural problem."""
     course, problems = read_course(content_dir)
     problems += structural_problems(course)
     if problems:
