@@ -234,3 +234,12 @@ def test_a_spanish_quiz_must_name_its_myths_and_not_give_its_keys_away_by_length
         '01-rest/quiz.es.yaml: "rc-nap": the feedback on a choice tagged "rc-naps-replace-sleep" must say "mito"'
         in found
     )
+
+
+def test_the_check_prints_each_spanish_lessons_level_and_review(tree):
+    from course.content.cli import format_report
+
+    text = format_report(check_course(tree))
+    assert "Spanish lessons: Fernández-Huerta at least 70" in text
+    row = next(line for line in text.splitlines() if "rc-why-sleep" in line and line.endswith(("no", "yes")))
+    assert row.split()[-1] == "no" and float(row.split()[2]) >= 70

@@ -54,7 +54,7 @@ def check_course(content_dir: str | Path) -> CheckReport:
         sorted(warnings, key=by_file),
         levels,
         quiz_levels,
-        course,
+        with_translations(Path(content_dir), course) if not errors else course,
     )
 
 

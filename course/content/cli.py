@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from . import spanish
 from .checks import CheckReport, check_course
 from .quiz_rules import QuizLevel
 from .testwise import MARGIN, STRATEGIES
@@ -79,6 +80,7 @@ def format_report(report: CheckReport) -> str:
             "the longest choice (expected by chance).",
         ]
         lines += _table([_QUIZ_HEADER] + [_quiz_row(level) for level in report.quiz_levels], 1)
+    lines += _translated_levels(report)
     for label, problems in (("ERROR", report.errors), ("warning", report.warnings)):
         if problems:
             lines += ["", *(f"{label}: {p}" for p in problems)]
@@ -88,6 +90,31 @@ def format_report(report: CheckReport) -> str:
         f"{len(report.lesson_levels)} lessons, {len(report.quiz_levels)} quizzes",
     ]
     return "\n".join(lines)
+
+
+def _translated_levels(report: CheckReport) -> list[str]:
+    """Each Spanish lesson's reading level, measured for Spanish (spanish.py); none when the course has none."""
+    spanish_course = report.course.translated.get("es") if report.course else None
+    if spanish_course is None:
+        return []
+    rows = [("module", "lesson", "Fernández-Huerta", "INFLESZ", "words", "reviewed")]
+    for module in spanish_course.modules:
+        for lesson in module.lessons:
+            if lesson.language != "es":
+                continue
+            level = spanish.spanish_level(lesson.markdown)
+            rows.append(
+                (
+                    module.id,
+                    lesson.id,
+                    f"{level.fernandez_huerta:.1f}",
+                    f"{level.szigriszt_pazos:.1f}",
+                    str(level.words),
+                    "no" if lesson.awaits_review else "yes",
+                )
+            )
+    note = f"Spanish lessons: Fernández-Huerta at least {spanish.MIN_FERNANDEZ_HUERTA:.0f} (grade 6–8)."
+    return ["", note, *_table(rows, 2)]
 
 
 def main(argv: list[str] | None = None) -> int:
