@@ -15,6 +15,7 @@ PUBLIC_ENDPOINTS = {
     "pages.help_now",
     "pages.safety",
     "pages.health",
+    "pages.set_language",  # the language switch: for anyone, before sign-in too
     "auth.login",
     "auth.join",
 }
