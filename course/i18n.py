@@ -83,10 +83,17 @@ def percent(value: float | int, places: int = 0) -> str:
     return format_percent(value / 100, pattern, locale=locale)
 
 
+def language_name(code: str) -> str:
+    """A language's name in the request's language, for staff pages: "Spanish" in English, "Español" in Spanish."""
+    name = Locale.parse(code).get_display_name(get_locale() or DEFAULT_LANGUAGE) or code
+    return name[:1].upper() + name[1:]
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_language)
     app.add_template_filter(when)
     app.add_template_filter(number)
     app.add_template_filter(percent)
+    app.add_template_filter(language_name)
     app.add_template_global(current_language)
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES

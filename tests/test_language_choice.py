@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from course.extensions import db
-from course.i18n import COOKIE, number, percent, when
+from course.i18n import COOKIE, language_name, number, percent, when
 
 from .support import sign_in
 
@@ -82,9 +82,11 @@ def test_dates_and_numbers_follow_the_language(app):
         assert when(moment, "moment") == "04 dic 2026, 16:05"
         assert number(1234.5, 1) == "1.234,5"
         assert percent(82) == "82\xa0%"
+        assert (language_name("en"), language_name("es")) == ("Inglés", "Español")
     with app.app_context(), app.test_request_context():
         assert when(moment, "day") == "04 Dec 2026"
         assert when(moment.date(), "day_long") == "4 December 2026"
         assert number(1234.5, 1) == "1,234.5"
         assert percent(82) == "82%"
+        assert (language_name("en"), language_name("es")) == ("English", "Spanish")
         assert when(None) == ""
