@@ -90,3 +90,10 @@ def test_dates_and_numbers_follow_the_language(app):
         assert percent(82) == "82%"
         assert (language_name("en"), language_name("es")) == ("English", "Spanish")
         assert when(None) == ""
+
+
+def test_outside_a_request_strings_are_english(app):
+    from flask_babel import gettext
+
+    with app.app_context():
+        assert gettext("Need help now?") == "Need help now?"
