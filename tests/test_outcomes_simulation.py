@@ -35,7 +35,7 @@ def _answer(attempt, module, chance: float, rng: random.Random) -> dict[str, fro
 
 
 def _take(learner, module, kind, chance, rng):
-    attempt = actions.start_attempt(learner, module, kind)
+    attempt = actions.start_attempt(learner, module, kind, rng)  # shown in an order from rng: a repeatable run
     return actions.submit(attempt, _answer(attempt, module, chance, rng), attempt.sequence, module).attempt
 
 
