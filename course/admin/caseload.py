@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import ADMIN, COUNSELOR, role_required
@@ -50,7 +51,14 @@ def attach_cohort(user_id: int):
             cohort = caseload_links.attach_cohort(account, form.cohort.data, current_user)
     except caseload_links.CaseloadError as error:
         return _refused(account, form, str(error))
-    return _done(account, f"The cohort “{cohort.name}” is now on {account.username}'s caseload.")
+    return _done(
+        account,
+        _(
+            "The cohort “%(cohort)s” is now on %(counselor)s's caseload.",
+            cohort=cohort.name,
+            counselor=account.username,
+        ),
+    )
 
 
 @bp.route(f"{COUNSELOR_URL}/learners", methods=["POST"])
@@ -66,7 +74,10 @@ def attach_learner(user_id: int):
             learner = caseload_links.attach_learner(account, form.username.data, current_user)
     except caseload_links.CaseloadError as error:
         return _refused(account, form, str(error))
-    return _done(account, f"{learner.username} is now on {account.username}'s caseload.")
+    return _done(
+        account,
+        _("%(learner)s is now on %(counselor)s's caseload.", learner=learner.username, counselor=account.username),
+    )
 
 
 @bp.route(f"{COUNSELOR_URL}/<int:link_id>/detach", methods=["POST"])
@@ -78,4 +89,4 @@ def detach(user_id: int, link_id: int):
         detached = caseload_links.detach(account, link_id, current_user)
     if not detached:
         abort(404)
-    return _done(account, "Detached. The counselor can no longer see those records.")
+    return _done(account, _("Detached. The counselor can no longer see those records."))

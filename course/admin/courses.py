@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import ADMIN, role_required
@@ -47,9 +48,21 @@ def import_course():
     course_library.reload()
     version = imported.version
     if imported.new:
-        flash(f"Imported “{version.title}” as version {version.number}. Learners can be given its modules now.")
+        flash(
+            _(
+                "Imported “%(course)s” as version %(number)s. Learners can be given its modules now.",
+                course=version.title,
+                number=version.number,
+            )
+        )
     else:
-        flash(f"“{version.title}” version {version.number} is already this pack; nothing changed.")
+        flash(
+            _(
+                "“%(course)s” version %(number)s is already this pack; nothing changed.",
+                course=version.title,
+                number=version.number,
+            )
+        )
     return redirect(url_for("admin.courses"), 303)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
@@ -22,8 +23,12 @@ from ..services.programme_outcomes import DateRange
 
 
 def action_label(action: str) -> str:
-    """How the audit log names an action: "record_viewed" reads "Record viewed"."""
-    return action.replace("_", " ").capitalize()
+    """How the audit log names an action, in the page's language: "record_viewed" reads "Record viewed".
+
+    An action no longer listed (an old row) is named from its own spelling, untranslated.
+    """
+    label = audit.ACTION_LABELS.get(action)
+    return str(label) if label is not None else action.replace("_", " ").capitalize()
 
 
 STAFF_ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLES]
@@ -32,32 +37,36 @@ STAFF_ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_RO
 class CreateStaffForm(FlaskForm):
     """Create a facilitator, counselor or admin account; a one-time password is shown once."""
 
-    username = username_field("Username", "Enter a username.", render_kw={"autocomplete": "off", **USERNAME_ATTRS})
-    display_name = StringField("Name shown to others", validators=[Optional(), at_most(DISPLAY_NAME_MAX_LENGTH)])
-    email = EmailField(
-        "Email (optional)",
-        validators=[Optional(), Email("Enter a valid email address."), at_most(EMAIL_MAX_LENGTH)],
+    username = username_field(
+        _l("Username"), _l("Enter a username."), render_kw={"autocomplete": "off", **USERNAME_ATTRS}
     )
-    role = SelectField("Role", choices=STAFF_ROLE_CHOICES, validators=[DataRequired("Choose a role.")])
+    display_name = StringField(_l("Name shown to others"), validators=[Optional(), at_most(DISPLAY_NAME_MAX_LENGTH)])
+    email = EmailField(
+        _l("Email (optional)"),
+        validators=[Optional(), Email(_l("Enter a valid email address.")), at_most(EMAIL_MAX_LENGTH)],
+    )
+    role = SelectField(_l("Role"), choices=STAFF_ROLE_CHOICES, validators=[DataRequired(_l("Choose a role."))])
 
 
 class RoleForm(FlaskForm):
     """Change a staff account's role."""
 
-    role = SelectField("New role", choices=STAFF_ROLE_CHOICES, validators=[DataRequired("Choose a role.")])
+    role = SelectField(_l("New role"), choices=STAFF_ROLE_CHOICES, validators=[DataRequired(_l("Choose a role."))])
 
 
 class PermissionsForm(FlaskForm):
     """Grant a staff account the author or clinical-reviewer permission (docs/authoring.md)."""
 
-    can_author = BooleanField("Author: may edit courses in the browser and send them for review")
-    can_review = BooleanField("Clinical reviewer: may approve other people's changes, which publishes them")
+    can_author = BooleanField(_l("Author: may edit courses in the browser and send them for review"))
+    can_review = BooleanField(_l("Clinical reviewer: may approve other people's changes, which publishes them"))
 
 
 class AttachCohortForm(FlaskForm):
     """Put a whole cohort on a counselor's caseload; the view fills in the cohorts to choose from."""
 
-    cohort = SelectField("Cohort", coerce=int, validators=[DataRequired("Choose a cohort.")], validate_choice=True)
+    cohort = SelectField(
+        _l("Cohort"), coerce=int, validators=[DataRequired(_l("Choose a cohort."))], validate_choice=True
+    )
 
 
 def cohort_form(**kwargs) -> AttachCohortForm:
@@ -71,7 +80,9 @@ class AttachLearnerForm(FlaskForm):
     """Put one learner, found by username, on a counselor's caseload."""
 
     username = username_field(
-        "Learner's username", "Enter the learner's username.", render_kw={"autocomplete": "off", **USERNAME_ATTRS}
+        _l("Learner's username"),
+        _l("Enter the learner's username."),
+        render_kw={"autocomplete": "off", **USERNAME_ATTRS},
     )
 
 
@@ -83,18 +94,18 @@ class AuditFilterForm(FlaskForm):
 
     # The empty choice means "any"; no Optional(): it would clear the "Not a valid choice" error of a blank " ".
     action = SelectField(
-        "Action",
+        _l("Action"),
         default="",
-        choices=[SelectChoice("", "Any action")] + [SelectChoice(a, action_label(a)) for a in audit.ACTIONS],
+        choices=[SelectChoice("", _l("Any action"))] + [SelectChoice(a, audit.ACTION_LABELS[a]) for a in audit.ACTIONS],
     )
-    actor = username_field("Done by (username or account number)")
-    subject = username_field("About (username or account number)")
-    since = date_field("From (a date, UTC)")
-    until = date_field("To (a date, UTC, included)")
+    actor = username_field(_l("Done by (username or account number)"))
+    subject = username_field(_l("About (username or account number)"))
+    since = date_field(_l("From (a date, UTC)"))
+    until = date_field(_l("To (a date, UTC, included)"))
 
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:
-            raise ValidationError("The end date must be on or after the start date.")
+            raise ValidationError(_l("The end date must be on or after the start date."))
 
     def to_filter(self) -> audit.EventFilter:
         """The filter these fields ask for, leaving out any field that is not valid."""
@@ -129,12 +140,12 @@ class OutcomesRangeForm(FlaskForm):
     class Meta:
         csrf = False
 
-    since = date_field("From (a date, UTC)", "Pairs whose first quiz was on or after this day.")
-    until = date_field("To (a date, UTC, included)")
+    since = date_field(_l("From (a date, UTC)"), _l("Pairs whose first quiz was on or after this day."))
+    until = date_field(_l("To (a date, UTC, included)"))
 
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:
-            raise ValidationError("The end date must be on or after the start date.")
+            raise ValidationError(_l("The end date must be on or after the start date."))
 
     def to_range(self) -> DateRange:
         """The range these fields ask for, leaving out any field that is not valid."""
@@ -148,10 +159,10 @@ class ImportPackForm(FlaskForm):
     """Upload a course pack (a zipped course folder) to check and store as its course's next version."""
 
     pack = FileField(
-        "Course pack (.zip)",
+        _l("Course pack (.zip)"),
         validators=[
-            FileRequired("Choose a .zip file to import."),
-            FileAllowed(["zip"], "A course pack is a .zip file."),
+            FileRequired(_l("Choose a .zip file to import.")),
+            FileAllowed(["zip"], _l("A course pack is a .zip file.")),
         ],
     )
 
@@ -170,30 +181,34 @@ class ResourceForm(FlaskForm):
     """Add or edit one of the programme's own resources; the links are checked by the service's rules."""
 
     kind = SelectField(
-        "Kind",
+        _l("Kind"),
         choices=[SelectChoice(kind, label) for kind, label in KIND_LABELS.items()],
-        validators=[DataRequired("Choose a kind.")],
+        validators=[DataRequired(_l("Choose a kind."))],
     )
     name = StringField(
-        "Name", validators=[DataRequired("Enter a name."), at_most(NAME_MAX_LENGTH)], render_kw={"autocomplete": "off"}
+        _l("Name"),
+        validators=[DataRequired(_l("Enter a name.")), at_most(NAME_MAX_LENGTH)],
+        render_kw={"autocomplete": "off"},
     )
     details = TextAreaField(
-        "Details (optional)",
+        _l("Details (optional)"),
         validators=[Optional(), at_most(DETAILS_MAX_LENGTH)],
-        description="Address, opening hours, who it is for. Line breaks are kept.",
+        description=_l("Address, opening hours, who it is for. Line breaks are kept."),
         render_kw={"rows": 4},
     )
     phone = StringField(
-        "Phone (optional)",
+        _l("Phone (optional)"),
         validators=[Optional(), at_most(PHONE_MAX_LENGTH), _service_rule(resource_links.phone_problem)],
-        description="Digits, with an optional + at the start; spaces, dashes, dots and brackets are fine. "
-        "Short lines such as 988 or 211 are fine too.",
+        description=_l(
+            "Digits, with an optional + at the start; spaces, dashes, dots and brackets are fine. "
+            "Short lines such as 988 or 211 are fine too."
+        ),
         render_kw={"type": "tel", "autocomplete": "off"},
     )
     url = StringField(
-        "Web address (optional)",
+        _l("Web address (optional)"),
         validators=[Optional(), at_most(URL_MAX_LENGTH), _service_rule(resource_links.url_problem)],
-        description="Starts with https://, for example https://example.org/naloxone.",
+        description=_l("Starts with https://, for example https://example.org/naloxone."),
         render_kw={"type": "url", "autocomplete": "off", "spellcheck": "false"},
     )
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from ..charts import PRETEST_FILL, QUIZ_FILL, WIDTH
+from ..i18n import percent
 from ..services.cohort_totals import ModuleTotal
 
 X0 = 20  # the 0% line
@@ -57,10 +60,12 @@ def outcome_chart(totals: tuple[ModuleTotal, ...]) -> OutcomeChart:
         y += LINE * len(lines) + 10
         o = total.outcome
         if o:
-            text = f"{o.mean_pre:.0f}% → {o.mean_post:.0f}% (n = {o.n})"
+            text = _(
+                "%(before)s → %(after)s (n = %(n)s)", before=percent(o.mean_pre), after=percent(o.mean_post), n=o.n
+            )
             rows.append(Row(title, y, _x(o.mean_pre), _x(o.mean_post), text))
         else:
-            rows.append(Row(title, y, None, None, "not shown: too few learners"))
+            rows.append(Row(title, y, None, None, _("not shown: too few learners")))
         y += ROW
-    axis = tuple((_x(mark), f"{mark}%") for mark in (0, 25, 50, 75, 100))
+    axis = tuple((_x(mark), percent(mark)) for mark in (0, 25, 50, 75, 100))
     return OutcomeChart(tuple(rows), height=y + 18, plot_bottom=y, axis=axis)

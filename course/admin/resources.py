@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import ADMIN, role_required
@@ -42,7 +43,12 @@ def add_resource():
 
     def save(fields):
         resource = local_resources.add(fields, current_user)
-        flash(f"Added “{resource.name}”. It shows on the help page and in the lessons about finding care.")
+        flash(
+            _(
+                "Added “%(name)s”. It shows on the help page and in the lessons about finding care.",
+                name=resource.name,
+            )
+        )
         return redirect(url_for("admin.resources"), 303)
 
     return _save(ResourceForm(), save)
@@ -56,7 +62,7 @@ def edit_resource(resource_id: int):
 
     def save(fields):
         changed = local_resources.edit(resource, fields, current_user)
-        flash(f"Saved “{resource.name}”." if changed else "Nothing was changed.")
+        flash(_("Saved “%(name)s”.", name=resource.name) if changed else _("Nothing was changed."))
         return redirect(url_for("admin.resources"), 303)
 
     return _save(ResourceForm(obj=resource), save, resource)
@@ -72,7 +78,7 @@ def delete_resource(resource_id: int):
         name = resource.name
         with write_transaction():
             local_resources.delete(resource, current_user)
-        flash(f"Deleted “{name}”. It no longer shows to learners.")
+        flash(_("Deleted “%(name)s”. It no longer shows to learners.", name=name))
         return redirect(url_for("admin.resources"), 303)
     status = 400 if form.is_submitted() else 200
     return render_template("admin/resource_delete.html", resource=resource, form=form), status
@@ -85,8 +91,13 @@ def move_resource(resource_id: int, direction: str):
     resource = db.get_or_404(LocalResource, resource_id)
     with write_transaction():
         moved = local_resources.move(resource, -1 if direction == "up" else 1, current_user)
+    name, up = resource.name, direction == "up"
     if moved:
-        flash(f"Moved “{resource.name}” {direction}.")
+        flash(_("Moved “%(name)s” up.", name=name) if up else _("Moved “%(name)s” down.", name=name))
     else:
-        flash(f"“{resource.name}” is already at the {'top' if direction == 'up' else 'bottom'}.")
+        flash(
+            _("“%(name)s” is already at the top.", name=name)
+            if up
+            else _("“%(name)s” is already at the bottom.", name=name)
+        )
     return redirect(url_for("admin.resources", _anchor=f"resource-{resource.id}"), 303)

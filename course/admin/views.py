@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -59,7 +60,7 @@ def create_user():
     else:
         for errors in form.errors.values():
             for message in errors:
-                flash(message, "error")
+                flash(str(message), "error")
     return redirect(url_for("admin.home"))
 
 
@@ -106,7 +107,7 @@ def deactivate(user_id: int):
     return _account_action(
         user_id,
         lambda account: accounts.set_active(account, False, current_user),
-        "The account is deactivated and signed out everywhere.",
+        _("The account is deactivated and signed out everywhere."),
     )
 
 
@@ -115,7 +116,7 @@ def deactivate(user_id: int):
 def reactivate(user_id: int):
     """Let a deactivated account sign in again."""
     return _account_action(
-        user_id, lambda account: accounts.set_active(account, True, current_user), "The account can sign in again."
+        user_id, lambda account: accounts.set_active(account, True, current_user), _("The account can sign in again.")
     )
 
 
@@ -126,12 +127,12 @@ def change_role(user_id: int):
     form = RoleForm()
     if not form.validate_on_submit():
         db.get_or_404(User, user_id)
-        flash("Choose one of the roles listed.", "error")
+        flash(_("Choose one of the roles listed."), "error")
         return redirect(url_for("admin.user", user_id=user_id))
     return _account_action(
         user_id,
         lambda account: accounts.change_role(account, form.role.data, current_user),
-        f"The role is now {ROLE_LABELS[form.role.data]}. The account was signed out everywhere.",
+        _("The role is now %(role)s. The account was signed out everywhere.", role=ROLE_LABELS[form.role.data]),
     )
 
 
@@ -142,12 +143,12 @@ def change_permissions(user_id: int):
     form = PermissionsForm()
     if not form.validate_on_submit():
         db.get_or_404(User, user_id)
-        flash("The form had expired. Please send it again.", "error")
+        flash(_("The form had expired. Please send it again."), "error")
         return redirect(url_for("admin.user", user_id=user_id))
     return _account_action(
         user_id,
         lambda account: accounts.set_permissions(account, form.can_author.data, form.can_review.data, current_user),
-        "The permissions are saved.",
+        _("The permissions are saved."),
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+
 from ..content.loader import render_markdown
 from ..content.model import Lesson
 from ..content.writer import lesson_text, read_lesson, read_questions, with_question
@@ -134,7 +136,7 @@ def attach_findings(form, by_field: dict[str, list[str]]) -> list[str]:
         if target is None:
             rest += [f"{name}: {m}" if name else m for m in messages]
         else:
-            target.errors = [*target.errors, *(f"Check: {m}" for m in messages)]
+            target.errors = [*target.errors, *(_("Check: %(finding)s", finding=m) for m in messages)]
     return rest
 
 

@@ -7,6 +7,7 @@ be compared, and an earlier one made the newest again (a new version, audited).
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import AUTHOR, REVIEWER, has_permission, permission_required
@@ -45,7 +46,7 @@ def approve(course_id: str):
     except authoring.AuthoringError as error:
         return _refused(error, url_for("author.review", course_id=course_id))
     course_library.reload()
-    flash(f"Published as version {version.number}.", "success")
+    flash(_("Published as version %(number)s.", number=version.number), "success")
     return redirect(url_for("author.versions", course_id=course_id), 303)
 
 
@@ -56,13 +57,15 @@ def ask_for_changes(course_id: str):
     draft = draft_or_404(course_id)
     form = NoteForm()
     if not form.validate_on_submit():
-        return _refused(authoring.AuthoringError("Say what to change."), url_for("author.review", course_id=course_id))
+        return _refused(
+            authoring.AuthoringError(_("Say what to change.")), url_for("author.review", course_id=course_id)
+        )
     try:
         with write_transaction():
             authoring.ask_for_changes(draft, form.note.data, current_user)
     except authoring.AuthoringError as error:
         return _refused(error, url_for("author.review", course_id=course_id))
-    flash("Sent back to its authors with your note.", "success")
+    flash(_("Sent back to its authors with your note."), "success")
     return redirect(url_for("author.home"), 303)
 
 
@@ -103,5 +106,5 @@ def return_to(course_id: str, number: int):
     except authoring.AuthoringError as error:
         return _refused(error, url_for("author.versions", course_id=course_id))
     course_library.reload()
-    flash(f"Version {number} is served again, as version {version.number}.", "success")
+    flash(_("Version %(old)s is served again, as version %(new)s.", old=number, new=version.number), "success")
     return redirect(url_for("author.versions", course_id=course_id), 303)

@@ -7,6 +7,7 @@ field each finding concerns. Nothing reaches learners until a reviewer approves 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import AUTHOR, REVIEWER, permission_required
@@ -51,7 +52,7 @@ def new_course():
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
-                flash(message, "error")
+                flash(str(message), "error")
         return redirect(url_for("author.home"), 303)
     try:
         with write_transaction():
@@ -89,14 +90,15 @@ def draft(course_id: str):
     )
 
 
-def _add(course_id: str, what: str, add, editor):
+def _add(course_id: str, no_id: str, add, editor):
     """Add a module, lesson or quiz item with the posted id, then open its editor: `add(draft, form)` adds it,
-    `editor(result)` is the editor's URL. A refusal goes back to the draft with its message."""
+    `editor(result)` is the editor's URL; `no_id` is the message when no id was given. A refusal goes back to
+    the draft with its message."""
     draft = draft_or_404(course_id)
     form = NewItemForm()
     back = url_for("author.draft", course_id=course_id)
     if not form.validate_on_submit():
-        return _refused(authoring.AuthoringError(f"Enter an id for the {what}."), back)
+        return _refused(authoring.AuthoringError(no_id), back)
     try:
         with write_transaction():
             added = add(draft, form)
@@ -111,7 +113,7 @@ def add_module(course_id: str):
     """Add a module at the end of the course and open its details."""
     return _add(
         course_id,
-        "module",
+        _("Enter an id for the module."),
         lambda draft, form: authoring.add_module(draft, form.item_id.data, form.title.data or "", current_user),
         lambda folder: url_for("author.edit_file", course_id=course_id, path=f"{folder}/module.yaml"),
     )
@@ -123,7 +125,7 @@ def add_lesson(course_id: str, folder: str):
     """Add a lesson at the end of the module and open it in the editor."""
     return _add(
         course_id,
-        "lesson",
+        _("Enter an id for the lesson."),
         lambda draft, form: authoring.add_lesson(draft, folder, form.item_id.data, form.title.data or "", current_user),
         lambda name: url_for("author.edit_lesson", course_id=course_id, folder=folder, name=name),
     )
@@ -144,7 +146,7 @@ def edit_lesson(course_id: str, folder: str, name: str):
     if form.validate_on_submit() and form.action.data != "preview":
         with write_transaction():
             authoring.save_file(draft, path, editing.lesson_file(text, form), current_user)
-        flash("Saved. The check ran again; its findings are beside the fields.", "success")
+        flash(_("Saved. The check ran again; its findings are beside the fields."), "success")
         return redirect(url_for("author.edit_lesson", course_id=course_id, folder=folder, name=name), 303)
     if form.errors:
         status = 422
@@ -172,7 +174,7 @@ def add_question(course_id: str, folder: str):
 
     return _add(
         course_id,
-        "question",
+        _("Enter an id for the question."),
         add,
         lambda question_id: url_for(
             "author.edit_question", course_id=course_id, folder=folder, question_id=question_id
@@ -191,7 +193,7 @@ def edit_question(course_id: str, folder: str, question_id: str):
     if form.validate_on_submit():
         with write_transaction():
             authoring.save_file(draft, path, editing.question_file(draft.files[path], question_id, form), current_user)
-        flash("Saved. The check ran again; its findings are beside the fields.", "success")
+        flash(_("Saved. The check ran again; its findings are beside the fields."), "success")
         return redirect(
             url_for("author.edit_question", course_id=course_id, folder=folder, question_id=question_id), 303
         )
@@ -224,7 +226,7 @@ def edit_file(course_id: str):
                 authoring.save_file(draft, path, form.text.data.replace("\r\n", "\n"), current_user)
         except authoring.AuthoringError as error:
             return _refused(error, url_for("author.draft", course_id=course_id))
-        flash("Saved. The check ran again; its findings are below.", "success")
+        flash(_("Saved. The check ran again; its findings are below."), "success")
         return redirect(url_for("author.edit_file", course_id=course_id, path=path), 303)
     findings = authoring.findings(draft)
     problems = [p for p in findings.errors + findings.warnings if p.file == path]
@@ -242,7 +244,9 @@ def submit(course_id: str):
             authoring.submit(draft, current_user)
     except authoring.AuthoringError as error:
         return _refused(error, url_for("author.draft", course_id=course_id))
-    flash("Sent for review. A clinical reviewer who did not change it will approve it or ask for changes.", "success")
+    flash(
+        _("Sent for review. A clinical reviewer who did not change it will approve it or ask for changes."), "success"
+    )
     return redirect(url_for("author.draft", course_id=course_id), 303)
 
 
@@ -254,5 +258,5 @@ def discard(course_id: str):
     ConfirmForm().validate_on_submit() or abort(400)
     with write_transaction():
         authoring.discard(draft, current_user)
-    flash("The draft is discarded. The published course is unchanged.", "success")
+    flash(_("The draft is discarded. The published course is unchanged."), "success")
     return redirect(url_for("author.home"), 303)

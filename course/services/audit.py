@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, insert, literal, or_, select
 
 from ..extensions import db
@@ -123,6 +124,42 @@ ACTIONS = (
     RESOURCE_MOVED,
     RESOURCE_DELETED,
 )
+
+
+# How pages name each action (the audit log's filter and column): shown, so translated. The rows
+# store the action itself, which is never translated.
+ACTION_LABELS = {
+    LOGIN: _l("Login"),
+    LOGIN_FAILED: _l("Login failed"),
+    LOGOUT: _l("Logout"),
+    SIGNUP: _l("Signup"),
+    PASSWORD_CHANGED: _l("Password changed"),
+    PASSWORD_RESET: _l("Password reset"),
+    USER_CREATED: _l("User created"),
+    USER_DEACTIVATED: _l("User deactivated"),
+    USER_REACTIVATED: _l("User reactivated"),
+    ROLE_CHANGED: _l("Role changed"),
+    CASELOAD_ADDED: _l("Caseload added"),
+    CASELOAD_REMOVED: _l("Caseload removed"),
+    RECORD_VIEWED: _l("Record viewed"),
+    RECORD_EXPORTED: _l("Record exported"),
+    ACCOUNT_DELETED: _l("Account deleted"),
+    ACCESS_DENIED: _l("Access denied"),
+    MEMBER_REMOVED: _l("Member removed"),
+    OUTCOMES_EXPORTED: _l("Outcomes exported"),
+    PERMISSIONS_CHANGED: _l("Permissions changed"),
+    COURSE_IMPORTED: _l("Course imported"),
+    COURSE_PUBLISHED: _l("Course published"),
+    COURSE_RETURNED: _l("Course returned"),
+    DRAFT_SAVED: _l("Draft saved"),
+    DRAFT_SUBMITTED: _l("Draft submitted"),
+    DRAFT_RETURNED: _l("Draft returned"),
+    DRAFT_DISCARDED: _l("Draft discarded"),
+    RESOURCE_ADDED: _l("Resource added"),
+    RESOURCE_EDITED: _l("Resource edited"),
+    RESOURCE_MOVED: _l("Resource moved"),
+    RESOURCE_DELETED: _l("Resource deleted"),
+}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,10 @@ import io
 import re
 from dataclasses import dataclass
 
+from flask import has_request_context
+from flask_babel import gettext
+from flask_babel import ngettext as babel_ngettext
+
 from ..access import AUTHOR, REVIEWER, has_permission
 from ..content import get_course, writer
 from ..content.fields import SLUG
@@ -26,6 +30,20 @@ from . import audit
 from .course_packs import Findings, check_files, newest_version, store_version
 
 MODULE_FOLDER = re.compile(r"[0-9]{2}-[a-z0-9-]+")
+
+
+def _(string: str, **variables: object) -> str:
+    """A refusal's message in the request's language; in English outside a request (a command, a test)."""
+    if has_request_context():
+        return gettext(string, **variables)
+    return string % variables if variables else string
+
+
+def ngettext(singular: str, plural: str, num: int) -> str:
+    """`_` for a message that depends on a number (``%(num)d`` in it)."""
+    if has_request_context():
+        return babel_ngettext(singular, plural, num)
+    return (singular if num == 1 else plural) % {"num": num}
 
 
 class AuthoringError(ValueError):
@@ -65,7 +83,7 @@ def start_draft(course_id: str, by: User) -> CourseDraft:
     base = newest_version(course_id)
     if base is None:
         raise AuthoringError(
-            "Only imported or authored courses are edited here; the built-in course is edited in modules/."
+            _("Only imported or authored courses are edited here; the built-in course is edited in modules/.")
         )
     draft = CourseDraft(
         course_id=course_id, base_version_id=base.id, files=_text_files(base.pack), editor_ids=[], created_by_id=by.id
@@ -80,7 +98,7 @@ def new_course(course_id: str, title: str, summary: str, by: User) -> CourseDraf
     _require(by, AUTHOR)
     _require_slug(course_id)
     if get_course().course(course_id) is not None or draft_of(course_id) is not None:
-        raise AuthoringError(f'There is already a course "{course_id}".')
+        raise AuthoringError(_('There is already a course "%(id)s".', id=course_id))
     files = {
         "course.yaml": yaml_text({"id": course_id, "title": title, "summary": summary}),
         "misconceptions.yaml": "[]\n",
@@ -96,7 +114,7 @@ def save_file(draft: CourseDraft, path: str, text: str, by: User) -> None:
     """Put one file into the draft (a change takes a sent draft back from review)."""
     _require(by, AUTHOR)
     if not _valid_path(path):
-        raise AuthoringError(f"{path}: not a file a course holds.")
+        raise AuthoringError(_("%(file)s: not a file a course holds.", file=path))
     # Read the draft again inside this write (locked on PostgreSQL): another author's save of
     # another file, since the page was loaded, is kept rather than written over.
     db.session.refresh(draft, with_for_update=True)
@@ -134,7 +152,13 @@ def submit(draft: CourseDraft, by: User) -> None:
     _require(by, AUTHOR)
     errors = findings(draft).errors
     if errors:
-        raise AuthoringError(f"Fix the {len(errors)} problem{'s' if len(errors) > 1 else ''} the check found first.")
+        raise AuthoringError(
+            ngettext(
+                "Fix the %(num)d problem the check found first.",
+                "Fix the %(num)d problems the check found first.",
+                len(errors),
+            )
+        )
     draft.submitted_at = utcnow()
     draft.review_note = ""
     audit.record(audit.DRAFT_SUBMITTED, by, detail=draft.course_id)
@@ -153,7 +177,7 @@ def approve(draft: CourseDraft, by: User) -> CourseVersion:
     _require_reviewer_of(draft, by)
     checked = findings(draft)
     if checked.errors or checked.course is None:
-        raise AuthoringError("The check finds problems in this draft; ask its authors to fix them.")
+        raise AuthoringError(_("The check finds problems in this draft; ask its authors to fix them."))
     files = {name: text.encode("utf-8") for name, text in draft.files.items()}
     author = db.session.get(User, draft.created_by_id) if draft.created_by_id else None
     stored = store_version(files, checked.course, "authoring", author, reviewed_by=by)
@@ -164,9 +188,9 @@ def approve(draft: CourseDraft, by: User) -> CourseVersion:
 def _require_reviewer_of(draft: CourseDraft, by: User) -> None:
     _require(by, REVIEWER)
     if by.id in draft.editor_ids or by.id == draft.created_by_id:
-        raise AuthoringError("A change is approved by a reviewer who did not make it.")
+        raise AuthoringError(_("A change is approved by a reviewer who did not make it."))
     if draft.submitted_at is None:
-        raise AuthoringError("This draft has not been sent for review (or was changed since).")
+        raise AuthoringError(_("This draft has not been sent for review (or was changed since)."))
 
 
 def discard(draft: CourseDraft, by: User) -> None:
@@ -181,17 +205,19 @@ def return_to(course_id: str, number: int, by: User) -> CourseVersion:
     _require(by, REVIEWER)
     old = version(course_id, number)
     if old is None:
-        raise AuthoringError(f"There is no version {number} of this course.")
+        raise AuthoringError(_("There is no version %(number)s of this course.", number=number))
     files = read_pack(io.BytesIO(old.pack))
     checked = check_files(files)
     if checked.errors or checked.course is None:
-        raise AuthoringError(f"Version {number} no longer passes the check: {checked.errors[0]}")
+        raise AuthoringError(
+            _("Version %(number)s no longer passes the check: %(problem)s", number=number, problem=checked.errors[0])
+        )
     return store_version(files, checked.course, "return", by).version
 
 
 def _require(user: User, permission: str) -> None:
     if not has_permission(user, permission):
-        raise AuthoringError("You do not have the permission for this.")
+        raise AuthoringError(_("You do not have the permission for this."))
 
 
 @dataclass(frozen=True)
@@ -266,7 +292,7 @@ def add_module(draft: CourseDraft, module_id: str, title: str, by: User) -> str:
     _require_slug(module_id)
     taken = outline(draft.files)
     if any(m.id == module_id for m in taken):
-        raise AuthoringError(f'There is already a module "{module_id}".')
+        raise AuthoringError(_('There is already a module "%(id)s".', id=module_id))
     folder = f"{len(taken) + 1:02d}-{module_id}"
     header = {"id": module_id, "title": title, "summary": "", "objectives": [], "prerequisites": [], "pass_mark": 80}
     save_file(draft, f"{folder}/module.yaml", yaml_text(header | {"minutes": 20}), by)
@@ -281,7 +307,7 @@ def add_lesson(draft: CourseDraft, folder: str, lesson_id: str, title: str, by: 
     modules = outline(draft.files)
     module = _module(modules, folder)
     if any(lesson.id == lesson_id for m in modules for lesson in m.lessons):
-        raise AuthoringError(f'There is already a lesson "{lesson_id}".')
+        raise AuthoringError(_('There is already a lesson "%(id)s".', id=lesson_id))
     name = f"{len(module.lessons) + 1:02d}-{lesson_id}.md"
     header = {"id": lesson_id, "title": title, "minutes": 5, "main_message": "", "sources": []}
     save_file(draft, f"{folder}/lessons/{name}", writer.lesson_text(header, "## Summary\n"), by)
@@ -294,7 +320,7 @@ def add_question(draft: CourseDraft, folder: str, question_id: str, kind: str, b
     modules = outline(draft.files)
     _module(modules, folder)
     if any(q_id == question_id for m in modules for q_id, _ in m.questions):
-        raise AuthoringError(f'There is already a question "{question_id}".')
+        raise AuthoringError(_('There is already a question "%(id)s".', id=question_id))
     path = f"{folder}/quiz.yaml"
     question = {"id": question_id, "type": kind, "prompt": "", "choices": [], "explanation": "", "source": ""}
     save_file(draft, path, writer.with_question(draft.files.get(path, ""), question), by)
@@ -303,13 +329,13 @@ def add_question(draft: CourseDraft, folder: str, question_id: str, kind: str, b
 def _module(modules: list[ModuleOutline], folder: str) -> ModuleOutline:
     module = next((m for m in modules if m.folder == folder), None)
     if module is None:
-        raise AuthoringError("There is no such module in this draft.")
+        raise AuthoringError(_("There is no such module in this draft."))
     return module
 
 
 def _require_slug(value: str) -> None:
     if not SLUG.fullmatch(value or ""):
-        raise AuthoringError("An id is lowercase letters, digits and single hyphens, like why-sleep.")
+        raise AuthoringError(_("An id is lowercase letters, digits and single hyphens, like why-sleep."))
 
 
 def version(course_id: str, number: int) -> CourseVersion | None:
