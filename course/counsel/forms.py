@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField
 
@@ -14,13 +15,14 @@ class CaseloadFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    behind = BooleanField("Behind on assignments (work past its due date)")
-    failed_twice = BooleanField("Failed a module's quiz twice or more, not passed since")
+    behind = BooleanField(_l("Behind on assignments (work past its due date)"))
+    failed_twice = BooleanField(_l("Failed a module's quiz twice or more, not passed since"))
     # The empty choice means "any"; no Optional(): it would clear the "Not a valid choice" error of a blank " ".
     inactive = SelectField(
-        "Inactive for",
+        _l("Inactive for"),
         default="",
-        choices=[SelectChoice("", "Any time")] + [SelectChoice(str(n), f"{n} days or more") for n in INACTIVE_DAYS],
+        choices=[SelectChoice("", _l("Any time"))]
+        + [SelectChoice(str(n), _l("%(num)d days or more", num=n)) for n in INACTIVE_DAYS],
     )
 
     def to_filter(self) -> CaseloadFilter:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -70,13 +72,20 @@ def assignments(cohort_id: int):
         form_errors(form, error)
         return _page(cohort, form, large, 422)
     modules = len(set(form.modules.data))
-    who = "the whole cohort" if learners is None else _plural(len(learners), "chosen member")
-    flash(f"Assigned {_plural(modules, 'module')} to {who}.", "success")
+    if learners is None:
+        message = ngettext(
+            "Assigned %(num)d module to the whole cohort.", "Assigned %(num)d modules to the whole cohort.", modules
+        )
+    else:
+        # Two counts: the modules as a phrase of their own, placed in the sentence counting the members.
+        message = ngettext(
+            "Assigned %(modules)s to %(num)d chosen member.",
+            "Assigned %(modules)s to %(num)d chosen members.",
+            len(learners),
+            modules=ngettext("%(num)d module", "%(num)d modules", modules),
+        )
+    flash(message, "success")
     return redirect(url_for("facilitate.assignments", cohort_id=cohort_id), 303)
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _assignment_or_404(cohort: Cohort, assignment_id: int) -> assigning.AssignmentRow:
@@ -99,7 +108,7 @@ def assignment(cohort_id: int, assignment_id: int):
         except cohorts.CohortError as error:
             form_errors(form, error)
         else:
-            flash("The due date is changed." if due_at else "The assignment has no due date now.", "success")
+            flash(_("The due date is changed.") if due_at else _("The assignment has no due date now."), "success")
             return redirect(url_for("facilitate.assignments", cohort_id=cohort_id), 303)
     status = 422 if form.errors else 200
     return render_template(
@@ -119,5 +128,5 @@ def withdraw(cohort_id: int, assignment_id: int):
     """Withdraw an assignment: learners no longer see it or its due date."""
     with write_transaction():
         assigning.withdraw(_assignment_or_404(own_cohort_or_404(cohort_id), assignment_id).assignment)
-    flash("The assignment is withdrawn.", "success")
+    flash(_("The assignment is withdrawn."), "success")
     return redirect(url_for("facilitate.assignments", cohort_id=cohort_id), 303)

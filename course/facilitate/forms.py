@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
@@ -11,7 +12,7 @@ from ..forms import date_field
 from ..services.cohorts import NAME_MAX_LENGTH
 
 EVERYONE, CHOSEN = "cohort", "members"
-DUE_HINT = "Optional. Learners see it on their home page. It means by the end of that day (UTC)."
+DUE_HINT = _l("Optional. Learners see it on their home page. It means by the end of that day (UTC).")
 
 
 class CheckboxesField(SelectMultipleField):
@@ -24,21 +25,22 @@ class CheckboxesField(SelectMultipleField):
         super().__init__(label, validators, validate_choice=False, **kwargs)
 
 
-def due_field(label: str = "Due date") -> DateField:
+def due_field(label: str | None = None) -> DateField:
     """A date input for a due date; empty means no due date."""
-    return date_field(label, DUE_HINT)
+    return date_field(label or _l("Due date"), DUE_HINT)
 
 
 class CohortNameForm(FlaskForm):
     """Name a new cohort, or rename one."""
 
     name = StringField(
-        "Cohort name",
+        _l("Cohort name"),
         validators=[
-            DataRequired("Enter a name for the cohort."),
-            Length(max=NAME_MAX_LENGTH, message=f"Use at most {NAME_MAX_LENGTH} characters."),
+            DataRequired(_l("Enter a name for the cohort.")),
+            # WTForms fills in %(max)d.
+            Length(max=NAME_MAX_LENGTH, message=_l("Use at most %(max)d characters.")),
         ],
-        description="Learners in the cohort see this name. For example: Tuesday evening group.",
+        description=_l("Learners in the cohort see this name. For example: Tuesday evening group."),
         render_kw={"maxlength": NAME_MAX_LENGTH, "autocomplete": "off"},
     )
 
@@ -46,22 +48,22 @@ class CohortNameForm(FlaskForm):
 class AssignForm(FlaskForm):
     """Assign modules to the whole cohort or to chosen members, with an optional due date."""
 
-    modules = CheckboxesField("Modules")
+    modules = CheckboxesField(_l("Modules"))
     who = RadioField(
-        "Assign to",
+        _l("Assign to"),
         default=EVERYONE,
         validate_choice=False,
         choices=[
-            SelectChoice(EVERYONE, "Everyone in the cohort, including people who join later"),
-            SelectChoice(CHOSEN, "Only the members I choose"),
+            SelectChoice(EVERYONE, _l("Everyone in the cohort, including people who join later")),
+            SelectChoice(CHOSEN, _l("Only the members I choose")),
         ],
-        validators=[AnyOf([EVERYONE, CHOSEN], message="Choose everyone or chosen members.")],
+        validators=[AnyOf([EVERYONE, CHOSEN], message=_l("Choose everyone or chosen members."))],
     )
-    learners = CheckboxesField("Members")
+    learners = CheckboxesField(_l("Members"))
     usernames = TextAreaField(
-        "Usernames",
-        validators=[Length(max=8000, message="That list is too long.")],
-        description="Separate usernames with commas, spaces or new lines.",
+        _l("Usernames"),
+        validators=[Length(max=8000, message=_l("That list is too long."))],
+        description=_l("Separate usernames with commas, spaces or new lines."),
         render_kw={"autocapitalize": "none", "spellcheck": "false", "rows": 3},
     )
     due = due_field()
@@ -70,4 +72,4 @@ class AssignForm(FlaskForm):
 class DueDateForm(FlaskForm):
     """Change an assignment's due date, or clear it."""
 
-    due = due_field("New due date")
+    due = due_field(_l("New due date"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import FACILITATOR, role_required
@@ -35,7 +36,9 @@ def remove_member(cohort_id: int, learner_id: int):
                 learner = cohorts.remove_member(own_cohort_or_404(cohort_id), learner_id, current_user)
             except cohorts.CohortError:
                 abort(404)  # removed meanwhile, e.g. from another tab
-        flash(f"{learner.username} is no longer in this cohort. Their progress is kept.", "success")
+        flash(
+            _("%(username)s is no longer in this cohort. Their progress is kept.", username=learner.username), "success"
+        )
         return redirect(url_for("facilitate.members", cohort_id=cohort_id), 303)
     return render_template(
         "facilitate/remove_member.html", cohort=cohort, learner=found[0], membership=found[1], form=form, tab="members"

@@ -8,6 +8,7 @@ cohort, an unknown id and (for changes) an archived cohort all answer 404.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import FACILITATOR, role_required
@@ -68,7 +69,7 @@ def create():
         except cohorts.CohortError as error:
             form_errors(form, error)
         else:
-            flash("The cohort is ready. Give its join code or link to your learners.", "success")
+            flash(_("The cohort is ready. Give its join code or link to your learners."), "success")
             return redirect(url_for("facilitate.settings", cohort_id=cohort.id), 303)
     return _home(form, 422)
 
@@ -100,7 +101,7 @@ def rename(cohort_id: int):
         except cohorts.CohortError as error:
             form_errors(form, error)
         else:
-            flash("The cohort is renamed.", "success")
+            flash(_("The cohort is renamed."), "success")
             return redirect(url_for("facilitate.settings", cohort_id=cohort_id), 303)
     return _settings(cohort, form, 422)
 
@@ -117,7 +118,7 @@ def _change(cohort_id: int, action, message: str, archived_ok: bool = False, bac
 @role_required(FACILITATOR)
 def rotate_code(cohort_id: int):
     """Replace the join code; the old one stops working at once."""
-    return _change(cohort_id, cohorts.rotate_join_code, "There is a new join code. The old code no longer works.")
+    return _change(cohort_id, cohorts.rotate_join_code, _("There is a new join code. The old code no longer works."))
 
 
 @bp.route("/cohorts/<int:cohort_id>/join-code/off", methods=["POST"])
@@ -127,7 +128,7 @@ def joining_off(cohort_id: int):
     return _change(
         cohort_id,
         lambda cohort: cohorts.set_joining(cohort, False),
-        "Joining is off. Nobody can join with a code until you switch it on.",
+        _("Joining is off. Nobody can join with a code until you switch it on."),
     )
 
 
@@ -135,7 +136,7 @@ def joining_off(cohort_id: int):
 @role_required(FACILITATOR)
 def joining_on(cohort_id: int):
     """Switch joining on with a fresh code."""
-    return _change(cohort_id, lambda cohort: cohorts.set_joining(cohort, True), "Joining is on, with a new code.")
+    return _change(cohort_id, lambda cohort: cohorts.set_joining(cohort, True), _("Joining is on, with a new code."))
 
 
 @bp.route("/cohorts/<int:cohort_id>/archive", methods=["POST"])
@@ -145,7 +146,7 @@ def archive(cohort_id: int):
     return _change(
         cohort_id,
         cohorts.archive,
-        "The cohort is archived. Its reports stay available.",
+        _("The cohort is archived. Its reports stay available."),
         back=url_for("facilitate.home"),
     )
 
@@ -157,6 +158,6 @@ def restore(cohort_id: int):
     return _change(
         cohort_id,
         cohorts.restore,
-        "The cohort is back on your list. Joining is off until you switch it on.",
+        _("The cohort is back on your list. Joining is off until you switch it on."),
         archived_ok=True,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
 from ..content import Course, Library
@@ -31,9 +32,9 @@ def due_at_from_date(day: date | None, today: date | None = None) -> datetime | 
         return None
     today = today or utcnow().date()
     if day < today:
-        raise CohortError("That date has passed. Choose today or a later date.", "due")
+        raise CohortError(_("That date has passed. Choose today or a later date."), "due")
     if day > today + timedelta(days=DUE_HORIZON_DAYS):
-        raise CohortError("Choose a date within the next five years.", "due")
+        raise CohortError(_("Choose a date within the next five years."), "due")
     return datetime.combine(day, DUE_TIME)
 
 
@@ -79,9 +80,9 @@ def cohort_assignment(cohort: Cohort, assignment_id: int) -> AssignmentRow | Non
 def _check_modules(module_ids: list[str], course: Course) -> list[str]:
     chosen = list(dict.fromkeys(module_ids or []))
     if not chosen:
-        raise CohortError("Choose at least one module.", "modules")
+        raise CohortError(_("Choose at least one module."), "modules")
     if any(course.module(module_id) is None for module_id in chosen):
-        raise CohortError("Choose modules from the list.", "modules")
+        raise CohortError(_("Choose modules from the list."), "modules")
     return chosen
 
 
@@ -89,14 +90,14 @@ def _check_members(cohort: Cohort, learner_ids: list) -> list[int]:
     try:
         wanted = {int(value) for value in learner_ids}
     except (TypeError, ValueError):
-        raise CohortError("Choose members of this cohort from the list.", "learners") from None
+        raise CohortError(_("Choose members of this cohort from the list."), "learners") from None
     if not all(valid_id(value) for value in wanted):
-        raise CohortError("Choose members of this cohort from the list.", "learners")
+        raise CohortError(_("Choose members of this cohort from the list."), "learners")
     if not wanted:
-        raise CohortError("Choose at least one member, or assign to everyone in the cohort.", "learners")
+        raise CohortError(_("Choose at least one member, or assign to everyone in the cohort."), "learners")
     found = set(db.session.scalars(member_ids(cohort).where(CohortMember.learner_id.in_(wanted))))
     if found != wanted:
-        raise CohortError("Choose members of this cohort from the list.", "learners")
+        raise CohortError(_("Choose members of this cohort from the list."), "learners")
     return sorted(found)
 
 
@@ -107,7 +108,7 @@ def members_by_username(cohort: Cohort, text: str) -> list[int]:
     """
     names = {name.strip().lower() for name in text.replace(",", " ").split() if name.strip()}
     if not names:
-        raise CohortError("Type at least one username, or assign to everyone in the cohort.", "usernames")
+        raise CohortError(_("Type at least one username, or assign to everyone in the cohort."), "usernames")
     found = dict(
         db.session.execute(
             select(User.username, User.id).where(User.username.in_(names), User.id.in_(member_ids(cohort)))
@@ -115,8 +116,10 @@ def members_by_username(cohort: Cohort, text: str) -> list[int]:
     )
     missing = sorted(names - set(found))
     if missing:
-        shown = ", ".join(missing[:10]) + (" and others" if len(missing) > 10 else "")
-        raise CohortError(f"Not members of this cohort: {shown}.", "usernames")
+        shown = ", ".join(missing[:10])
+        if len(missing) > 10:
+            raise CohortError(_("Not members of this cohort: %(names)s and others.", names=shown), "usernames")
+        raise CohortError(_("Not members of this cohort: %(names)s.", names=shown), "usernames")
     return sorted(found.values())
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -70,7 +71,7 @@ def attachable_cohorts() -> list[Cohort]:
 
 def _check_counselor(counselor: User) -> None:
     if counselor.role != COUNSELOR:
-        raise CaseloadError("Only a counselor has a caseload.")
+        raise CaseloadError(_("Only a counselor has a caseload."))
 
 
 def _audit(action: str, link: Caseload, by: User) -> None:
@@ -99,11 +100,11 @@ def attach_cohort(counselor: User, cohort_id: int, by: User) -> Cohort:
     _check_counselor(counselor)
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None or cohort.archived_at is not None:
-        raise CaseloadError("Choose one of the cohorts listed.")
+        raise CaseloadError(_("Choose one of the cohorts listed."))
     _add(
         Caseload(counselor_id=counselor.id, cohort_id=cohort.id, created_by_id=by.id),
         by,
-        f"The cohort “{cohort.name}” is already on this caseload.",
+        _("The cohort “%(cohort)s” is already on this caseload.", cohort=cohort.name),
     )
     return cohort
 
@@ -116,11 +117,11 @@ def attach_learner(counselor: User, username: str, by: User) -> User:
     _check_counselor(counselor)
     learner = db.session.scalar(select(User).where(User.username == normalise_username(username), User.role == LEARNER))
     if learner is None:
-        raise CaseloadError("There is no learner with that username.")
+        raise CaseloadError(_("There is no learner with that username."))
     _add(
         Caseload(counselor_id=counselor.id, learner_id=learner.id, created_by_id=by.id),
         by,
-        f"{learner.username} is already on this caseload (attached one by one).",
+        _("%(username)s is already on this caseload (attached one by one).", username=learner.username),
     )
     return learner
 

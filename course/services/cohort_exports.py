@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from flask_babel import gettext as _
+
 from ..content import Library
 from ..models import Cohort, User
 from . import audit
@@ -16,15 +18,17 @@ from .cohort_progress import ProgressPage, iter_progress, member_rows
 
 def progress_csv(cohort: Cohort, course: Library) -> tuple[list[str], Iterator[list]]:
     """Header and (lazily read) rows of the progress export: one row per current member."""
-    header = ["Username", "Display name", "Joined", "Done (%)", "Last course activity (UTC)"]
+    header = [_("Username"), _("Display name"), _("Joined"), _("Done (%)"), _("Last course activity (UTC)")]
     for m in course.modules:
+        label = course.module_label(m.id)
         header += [
-            f"{course.module_label(m.id)}: status",
-            f"{course.module_label(m.id)}: best quiz score (%)",
-            f"{course.module_label(m.id)}: pre-test score (%)",
-            f"{course.module_label(m.id)}: due",
-            f"{course.module_label(m.id)}: overdue",
+            _("%(module)s: status", module=label),
+            _("%(module)s: best quiz score (%%)", module=label),
+            _("%(module)s: pre-test score (%%)", module=label),
+            _("%(module)s: due", module=label),
+            _("%(module)s: overdue", module=label),
         ]
+    yes, no = _("yes"), _("no")
 
     def rows() -> Iterator[list]:
         for row in iter_progress(cohort, course):
@@ -36,7 +40,7 @@ def progress_csv(cohort: Cohort, course: Library) -> tuple[list[str], Iterator[l
                     cell.best_score,
                     cell.pretest_score,
                     cell.due_at.date() if cell.due_at else None,
-                    "yes" if cell.overdue else "no",
+                    yes if cell.overdue else no,
                 ]
             yield line
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from ..extensions import db
@@ -51,9 +52,9 @@ def check_name(name: str | None) -> str:
     """
     name = " ".join((name or "").split())
     if not name:
-        raise CohortError("Enter a name for the cohort.", "name")
+        raise CohortError(_("Enter a name for the cohort."), "name")
     if len(name) > NAME_MAX_LENGTH:
-        raise CohortError(f"Use at most {NAME_MAX_LENGTH} characters.", "name")
+        raise CohortError(_("Use at most %(max)d characters.", max=NAME_MAX_LENGTH), "name")
     return name
 
 
@@ -176,7 +177,7 @@ def remove_member(cohort: Cohort, learner_id: int, by: User) -> User:
     """
     found = current_member(cohort, learner_id)
     if found is None:
-        raise CohortError("That person is not a member of this cohort.")
+        raise CohortError(_("That person is not a member of this cohort."))
     learner, membership = found
     now = utcnow()
     membership.removed_at = now

@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import has_request_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..access import can_view_learner
@@ -24,7 +27,7 @@ from . import audit, own_record, progress, review, spaced_review
 from .standing import whole_percent
 
 RECORD_VIEW = "record"
-KIND_LABELS = {PRETEST: "Pre-test", "quiz": "Quiz"}
+KIND_LABELS = {PRETEST: _l("Pre-test"), "quiz": _l("Quiz")}
 
 
 def find_learner(viewer: User, learner_id: int) -> User | None:
@@ -82,7 +85,7 @@ class AttemptRow:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
     @property
     def reviewable(self) -> bool:
@@ -97,12 +100,12 @@ class AttemptRow:
     @property
     def outcome(self) -> str:
         if self.submitted_at is None:
-            return "In progress"
+            return _("In progress")
         if self.score is None:
-            return "Skipped"
+            return _("Skipped")
         if self.kind == PRETEST:
-            return "Before the lessons"
-        return "Passed" if self.passed else "Not passed"
+            return _("Before the lessons")
+        return _("Passed") if self.passed else _("Not passed")
 
 
 @dataclass(frozen=True)
@@ -209,7 +212,7 @@ def myth_history(answers, course: Course, reviews=()) -> tuple[Myth, ...]:
         myths.append(
             Myth(
                 myth_id,
-                catalogued.myth if catalogued else f"({myth_id}: no longer in the catalogue)",
+                catalogued.myth if catalogued else _unknown_myth(myth_id),
                 catalogued.fact if catalogued else "",
                 times,
                 first,
@@ -221,6 +224,14 @@ def myth_history(answers, course: Course, reviews=()) -> tuple[Myth, ...]:
     myths.sort(key=lambda m: m.last_at, reverse=True)
     myths.sort(key=lambda m: (m.corrected, not m.firmly_held))
     return tuple(myths)
+
+
+def _unknown_myth(myth_id: str) -> str:
+    """How a myth id no longer in the catalogue is shown (in English outside a request: the locale
+    selector reads the request, and myth_history is also called without one)."""
+    if not has_request_context():
+        return f"({myth_id}: no longer in the catalogue)"
+    return _("(%(id)s: no longer in the catalogue)", id=myth_id)
 
 
 def _myths(learner: User, course: Course) -> tuple[Myth, ...]:

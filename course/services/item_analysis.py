@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import and_, case, func, select
 
 from ..content import Choice, Course, Library, Misconception, Module, Question
@@ -129,21 +130,21 @@ def _item(number: int, module: Module, question: Question, counts: dict, course:
 def items_csv(cohort: Cohort, course: Library) -> tuple[list[str], Iterator[list]]:
     """Header and rows of the item analysis export: one row per quiz question of every module."""
     header = [
-        "Module",
-        "Question number",
-        "Question id",
-        "Question",
-        "First attempts",
-        "Correct",
-        "Correct (%)",
-        "Pre-tests",
-        "Pre-test correct (%)",
-        "Wrong answers",
-        "Wrong while sure (%)",
-        "Most chosen wrong answer",
-        "Times chosen",
-        "Misconception id",
-        "Myth",
+        gettext("Module"),
+        gettext("Question number"),
+        gettext("Question id"),
+        gettext("Question"),
+        gettext("First attempts"),
+        gettext("Correct"),
+        gettext("Correct (%)"),
+        gettext("Pre-tests"),
+        gettext("Pre-test correct (%)"),
+        gettext("Wrong answers"),
+        gettext("Wrong while sure (%)"),
+        gettext("Most chosen wrong answer"),
+        gettext("Times chosen"),
+        gettext("Misconception id"),
+        gettext("Myth"),
     ]
 
     def rows() -> Iterator[list]:

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -117,24 +119,27 @@ def _items(course: Library, dates: DateRange) -> tuple[ItemOutcome, ...]:
     )
 
 
+# Lazy: each download gets the header in its reader's language (the same columns in every language).
 CSV_HEADER = [
-    "Level",
-    "Module",
-    "Question id",
-    "Question",
-    "Learners with both",
-    "Before (%)",
-    "After (%)",
-    "Change (points)",
-    "95% interval, low",
-    "95% interval, high",
-    "Cohen's d",
-    "Normalized gain",
+    _l("Level"),
+    _l("Module"),
+    _l("Question id"),
+    _l("Question"),
+    _l("Learners with both"),
+    _l("Before (%)"),
+    _l("After (%)"),
+    _l("Change (points)"),
+    _l("%(confidence)d%% interval, low", confidence=95),
+    _l("%(confidence)d%% interval, high", confidence=95),
+    _l("Cohen's d"),
+    _l("Normalized gain"),
 ]
 
 
 def outcomes_csv(outcomes: ProgrammeOutcomes) -> Iterator[list]:
     """The download's rows: one per module, then one per pre-test question; withheld cells are empty."""
+    fewer = _("fewer than %(num)d", num=MIN_PAIRED)
+    module, question = _("module"), _("question")
     for total in outcomes.modules:
         o = total.outcome
         figures = (
@@ -142,12 +147,12 @@ def outcomes_csv(outcomes: ProgrammeOutcomes) -> Iterator[list]:
             if o
             else [None] * 7
         )
-        shown = total.paired if total.paired >= MIN_PAIRED else f"fewer than {MIN_PAIRED}"
-        yield ["module", total.label, "", "", shown, *(_rounded(v) for v in figures)]
+        shown = total.paired if total.paired >= MIN_PAIRED else fewer
+        yield [module, total.label, "", "", shown, *(_rounded(v) for v in figures)]
     for item in outcomes.items:
-        shown = item.paired if item.shown else f"fewer than {MIN_PAIRED}"
+        shown = item.paired if item.shown else fewer
         yield [
-            "question",
+            question,
             item.module_label,
             item.question.id,
             item.question.prompt,
