@@ -24,7 +24,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 # After changing strings in the code: extract them and update every catalog (then translate the new ones).
 catalogs: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs='.*' --no-location --sort-output -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 run: $(STAMP) $(COMPILED)

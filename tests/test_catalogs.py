@@ -89,11 +89,16 @@ def test_the_compiled_catalog_is_the_current_one(language):
     mo = _catalog_path(language).with_suffix(".mo")
     assert mo.exists(), "not compiled: run make test or make run"
     with open(mo, "rb") as f:
-        compiled = {m.id: m.string for m in read_mo(f) if m.id}
-    source = {m.id: m.string for m in _read(language) if m.id}
+        compiled = {_key(m.id): _key(m.string) for m in read_mo(f) if m.id}
+    source = {_key(m.id): _key(m.string) for m in _read(language) if m.id}
     assert compiled == source
 
 
 def _translated(message) -> bool:
     strings = message.string if isinstance(message.string, tuple) else (message.string,)
     return all(s.strip() for s in strings)
+
+
+def _key(value):
+    """A message's id or string, hashable and comparable (a plural's forms as a tuple)."""
+    return tuple(value) if isinstance(value, list | tuple) else value
