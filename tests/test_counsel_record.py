@@ -77,15 +77,15 @@ def test_the_record_lists_every_attempt_with_scores_results_and_review_links(cou
     listed = table_rows(page, "attempts-caption")
 
     before = round(story["pretest"].score)
-    assert [(row[0], row[2], row[4], row[5]) for row in listed] == [
-        ("1", "Pre-test", f"{before}%", "Before the lessons"),
-        ("2", "Quiz", "0%", "Not passed"),
-        ("3", "Quiz", "100%", "Passed"),
-        ("4", "Pre-test", "none", "Skipped"),
+    assert [(row[0], row[2], row[4], row[5], row[6]) for row in listed] == [
+        ("1", "Pre-test", "English", f"{before}%", "Before the lessons"),
+        ("2", "Quiz", "English", "0%", "Not passed"),
+        ("3", "Quiz", "English", "100%", "Passed"),
+        ("4", "Pre-test", "English", "none", "Skipped"),
     ]
     for key in ("pretest", "failed", "passed"):
         assert f'href="/counsel/learners/{learner.id}/attempts/{story[key].id}"' in page
-    assert listed[3][6] == "None to review"
+    assert listed[3][7] == "None to review"
 
 
 def test_the_record_compares_the_pre_test_with_the_first_quiz_not_the_best(counselor_browser, story):

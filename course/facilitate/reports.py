@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request, stream_with_context
 from flask_login import current_user
 
+from .. import i18n
 from ..access import FACILITATOR, role_required
 from ..content import get_course
 from ..database import write_transaction
@@ -45,13 +46,15 @@ def items(cohort_id: int, module_id: str):
     cohort = own_cohort_or_404(cohort_id, archived_ok=True)
     course = get_course()
     module = course.module(module_id) or abort(404)
+    language = i18n.chosen_language(request.args.get("language"))  # split by the attempts' language; else all
     return render_template(
         "facilitate/items.html",
         cohort=cohort,
         module=module,
         module_label=course.module_label(module.id),
-        rows=item_analysis.item_analysis(cohort, [module], course),
-        learners=item_analysis.first_attempt_counts(cohort, [module]).get(module.id, 0),
+        rows=item_analysis.item_analysis(cohort, [module], course, language),
+        learners=item_analysis.first_attempt_counts(cohort, [module], language).get(module.id, 0),
+        language=language,
         confirm=ConfirmForm(),
         tab="progress",
     )

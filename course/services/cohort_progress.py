@@ -10,7 +10,7 @@ own pages (see docs/facilitating.md), over the current members of one cohort.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import cast
@@ -24,6 +24,7 @@ from ..paging import PER_PAGE, Page
 from .cohort_sorting import DEFAULT_SORT, Sort, sort_key
 from .cohort_totals import ModuleTotal, cohort_totals
 from .cohorts import member_count
+from .learner_languages import languages_used
 from .standing import (
     PASSED,
     STATUS_LABELS,
@@ -72,6 +73,7 @@ class LearnerRow:
     percent: int
     cells: tuple[Cell, ...]
     last_activity_at: datetime | None  # the latest lesson completed or attempt begun or submitted
+    languages: tuple[str, ...] = ()  # the languages the learner used (services/learner_languages.py)
 
 
 @dataclass
@@ -194,7 +196,8 @@ def progress_page(
     learners = db.session.execute(stmt.limit(per_page).offset(paging.offset)).all()
     facts = _facts(cohort, [r.id for r in learners])
     now = utcnow()
-    rows = tuple(_learner_row(r, course, facts, now) for r in learners)
+    languages = languages_used([r.id for r in learners])
+    rows = tuple(replace(_learner_row(r, course, facts, now), languages=languages[r.id]) for r in learners)
     return ProgressPage(rows, cohort_totals(cohort, course), paging, sort)
 
 

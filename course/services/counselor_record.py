@@ -82,6 +82,7 @@ class AttemptRow:
     submitted_at: datetime | None
     score: float | None
     passed: bool | None
+    language: str = "en"  # the language it was submitted in
 
     @property
     def kind_label(self) -> str:
@@ -173,6 +174,7 @@ def _attempts(learner: User, course: Library) -> tuple[AttemptRow, ...]:
                 a.submitted_at,
                 a.score,
                 a.passed,
+                a.language,
             )
         )
     return tuple(result)

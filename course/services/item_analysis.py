@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask_babel import gettext
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 
 from ..content import Choice, Course, Library, Misconception, Module, Question
 from ..extensions import db
@@ -53,28 +53,41 @@ class ItemRow:
         return round(100 * self.pretest_correct / self.pretest_answered) if self.pretest_answered else None
 
 
-def first_attempt_counts(cohort: Cohort, modules: list[Module]) -> dict[str, int]:
-    """Module id → number of current members with a graded quiz attempt in it. One query."""
-    rows = db.session.execute(
-        select(QA.module_id, func.count(QA.learner_id.distinct()))
-        .where(
-            QA.learner_id.in_(member_ids(cohort)),
-            QA.kind == QUIZ,
-            QA.module_id.in_([m.id for m in modules]),
-            QA.score.is_not(None),
+def first_attempt_counts(cohort: Cohort, modules: list[Module], language: str | None = None) -> dict[str, int]:
+    """Module id → number of current members with a graded quiz attempt in it (their first one in `language`,
+    when given). One query."""
+    if language is None:
+        rows = db.session.execute(
+            select(QA.module_id, func.count(QA.learner_id.distinct()))
+            .where(
+                QA.learner_id.in_(member_ids(cohort)),
+                QA.kind == QUIZ,
+                QA.module_id.in_([m.id for m in modules]),
+                QA.score.is_not(None),
+            )
+            .group_by(QA.module_id)
         )
-        .group_by(QA.module_id)
-    )
+        return dict(rows.all())
+    first = _first_attempts(cohort, modules, language).where(QA.kind == QUIZ)
+    rows = db.session.execute(select(QA.module_id, func.count()).where(QA.id.in_(first)).group_by(QA.module_id))
     return dict(rows.all())
 
 
-def item_analysis(cohort: Cohort, modules: list[Module], course: Course) -> list[ItemRow]:
-    """Question by question, over each current member's first graded quiz attempt (and pre-test). One query."""
+def _first_attempts(cohort: Cohort, modules: list[Module], language: str | None) -> Select:
+    """The id of each current member's first graded attempt of each kind in each module (taken in `language`,
+    when given: the analysis split by language counts each learner's first attempt only where it was in it)."""
     first = (
         select(func.min(QA.id))
         .where(QA.learner_id.in_(member_ids(cohort)), QA.module_id.in_([m.id for m in modules]), QA.score.is_not(None))
         .group_by(QA.learner_id, QA.module_id, QA.kind)
     )
+    return first if language is None else select(QA.id).where(QA.id.in_(first), QA.language == language)
+
+
+def item_analysis(cohort: Cohort, modules: list[Module], course: Course, language: str | None = None) -> list[ItemRow]:
+    """Question by question, over each current member's first graded quiz attempt (and pre-test); with a
+    `language`, over those first attempts taken in it. One query."""
+    first = _first_attempts(cohort, modules, language)
     counts: dict[tuple[str, str], list] = {}
     wrong_and_sure = and_(AttemptAnswer.correct.is_not(True), AttemptAnswer.confidence == SURE)
     for kind, question_id, choice_ids, n, right, sure_wrong in db.session.execute(

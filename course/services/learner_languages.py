@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 
 from ..extensions import db
 from ..i18n import LANGUAGES
@@ -16,16 +16,14 @@ from ..models import QuizAttempt, User
 
 
 def languages_used(learner_ids: Collection[int]) -> dict[int, tuple[str, ...]]:
-    """Learner id -> languages used, in LANGUAGES order (empty when none is known yet). Two queries."""
+    """Learner id -> languages used, in LANGUAGES order (empty when none is known yet). One query."""
     if not learner_ids:
         return {}
-    used: dict[int, set[str]] = {learner_id: set() for learner_id in learner_ids}
-    attempts = (
-        select(QuizAttempt.learner_id, QuizAttempt.language)
-        .where(QuizAttempt.learner_id.in_(learner_ids), QuizAttempt.submitted_at.is_not(None))
-        .distinct()
+    attempts = select(QuizAttempt.learner_id, QuizAttempt.language).where(
+        QuizAttempt.learner_id.in_(learner_ids), QuizAttempt.submitted_at.is_not(None)
     )
     chosen = select(User.id, User.language).where(User.id.in_(learner_ids), User.language.is_not(None))
-    for learner_id, language in [*db.session.execute(attempts), *db.session.execute(chosen)]:
+    used: dict[int, set[str]] = {learner_id: set() for learner_id in learner_ids}
+    for learner_id, language in db.session.execute(union(attempts, chosen)):
         used[learner_id].add(language)
     return {learner_id: tuple(x for x in LANGUAGES if x in found) for learner_id, found in used.items()}
