@@ -1,4 +1,4 @@
-"""An English and a Spanish learner in one cohort: each takes the quiz in their language, staff see both side by side."""
+"""An English and a Spanish learner in one cohort: each takes the quiz in their language, staff see both."""
 
 from __future__ import annotations
 

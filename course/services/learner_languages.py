@@ -6,7 +6,8 @@ Spanish learner read side by side, and item analysis can be split by the attempt
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from typing import cast
 
 from sqlalchemy import select, union
 
@@ -24,6 +25,7 @@ def languages_used(learner_ids: Collection[int]) -> dict[int, tuple[str, ...]]:
     )
     chosen = select(User.id, User.language).where(User.id.in_(learner_ids), User.language.is_not(None))
     used: dict[int, set[str]] = {learner_id: set() for learner_id in learner_ids}
-    for learner_id, language in db.session.execute(union(attempts, chosen)):
+    rows = cast(Iterable[tuple[int, str]], db.session.execute(union(attempts, chosen)))
+    for learner_id, language in rows:
         used[learner_id].add(language)
     return {learner_id: tuple(x for x in LANGUAGES if x in found) for learner_id, found in used.items()}
