@@ -92,3 +92,9 @@ def test_a_spanish_facilitator_reads_the_same_table_in_spanish(two_languages, ne
     assert '<html lang="es">' in page
     assert "Idioma: Inglés" in page and "Idioma: Español" in page
     assert db.session.scalar(select(QuizAttempt.language).where(QuizAttempt.id == two_languages["ana"][1].id)) == "en"
+
+
+def test_the_admin_sees_how_many_spanish_lessons_await_bilingual_review(course, new_browser, admin):
+    page = sign_in(new_browser(), admin).get("/admin/courses").get_data(as_text=True)
+    lessons = sum(len(m.lessons) for m in course.modules)
+    assert f"Spanish: {lessons} of {lessons} lessons await review by a bilingual clinician" in page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,6 +26,8 @@ def render_courses(form: ImportPackForm, problems: tuple[str, ...] = (), status:
     page = render_template(
         "admin/courses.html",
         library=get_course(),
+        # Translations awaiting bilingual review, by course: read off the English library, which holds them.
+        review={c.id: c.translations_awaiting_review() for c in current_app.extensions["course"].courses},
         versions=course_packs.versions_by_course(),
         form=form,
         problems=problems,

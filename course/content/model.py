@@ -193,6 +193,14 @@ class Course:
         """The catalogue entry with this id, or None."""
         return self.misconceptions.get(misconception_id)
 
+    def translations_awaiting_review(self) -> dict[str, tuple[int, int]]:
+        """Language -> (lessons awaiting a bilingual clinician's review, lessons translated), per other language."""
+        status = {}
+        for language, course in self.translated.items():
+            lessons = [lesson for m in course.modules for lesson in m.lessons if lesson.language == language]
+            status[language] = (sum(lesson.awaits_review for lesson in lessons), len(lessons))
+        return status
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Library(Course):
