@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
@@ -41,7 +41,9 @@ def chosen_language(value: object) -> str | None:
 
 
 def select_language() -> str:
-    """The language of this request (see the module's docstring)."""
+    """The language of this request (see the module's docstring); English outside a request (a command, a test)."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
     return (
         chosen_language(getattr(current_user, "language", None))
         or chosen_language(request.cookies.get(COOKIE))
