@@ -57,12 +57,13 @@ class QuestionView:
         return grading.DONT_KNOW in self.chosen
 
 
-# A pre-test's "I don't know": a choice of the attempt's layout, not of the question.
-DONT_KNOW_CHOICE = Choice(grading.DONT_KNOW, grading.DONT_KNOW_TEXT, correct=False, feedback="")
+def dont_know_choice() -> Choice:
+    """A pre-test's "I don't know", in the request's language: a choice of the attempt's layout, not of the question."""
+    return Choice(grading.DONT_KNOW, str(grading.DONT_KNOW_TEXT), correct=False, feedback="")
 
 
 def _choice(question: Question, choice_id: str) -> Choice | None:
-    return DONT_KNOW_CHOICE if choice_id == grading.DONT_KNOW else question.choice(choice_id)
+    return dont_know_choice() if choice_id == grading.DONT_KNOW else question.choice(choice_id)
 
 
 @dataclass(frozen=True)
