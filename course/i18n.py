@@ -41,7 +41,7 @@ def chosen_language(value: object) -> str | None:
 
 
 def select_language() -> str:
-    """The language of this request (see the module's docstring); English outside a request (a command, a test)."""
+    """The language of this request (see the module's docstring); English outside a request (CLI, jobs)."""
     if not has_request_context():
         return DEFAULT_LANGUAGE
     return (
