@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import Select, exists, false, select, union
 
@@ -21,7 +22,12 @@ COUNSELOR = "counselor"
 ADMIN = "admin"
 ROLES = (LEARNER, FACILITATOR, COUNSELOR, ADMIN)
 STAFF_ROLES = (FACILITATOR, COUNSELOR, ADMIN)
-ROLE_LABELS = {LEARNER: "Learner", FACILITATOR: "Facilitator", COUNSELOR: "Counselor", ADMIN: "Admin"}
+ROLE_LABELS = {
+    LEARNER: _l("Learner"),
+    FACILITATOR: _l("Facilitator"),
+    COUNSELOR: _l("Counselor"),
+    ADMIN: _l("Admin"),
+}
 HOME_ENDPOINTS = {
     LEARNER: "learn.home",
     FACILITATOR: "facilitate.home",
@@ -32,7 +38,7 @@ PUBLIC = "public"
 # Permissions an admin grants to any staff account, on top of its role.
 AUTHOR = "author"
 REVIEWER = "reviewer"
-PERMISSION_LABELS = {AUTHOR: "Author", REVIEWER: "Clinical reviewer"}
+PERMISSION_LABELS = {AUTHOR: _l("Author"), REVIEWER: _l("Clinical reviewer")}
 
 
 def public(view):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -11,27 +13,30 @@ from .extensions import db
 
 MESSAGES = {
     400: (
-        "Something was wrong with that request",
-        "The form may have been incomplete or out of date. Go back, reload the page and try again.",
+        _l("Something was wrong with that request"),
+        _l("The form may have been incomplete or out of date. Go back, reload the page and try again."),
     ),
-    403: ("You can't open this page", "Your account does not have access to this page."),
-    404: ("Page not found", "There is no page at this address, or you do not have access to it."),
-    405: ("That didn't work", "This page can't be used that way. Go back and try again."),
-    413: ("That was too large", "What you sent was larger than this site accepts. Shorten it and try again."),
-    429: ("Too many tries", "Please wait a minute before you try again."),
+    403: (_l("You can't open this page"), _l("Your account does not have access to this page.")),
+    404: (_l("Page not found"), _l("There is no page at this address, or you do not have access to it.")),
+    405: (_l("That didn't work"), _l("This page can't be used that way. Go back and try again.")),
+    413: (
+        _l("That was too large"),
+        _l("What you sent was larger than this site accepts. Shorten it and try again."),
+    ),
+    429: (_l("Too many tries"), _l("Please wait a minute before you try again.")),
     500: (
-        "Something went wrong on our side",
-        "Nothing you did caused this. Your saved work is safe. Please try again in a moment.",
+        _l("Something went wrong on our side"),
+        _l("Nothing you did caused this. Your saved work is safe. Please try again in a moment."),
     ),
-    503: ("The site is busy", "Please try again in a moment. Anything already saved is safe."),
+    503: (_l("The site is busy"), _l("Please try again in a moment. Anything already saved is safe.")),
 }
-EXPIRED_PAGE_JSON = (
+EXPIRED_PAGE_JSON = _l(
     "Not saved: this page is out of date (you signed in again since it opened). "
     "Reload the page: the answers saved before come back."
 )
 
 
-def _render(code: int, message: str | None = None):
+def _render(code: int, message: object = None):
     title, text = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     return render_template("errors/error.html", code=code, title=title, text=message or text), code
 
@@ -49,9 +54,9 @@ def _http_error(error: HTTPException):
         return error.response
     if isinstance(error, CSRFError):
         if request.accept_mimetypes.best == "application/json":  # the quiz autosave shows the message
-            return {"saved": False, "reason": "expired", "message": EXPIRED_PAGE_JSON}, 400
+            return {"saved": False, "reason": "expired", "message": str(EXPIRED_PAGE_JSON)}, 400
         return _render(
-            400, "This form had expired or was sent twice. Reload the page and try again; nothing was changed."
+            400, _("This form had expired or was sent twice. Reload the page and try again; nothing was changed.")
         )
     response = _render(error.code or 500)
     if error.code == 429:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -14,7 +16,7 @@ from .services.passwords import MAX_LENGTH, MIN_LENGTH
 # Dates a person may type: wide enough for any real use, narrow enough that a day added or the
 # time of day never leaves the range Python and the databases can hold (9999-12-31 + 1 day did).
 EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2999, 12, 31)
-DATE_FORMAT_MESSAGE = "Enter the date as year-month-day, for example 2030-06-30."
+DATE_FORMAT_MESSAGE = _l("Enter the date as year-month-day, for example 2030-06-30.")
 
 # Browsers and password managers read these to offer the right help.
 NEW_PASSWORD_ATTRS = {"autocomplete": "new-password", "minlength": MIN_LENGTH, "maxlength": MAX_LENGTH}
@@ -23,7 +25,7 @@ USERNAME_ATTRS = {"autocapitalize": "none", "spellcheck": "false"}
 
 def at_most(limit: int) -> Length:
     """A length limit whose message says the limit."""
-    return Length(max=limit, message=f"Use at most {limit} characters.")
+    return Length(max=limit, message=_l("Use at most %(limit)s characters.", limit=limit))
 
 
 def username_field(label: str, required: str | None = None, **kwargs) -> StringField:
@@ -41,7 +43,9 @@ def current_password_field(label: str, required: str) -> PasswordField:
 
 def _date_in_range(form, field) -> None:
     if field.data is not None and not EARLIEST_DATE <= field.data <= LATEST_DATE:
-        raise ValidationError(f"Enter a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}.")
+        raise ValidationError(
+            _("Enter a date between %(first)s and %(last)s.", first=EARLIEST_DATE.year, last=LATEST_DATE.year)
+        )
 
 
 def date_field(label: str, description: str = "") -> DateField:
@@ -55,16 +59,18 @@ def date_field(label: str, description: str = "") -> DateField:
     )
 
 
-def new_password_field(label: str = "New password") -> PasswordField:
+def new_password_field(label: str = _l("New password")) -> PasswordField:
     """A password field for a new password: the policy itself is checked by the accounts service."""
     return PasswordField(
         label,
         validators=[
-            DataRequired("Enter a password."),
+            DataRequired(_l("Enter a password.")),
             at_most(MAX_LENGTH),
         ],
         render_kw=NEW_PASSWORD_ATTRS,
-        description=f"At least {MIN_LENGTH} characters. A few words in a row are easy to remember and hard to guess.",
+        description=_l(
+            "At least %(min)s characters. A few words in a row are easy to remember and hard to guess.", min=MIN_LENGTH
+        ),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .errors import refuse
@@ -51,14 +52,17 @@ def _refuse_malformed_input() -> None:
     """
     if request.files and request.endpoint not in current_app.config["UPLOAD_LIMITS"]:
         refuse(
-            400, "This site does not take files. Go back, reload the page and send the form again; nothing was changed."
+            400,
+            _("This site does not take files. Go back, reload the page and send the form again; nothing was changed."),
         )
     for values in (request.args, request.form):
         if any("\x00" in value for _, value in values.items(multi=True)):
             refuse(
                 400,
-                "What you sent contains a character this site cannot keep. "
-                "Remove it and try again; nothing was changed.",
+                _(
+                    "What you sent contains a character this site cannot keep. "
+                    "Remove it and try again; nothing was changed."
+                ),
             )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import current_app, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 
 from .. import unsent_answers
@@ -11,16 +13,16 @@ from ..extensions import login_manager
 from ..services import sessions
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please sign in to continue."
+login_manager.login_message = _l("Please sign in to continue.")
 login_manager.login_message_category = "info"
 # Our own server-side sessions replace Flask-Login's "remember me" and its IP/agent heuristics.
 login_manager.session_protection = None
 
 # What a JSON caller (the quiz autosave) is told when the session has ended.
-SIGNED_OUT_MESSAGE = (
+SIGNED_OUT_MESSAGE = _l(
     "You are signed out (perhaps in another tab, or after a while without activity). Sign in again to go on."
 )
-KEPT_MESSAGE = (
+KEPT_MESSAGE = _l(
     "Not saved: you are signed out (perhaps in another tab, or after a while without activity). "
     "Your answers are kept: press Submit or Save my answers, sign in, and they come back."
 )
@@ -63,17 +65,21 @@ def unauthorized():
         return {
             "error": "authentication required",
             "reason": "signed_out",
-            "message": KEPT_MESSAGE if back else SIGNED_OUT_MESSAGE,
+            "message": str(KEPT_MESSAGE if back else SIGNED_OUT_MESSAGE),
         }, 401
     reason = g.get("session_timed_out")
     if reason == sessions.IDLE:
         minutes = current_app.config["SESSION_IDLE_MINUTES"]
         flash(
-            f"You were signed out after {minutes} minutes without activity. Sign in to go on; your saved work is kept.",
+            _(
+                "You were signed out after %(minutes)s minutes without activity. "
+                "Sign in to go on; your saved work is kept.",
+                minutes=minutes,
+            ),
             "info",
         )
     elif reason == sessions.EXPIRED:
-        flash("Your session ended. Please sign in again; your saved work is kept.", "info")
+        flash(_("Your session ended. Please sign in again; your saved work is kept."), "info")
     else:
-        flash(login_manager.login_message, "info")
+        flash(str(login_manager.login_message), "info")
     return redirect(url_for("auth.login", next=back or (request.full_path if request.method == "GET" else None)))

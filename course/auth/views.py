@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from .. import rate_limits, unsent_answers
@@ -14,7 +16,7 @@ from .forms import ChangePasswordForm, JoinForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
-GENERIC_LOGIN_FAILURE = "That username and password did not match. Check them and try again."
+GENERIC_LOGIN_FAILURE = _l("That username and password did not match. Check them and try again.")
 
 
 def _sign_in(user, check: accounts.SignInCheck | None = None) -> None:
@@ -42,7 +44,7 @@ def require_password_change():
         and current_user.must_change_password
         and request.endpoint not in ("auth.change_password", "auth.logout", "static")
     ):
-        flash("Please choose a new password before you go on.", "info")
+        flash(_("Please choose a new password before you go on."), "info")
         return redirect(url_for("auth.change_password"))
     return None
 
@@ -63,7 +65,7 @@ def login():
             return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(check.user)))
         with write_transaction():
             accounts.record_sign_in(check)
-        flash(GENERIC_LOGIN_FAILURE, "error")
+        flash(str(GENERIC_LOGIN_FAILURE), "error")
     return render_template("auth/login.html", form=form)
 
 
@@ -86,7 +88,7 @@ def join(code: str | None = None):
             flash(str(error), "error")
         else:
             _sign_in(user)
-            flash("Welcome. Your account is ready.", "success")
+            flash(_("Welcome. Your account is ready."), "success")
             return redirect(url_for(home_endpoint(user)))
     return render_template("auth/join.html", form=form)
 
@@ -100,7 +102,7 @@ def logout():
         audit.record(audit.LOGOUT, actor=current_user, subject_id=current_user.id)
     logout_user()
     _clear_session_keeping_csrf()
-    flash("You are signed out.", "success")
+    flash(_("You are signed out."), "success")
     response = redirect(url_for("auth.login"))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
@@ -135,6 +137,6 @@ def change_password():
             with write_transaction():
                 accounts.change_password(user, new_hash)
             _sign_in(user)
-            flash("Your password is changed. You were signed out everywhere else.", "success")
+            flash(_("Your password is changed. You were signed out everywhere else."), "success")
             return redirect(url_for(home_endpoint(user)))
     return render_template("auth/change_password.html", form=form)

@@ -9,8 +9,11 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from ..charts import PRETEST_FILL, QUIZ_FILL, WIDTH
-from ..services.own_record import NOT_TAKEN, ModuleReport
+from ..i18n import percent
+from ..services.own_record import NOT_TAKEN, ModuleReport, pretest_state_label
 
 X0 = 78  # bars start here; their labels sit to the left
 FULL = 190  # the length of a 100% bar
@@ -57,7 +60,7 @@ class Chart:
 def _bar(label: str, y: float, value: int | None, missing: str, fill: str) -> Bar:
     if value is None:
         return Bar(label, y, None, missing, fill)
-    return Bar(label, y, FULL * value / 100, f"{value}%", fill)
+    return Bar(label, y, FULL * value / 100, percent(value), fill)
 
 
 def score_chart(report: list[ModuleReport]) -> Chart:
@@ -67,9 +70,9 @@ def score_chart(report: list[ModuleReport]) -> Chart:
         lines = textwrap.wrap(f"{number}. {row.title}", TITLE_CHARS) or [f"{number}."]
         title = tuple((y + 14 + LINE * i, text) for i, text in enumerate(lines))
         y += LINE * len(lines) + 4
-        pretest = _bar("Pre-test", y, row.pretest_percent, row.pretest_state, PRETEST_FILL)
-        quiz = _bar("Best quiz", y + BAR + 6, row.best_percent, NOT_TAKEN, QUIZ_FILL)
+        pretest = _bar(_("Pre-test"), y, row.pretest_percent, row.pretest_state_label, PRETEST_FILL)
+        quiz = _bar(_("Best quiz"), y + BAR + 6, row.best_percent, pretest_state_label(NOT_TAKEN), QUIZ_FILL)
         groups.append(Group(title, (pretest, quiz)))
         y += 2 * (BAR + 6) + 10
-    axis = tuple((X0 + FULL * mark / 100, f"{mark}%") for mark in (0, 50, 100))
+    axis = tuple((X0 + FULL * mark / 100, percent(mark)) for mark in (0, 50, 100))
     return Chart(tuple(groups), height=y + 18, plot_bottom=y, axis=axis)

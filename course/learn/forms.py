@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from ..forms import USERNAME_ATTRS, current_password_field, username_field
@@ -11,10 +13,10 @@ class DeleteAccountForm(FlaskForm):
     """Confirm deleting one's own account by typing the username and the current password."""
 
     username = username_field(
-        "Your username", "Type your username.", render_kw={"autocomplete": "off", **USERNAME_ATTRS}
+        _l("Your username"), _l("Type your username."), render_kw={"autocomplete": "off", **USERNAME_ATTRS}
     )
-    password = current_password_field("Your password", "Type your password.")
+    password = current_password_field(_l("Your password"), _l("Type your password."))
 
     def __init__(self, expected_username: str, **kwargs):
         super().__init__(**kwargs)
-        self.username.description = f"Type {expected_username} to confirm."
+        self.username.description = _("Type %(username)s to confirm.", username=expected_username)

@@ -6,6 +6,7 @@ No URL here carries an id: every page is about the signed-in learner and nobody 
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from .. import rate_limits
@@ -75,7 +76,7 @@ def delete_account():
             own_record.erase_traces()
             logout_user()
             session.clear()
-            flash("Your account and your course data are deleted.", "success")
+            flash(_("Your account and your course data are deleted."), "success")
             response = redirect(url_for("pages.index"), 303)
             response.headers["Clear-Site-Data"] = '"cache", "storage"'
             return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import unsent_answers
@@ -10,7 +11,7 @@ from ..access import LEARNER, role_required
 from ..content import get_course
 from ..database import write_transaction
 from ..i18n import current_language
-from ..models import CONFIDENCE_LABELS, PRETEST, QUIZ
+from ..models import PRETEST, QUIZ
 from ..services import attempts, grading, progress, review, spaced_review
 from .views import bp, module_or_404, module_standing, open_module
 
@@ -49,9 +50,9 @@ def start(module_id: str, kind: str):
     module, standing = open_module(module_id)
     if kind == PRETEST and not (standing.pretest_open or standing.pretest_to_finish):
         if standing.pretest_offered:
-            flash("You have already taken or skipped this module's pre-test.", "info")
+            flash(_("You have already taken or skipped this module's pre-test."), "info")
         else:  # before and after must be measured on either side of the lessons (docs/outcomes.md)
-            flash("The pre-test comes before the module's first lesson, so it is no longer offered here.", "info")
+            flash(_("The pre-test comes before the module's first lesson, so it is no longer offered here."), "info")
         return redirect(url_for("learn.module", module_id=module.id), 303)
     with write_transaction():
         attempt = attempts.start_attempt(current_user, module, PRETEST if kind == PRETEST else QUIZ)
@@ -77,7 +78,7 @@ def attempt(attempt_id: int):
     if attempt.submitted_at is not None:
         return redirect(url_for("learn.result", attempt_id=attempt.id))
     if unsent_answers.restore(attempt):
-        flash("You were signed out, but the answers you sent then are saved below.", "success")
+        flash(_("You were signed out, but the answers you sent then are saved below."), "success")
     return _render_attempt(attempt, module, attempts.saved_answers(attempt))
 
 
@@ -89,7 +90,7 @@ def _render_attempt(attempt, module, answers, status: int = 200, unanswered=(), 
         module=module,
         view=view,
         unanswered=set(unanswered),
-        confidence_levels=CONFIDENCE_LABELS,
+        confidence_levels=review.confidence_labels(),
     ), status
 
 
@@ -112,7 +113,7 @@ def save_draft(attempt_id: int):
         return _reply_error(attempt, module, str(error))
     if _wants_json():
         return jsonify(saved=True, sequence=sequence)
-    flash("Your answers are saved. You can come back to them at any time.", "success")
+    flash(_("Your answers are saved. You can come back to them at any time."), "success")
     return redirect(url_for("learn.attempt", attempt_id=attempt.id), 303)
 
 
@@ -128,8 +129,10 @@ def submit(attempt_id: int):
         with write_transaction():
             attempts.close_unscored(attempt)
         flash(
-            "The module's lessons were opened before this pre-test was sent, so it no longer shows what you knew "
-            "before them: it is closed without a score. Your quiz will show what you learned.",
+            _(
+                "The module's lessons were opened before this pre-test was sent, so it no longer shows what you knew "
+                "before them: it is closed without a score. Your quiz will show what you learned."
+            ),
             "info",
         )
         return redirect(url_for("learn.module", module_id=module.id), 303)
@@ -154,13 +157,16 @@ def submit(attempt_id: int):
         return _reply_error(attempt, module, str(error))
     if graded.missing:
         flash(
-            f"Please answer every question before you submit. Not answered yet: question "
-            f"{', '.join(map(str, graded.missing))}. Your other answers are saved.",
+            _(
+                "Please answer every question before you submit. Not answered yet: question %(numbers)s. "
+                "Your other answers are saved.",
+                numbers=", ".join(map(str, graded.missing)),
+            ),
             "error",
         )
         return _render_attempt(attempt, module, attempts.saved_answers(attempt), 422, _unanswered(attempt, graded))
     if not result.first_time:
-        flash("This quiz was already submitted. Here is your result.", "info")
+        flash(_("This quiz was already submitted. Here is your result."), "info")
     # attempt_id, not attempt.id: the submit expired the attempt, and reading it would cost a query.
     return redirect(url_for("learn.result", attempt_id=attempt_id), 303)
 
@@ -172,12 +178,12 @@ def _unanswered(attempt, graded: attempts.GradedAnswers) -> list[str]:
 def _reply_closed(attempt):
     if _wants_json():
         return jsonify(saved=False, reason="submitted", result=url_for("learn.result", attempt_id=attempt.id)), 409
-    flash("This quiz was already submitted. Here is your result.", "info")
+    flash(_("This quiz was already submitted. Here is your result."), "info")
     return redirect(url_for("learn.result", attempt_id=attempt.id), 303)
 
 
 def _reply_stale(attempt, module):
-    message = (
+    message = _(
         "These answers were changed in another tab or window since this page opened. "
         "The newest saved answers are shown below; check them and send again."
     )
@@ -224,15 +230,17 @@ def _answers_kept():
     """When the database is too busy to save: the quiz again, with the answers just sent, to send again."""
     attempt, module = _own_attempt_or_404((request.view_args or {})["attempt_id"])
     if _wants_json():
-        return jsonify(saved=False, reason="busy", message="Not saved yet: the site is busy. Trying again shortly.")
+        return jsonify(saved=False, reason="busy", message=_("Not saved yet: the site is busy. Trying again shortly."))
     try:
         answers = attempts.parse_answers(attempt, request.form)
         confidence = attempts.parse_confidence(attempt, request.form)
     except grading.AnswerError:
         answers, confidence = attempts.saved_answers(attempt), None
     flash(
-        "The site is busy and your answers were not sent yet. They are still filled in below: "
-        "please press the button again in a moment.",
+        _(
+            "The site is busy and your answers were not sent yet. They are still filled in below: "
+            "please press the button again in a moment."
+        ),
         "error",
     )
     return _render_attempt(attempt, module, answers, confidence=confidence)[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import LEARNER, role_required
@@ -31,11 +32,11 @@ def answer_review():
     with write_transaction():
         due = spaced_review.pending(current_user, course, item_ids)
         if not due:  # sent twice, or from an old page: what was answered is kept as it was
-            flash("These review questions are already answered.", "info")
+            flash(_("These review questions are already answered."), "info")
             return redirect(url_for("learn.home"), 303)
         missing = {entry.item.id for entry in due if not chosen.get(entry.item.id)}
         if missing:
-            flash("Please answer every question. Your choices are still filled in below.", "error")
+            flash(_("Please answer every question. Your choices are still filled in below."), "error")
             return render_template("learn/review.html", due=due, chosen=chosen, missing=missing), 422
         try:
             grades = spaced_review.record_answers(due, chosen)

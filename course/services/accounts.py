@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..access import LEARNER, ROLES, STAFF_ROLES
@@ -15,8 +17,9 @@ from . import audit, sessions
 from .passwords import PasswordRejected, check_policy, hash_password, needs_rehash, one_time_password, verify_password
 
 USERNAME_PATTERN = re.compile(rf"^[a-z0-9][a-z0-9._-]{{2,{USERNAME_MAX_LENGTH - 1}}}$")
-USERNAME_RULE = (
-    f"Use 3–{USERNAME_MAX_LENGTH} letters, digits, dots, dashes or underscores, starting with a letter or digit."
+USERNAME_RULE = _l(
+    "Use 3–%(max)s letters, digits, dots, dashes or underscores, starting with a letter or digit.",
+    max=USERNAME_MAX_LENGTH,
 )
 
 
@@ -36,9 +39,9 @@ def check_username(username: str) -> str:
     """
     name = normalise_username(username)
     if not USERNAME_PATTERN.fullmatch(name):
-        raise AccountError(USERNAME_RULE)
+        raise AccountError(str(USERNAME_RULE))
     if db.session.scalar(select(func.count()).select_from(User).where(User.username == name)):
-        raise AccountError("That username is taken. Choose another.")
+        raise AccountError(_("That username is taken. Choose another."))
     return name
 
 
@@ -87,7 +90,7 @@ def sign_up_learner(code: str, username: str, password: str) -> User:
     """
     cohort = find_cohort_by_code(code)
     if cohort is None:
-        raise AccountError("That join code is not valid. Check it with your group's facilitator.")
+        raise AccountError(_("That join code is not valid. Check it with your group's facilitator."))
     name = check_username(username)
     _check_password(password, name)
     user = User(username=name, role=LEARNER, password_hash=hash_password(password))
@@ -148,7 +151,7 @@ def new_password_hash(user: User, current: str, new: str) -> str:
     :raise AccountError: when the current password is wrong or the new one is rejected.
     """
     if not verify_password(user.password_hash, current):
-        raise AccountError("Your current password is not right.")
+        raise AccountError(_("Your current password is not right."))
     _check_password(new, user.username)
     return hash_password(new)
 
@@ -177,7 +180,7 @@ def set_active(user: User, active: bool, by: User) -> None:
     :raise AccountError: when an admin tries to deactivate their own account.
     """
     if user.id == by.id and not active:
-        raise AccountError("You cannot deactivate your own account.")
+        raise AccountError(_("You cannot deactivate your own account."))
     user.active = active
     if not active:
         sessions.end_all_sessions(user, sessions.DEACTIVATED)
@@ -190,11 +193,11 @@ def change_role(user: User, role: str, by: User) -> None:
     :raise AccountError: for an unknown role, a learner account, or an admin changing their own role.
     """
     if role not in STAFF_ROLES:
-        raise AccountError("Choose facilitator, counselor or admin.")
+        raise AccountError(_("Choose facilitator, counselor or admin."))
     if user.role == LEARNER:
-        raise AccountError("A learner's account cannot be turned into a staff account.")
+        raise AccountError(_("A learner's account cannot be turned into a staff account."))
     if user.id == by.id:
-        raise AccountError("You cannot change your own role.")
+        raise AccountError(_("You cannot change your own role."))
     if user.role == role:
         return
     audit.record(audit.ROLE_CHANGED, actor=by, subject_id=user.id, detail=f"{user.role} -> {role}")
@@ -213,7 +216,7 @@ def set_permissions(user: User, author: bool, reviewer: bool, by: User) -> None:
     :raise AccountError: for a learner's account.
     """
     if user.role == LEARNER:
-        raise AccountError("Only staff accounts can author or review content.")
+        raise AccountError(_("Only staff accounts can author or review content."))
     if (user.can_author, user.can_review) == (author, reviewer):
         return
     held = [name for name, on in (("author", author), ("reviewer", reviewer)) if on]

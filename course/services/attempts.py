@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 from typing import cast
 
+from flask_babel import gettext as _
 from sqlalchemy import CursorResult, Table, and_, bindparam, delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -185,7 +186,7 @@ def parse_answers(attempt: QuizAttempt, form) -> dict[str, frozenset[str]]:
         picked = frozenset(value for value in form.getlist(f"q-{item['question']}") if value)
         if picked - set(item["choices"]):
             raise grading.AnswerError(
-                "One of the answers sent is not a choice of its question. Reload the page and try again."
+                _("One of the answers sent is not a choice of its question. Reload the page and try again.")
             )
         if picked:
             answers[item["question"]] = picked
@@ -202,7 +203,7 @@ def parse_confidence(attempt: QuizAttempt, form) -> dict[str, str]:
         value = form.get(f"c-{item['question']}") or ""
         if value and value not in CONFIDENCE_LABELS:
             raise grading.AnswerError(
-                "One of the “How sure are you?” answers sent is not one offered. Reload the page."
+                _("One of the “How sure are you?” answers sent is not one offered. Reload the page.")
             )
         if value:
             confidence[item["question"]] = value

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from ..content import Course, Library
@@ -189,7 +190,7 @@ def _flatten(section: str, record: str, item: dict) -> Iterator[list[str]]:
 
 def csv_rows(data: dict) -> Iterator[list[str]]:
     """The export as one long CSV table: section, record number, field, value (cells formula-safe)."""
-    yield ["section", "record", "field", "value"]
+    yield [_("section"), _("record"), _("field"), _("value")]
     for section, content in data.items():
         items = content if isinstance(content, list) else [content]
         for n, item in enumerate(items, 1):

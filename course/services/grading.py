@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from ..content import Question
 from ..content.question_types import question_type
 
 # The pre-test's last choice on every question: "I don't know", counted as not known (no credit,
 # no myth), as validated knowledge scales count it. Quizzes do not offer it.
 DONT_KNOW = "dont-know"
-DONT_KNOW_TEXT = "I don't know"
+DONT_KNOW_TEXT = _l("I don't know")  # str() it where it is shown: in the request's language
 
 
 class AnswerError(ValueError):

@@ -10,20 +10,41 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..models import LocalResource, User
 from ..models.local_resources import (
+    CLINIC,
+    CRISIS,
     DETAILS_MAX_LENGTH,
     KIND_LABELS,
+    NALOXONE,
     NAME_MAX_LENGTH,
+    OTHER,
+    PEER_SUPPORT,
     PHONE_MAX_LENGTH,
     URL_MAX_LENGTH,
 )
 from . import audit
 from .resource_links import phone_problem, tel_href, url_problem
+
+# models.local_resources.KIND_LABELS in the request's language.
+KIND_TEXT = {
+    NALOXONE: _l("Free naloxone"),
+    CLINIC: _l("Clinic"),
+    CRISIS: _l("Crisis line"),
+    PEER_SUPPORT: _l("Peer support"),
+    OTHER: _l("Other help"),
+}
+
+
+def kind_text(kind: str) -> str:
+    """A resource's kind in plain words, in the request's language (an unknown kind reads as "Other help")."""
+    return str(KIND_TEXT.get(kind, KIND_TEXT[OTHER]))
 
 
 class ResourceRefused(ValueError):
@@ -63,9 +84,9 @@ def _checked(fields: ResourceFields) -> ResourceFields:
     phone, url = fields.phone.strip(), fields.url.strip()
     errors: dict[str, str] = {}
     if kind not in KIND_LABELS:
-        errors["kind"] = "Choose one of the kinds listed."
+        errors["kind"] = _("Choose one of the kinds listed.")
     if not name:
-        errors["name"] = "Enter a name."
+        errors["name"] = _("Enter a name.")
     for field, value, limit in (
         ("name", name, NAME_MAX_LENGTH),
         ("details", details, DETAILS_MAX_LENGTH),
@@ -73,7 +94,7 @@ def _checked(fields: ResourceFields) -> ResourceFields:
         ("url", url, URL_MAX_LENGTH),
     ):
         if len(value) > limit:
-            errors.setdefault(field, f"Use at most {limit} characters.")
+            errors.setdefault(field, _("Use at most %(limit)s characters.", limit=limit))
     if phone and "phone" not in errors and (problem := phone_problem(phone)):
         errors["phone"] = problem
     if url and "url" not in errors and (problem := url_problem(url)):
@@ -92,7 +113,7 @@ def shown() -> tuple[ShownResource, ...]:
     """Every resource as the help page and lessons show it, in order (one query)."""
     return tuple(
         ShownResource(
-            kind_label=r.kind_label,
+            kind_label=kind_text(r.kind),
             name=r.name,
             detail_lines=tuple(line.rstrip() for line in r.details.splitlines()) if r.details else (),
             phone=r.phone,

@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import delete, null, or_, select, union_all, update
 
@@ -27,19 +29,26 @@ from .progress import CourseProgress, ModuleProgress
 from .standing import whole_percent
 
 TAKEN, SKIPPED, NOT_TAKEN = "taken", "skipped", "not taken"
+# The pre-test's state as a learner reads it where a score would be.
+PRETEST_STATE_LABELS = {TAKEN: _l("taken"), SKIPPED: _l("skipped"), NOT_TAKEN: _l("not taken")}
 ACTION_LABELS = {
-    audit.RECORD_VIEWED: "Looked at your record",
-    audit.RECORD_EXPORTED: "Exported your record",
-    audit.PASSWORD_RESET: "Reset your password",
-    audit.USER_DEACTIVATED: "Switched off your account",
-    audit.USER_REACTIVATED: "Switched your account back on",
-    audit.CASELOAD_ADDED: "Added you to a caseload",
-    audit.CASELOAD_REMOVED: "Took you off a caseload",
-    audit.ACCESS_DENIED: "Tried to open your record and was refused",
+    audit.RECORD_VIEWED: _l("Looked at your record"),
+    audit.RECORD_EXPORTED: _l("Exported your record"),
+    audit.PASSWORD_RESET: _l("Reset your password"),
+    audit.USER_DEACTIVATED: _l("Switched off your account"),
+    audit.USER_REACTIVATED: _l("Switched your account back on"),
+    audit.CASELOAD_ADDED: _l("Added you to a caseload"),
+    audit.CASELOAD_REMOVED: _l("Took you off a caseload"),
+    audit.ACCESS_DENIED: _l("Tried to open your record and was refused"),
 }
 # What the "who has seen my record" page lists: looks by someone else.
 LOOK_ACTIONS = (audit.RECORD_VIEWED, audit.RECORD_EXPORTED)
 LOOKS_PER_PAGE = 25
+
+
+def pretest_state_label(state: str) -> str:
+    """A pre-test state (TAKEN, SKIPPED, NOT_TAKEN) in the request's language."""
+    return str(PRETEST_STATE_LABELS.get(state, state))
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,11 @@ class ModuleReport:
     pretest_state: str
     first_quiz_on_pretest_items: float | None = None  # the first quiz's score on the pre-test's questions
     course_title: str = ""
+
+    @property
+    def pretest_state_label(self) -> str:
+        """The pre-test's state in the request's language ("skipped", "not taken")."""
+        return pretest_state_label(self.pretest_state)
 
     @property
     def best_percent(self) -> int | None:
@@ -118,7 +132,7 @@ class Viewer:
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        return str(ROLE_LABELS.get(self.role, self.role))
 
 
 def record_viewers(learner: User) -> list[Viewer]:
@@ -151,7 +165,7 @@ def record_viewers(learner: User) -> list[Viewer]:
     row: Any
     for row in db.session.execute(union_all(facilitators, direct, via_cohort)).all():
         name, role, reasons = people.setdefault(row.id, (row.display_name or row.username, row.role, []))
-        reasons.append(f"through your group “{row.via}”" if row.via else "attached to you directly")
+        reasons.append(_("through your group “%(group)s”", group=row.via) if row.via else _("attached to you directly"))
     viewers = [Viewer(name, role, tuple(sorted(set(reasons)))) for name, role, reasons in people.values()]
     return sorted(viewers, key=lambda v: (v.role, v.name.lower()))
 
@@ -185,16 +199,17 @@ def audit_events_about(learner: User, by_others: bool = False, limit: int | None
 
 def _actor(learner: User, event: AuditEvent, name: str | None) -> str:
     if event.actor_id is None:
-        return "nobody signed in"
+        return _("nobody signed in")
     if event.actor_id == learner.id:
-        return "you"
-    return name or f"a deleted account ({ROLE_LABELS.get(event.actor_role or '', 'unknown role')})"
+        return _("you")
+    role = ROLE_LABELS.get(event.actor_role or "", _l("unknown role"))
+    return name or _("a deleted account (%(role)s)", role=role)
 
 
 def recent_views(learner: User, limit: int = 10) -> list[dict]:
     """The latest audit events about the learner made by someone else, newest first, with a plain label."""
     return [
-        {**event, "what": ACTION_LABELS.get(event["action"], event["action"].replace("_", " ").capitalize())}
+        {**event, "what": str(ACTION_LABELS.get(event["action"], event["action"].replace("_", " ").capitalize()))}
         for event in audit_events_about(learner, by_others=True, limit=limit)
     ]
 
@@ -213,15 +228,18 @@ def _look_label(event: AuditEvent, course: Course) -> str:
     """Which part of the record a look showed, from the event's detail (ids only)."""
     parts = event.detail.split()
     if parts[:1] == ["cohort"]:  # a facilitator's progress table of the group, or its download
-        shown = "Your progress and scores, in your group's progress table"
-        return f"{shown} (downloaded)" if event.action == audit.RECORD_EXPORTED else shown
+        if event.action == audit.RECORD_EXPORTED:
+            return _("Your progress and scores, in your group's progress table (downloaded)")
+        return _("Your progress and scores, in your group's progress table")
     if event.action == audit.RECORD_EXPORTED:
-        return "Downloaded your record"
+        return _("Downloaded your record")
     if parts[:1] == ["attempt"] and len(parts) == 4:
         module = course.module(parts[3])
-        kind = "pre-test" if parts[2] == "pretest" else "quiz"
-        return f"Your answers in the {kind} of “{module.title if module else parts[3]}”"
-    return "Your record: progress, scores, answers summary and myths"
+        title = module.title if module else parts[3]
+        if parts[2] == "pretest":
+            return _("Your answers in the pre-test of “%(module)s”", module=title)
+        return _("Your answers in the quiz of “%(module)s”", module=title)
+    return _("Your record: progress, scores, answers summary and myths")
 
 
 def record_looks(learner: User, course: Course, page: int) -> tuple[Pagination, list[Look]]:
@@ -238,8 +256,8 @@ def record_looks(learner: User, course: Course, page: int) -> tuple[Pagination, 
     looks = [
         Look(
             e.occurred_at,
-            names[e.actor_id].name if e.actor_id in names else "a deleted account",
-            ROLE_LABELS.get(e.actor_role or "", "unknown role"),
+            names[e.actor_id].name if e.actor_id in names else _("a deleted account"),
+            str(ROLE_LABELS.get(e.actor_role or "", _l("unknown role"))),
             _look_label(e, course),
         )
         for e in pagination.items
@@ -261,9 +279,9 @@ def confirm_deletion(learner: User, username: str, password: str) -> None:
     :raise DeletionRefused: when the username or the password does not match.
     """
     if normalise_username(username) != learner.username:
-        raise DeletionRefused("username", "That is not your username. Type it as shown above the box.")
+        raise DeletionRefused("username", _("That is not your username. Type it as shown above the box."))
     if not verify_password(learner.password_hash, password):
-        raise DeletionRefused("password", "That password is not right. Type the password you sign in with.")
+        raise DeletionRefused("password", _("That password is not right. Type the password you sign in with."))
 
 
 def delete_account(learner: User) -> None:

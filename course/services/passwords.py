@@ -11,6 +11,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -50,17 +51,17 @@ def check_policy(password: str, username: str = "") -> None:
     :raise PasswordRejected: when it is too short, too long, common, or built from the username.
     """
     if len(password) < MIN_LENGTH:
-        raise PasswordRejected(f"Use at least {MIN_LENGTH} characters. A few words in a row work well.")
+        raise PasswordRejected(_("Use at least %(min)s characters. A few words in a row work well.", min=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
-        raise PasswordRejected(f"Use at most {MAX_LENGTH} characters.")
+        raise PasswordRejected(_("Use at most %(limit)s characters.", limit=MAX_LENGTH))
     lowered, core = password.lower(), _core(password)
     common = _common_passwords()
     if lowered in common or core in common or len(set(lowered)) < 4:
-        raise PasswordRejected("That password is too common and easy to guess. Choose another.")
+        raise PasswordRejected(_("That password is too common and easy to guess. Choose another."))
     if username and username.lower() in lowered:
-        raise PasswordRejected("Your password must not contain your username.")
+        raise PasswordRejected(_("Your password must not contain your username."))
     if core in COURSE_WORDS or re.fullmatch("(?:" + "|".join(COURSE_WORDS) + ")+", core):
-        raise PasswordRejected("That password is too easy to guess. Choose another.")
+        raise PasswordRejected(_("That password is too easy to guess. Choose another."))
 
 
 def _hasher() -> PasswordHasher:

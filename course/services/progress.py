@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, exists, or_, select
 
 from ..content import Course, Lesson, Library, Module
@@ -64,7 +65,7 @@ class ModuleProgress:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
     @property
     def pretest_open(self) -> bool:
@@ -266,19 +267,25 @@ def _resume(items: tuple[ModuleProgress, ...]) -> Resume | None:
         return None
     module = current.module
     if current.pretest_open:
-        return Resume(f"Start “{module.title}”", "learn.module", {"module_id": module.id})
+        return Resume(_("Start “%(module)s”", module=module.title), "learn.module", {"module_id": module.id})
     if current.pretest_to_finish:
         return Resume(
-            f"Finish the pre-test of “{module.title}”", "learn.attempt", {"attempt_id": current.pretest_to_finish}
+            _("Finish the pre-test of “%(module)s”", module=module.title),
+            "learn.attempt",
+            {"attempt_id": current.pretest_to_finish},
         )
     if current.open_quiz_id:
-        return Resume(f"Finish the quiz of “{module.title}”", "learn.attempt", {"attempt_id": current.open_quiz_id})
+        return Resume(
+            _("Finish the quiz of “%(module)s”", module=module.title),
+            "learn.attempt",
+            {"attempt_id": current.open_quiz_id},
+        )
     lesson = current.first_unread_lesson
     if lesson:
         return Resume(
             f"{module.title}: {lesson.title}", "learn.lesson", {"module_id": module.id, "lesson_id": lesson.id}
         )
-    return Resume(f"Take the quiz of “{module.title}”", "learn.quiz", {"module_id": module.id})
+    return Resume(_("Take the quiz of “%(module)s”", module=module.title), "learn.quiz", {"module_id": module.id})
 
 
 # A lesson opened again within this long of its last recorded view is not written again: reading

@@ -9,17 +9,22 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 PHONE_DIGITS_MIN, PHONE_DIGITS_MAX = 3, 15  # 988 or 211 … the longest international number (E.164)
 _PHONE_CHARACTERS = re.compile(r"\+?[0-9 .()\-]+")
 _HOST = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
 # Nothing a browser might read as a separator or that would need escaping in an address.
 _URL_REFUSED = re.compile(r"[\s\x00-\x1f\x7f\\\"<>`]")
 
-PHONE_MESSAGE = (
-    f"Enter a phone number: {PHONE_DIGITS_MIN} to {PHONE_DIGITS_MAX} digits, with an optional + at the start "
-    "and spaces, dashes, dots or brackets between them (for example 988 or (555) 010-0199)."
+PHONE_MESSAGE = _l(
+    "Enter a phone number: %(min)s to %(max)s digits, with an optional + at the start "
+    "and spaces, dashes, dots or brackets between them (for example 988 or (555) 010-0199).",
+    min=PHONE_DIGITS_MIN,
+    max=PHONE_DIGITS_MAX,
 )
-URL_MESSAGE = (
+URL_MESSAGE = _l(
     "Enter a web address that starts with https:// and names a site, for example https://example.org/naloxone."
 )
 
@@ -28,7 +33,7 @@ def phone_problem(phone: str) -> str | None:
     """What is wrong with a phone number as typed, or None when it is plausible."""
     digits = sum(c.isdigit() for c in phone)
     if not _PHONE_CHARACTERS.fullmatch(phone) or not PHONE_DIGITS_MIN <= digits <= PHONE_DIGITS_MAX:
-        return PHONE_MESSAGE
+        return str(PHONE_MESSAGE)
     return None
 
 
@@ -41,14 +46,14 @@ def tel_href(phone: str) -> str:
 def url_problem(url: str) -> str | None:
     """What is wrong with a web address, or None for https:// with a host (no credentials, no spaces)."""
     if _URL_REFUSED.search(url) or not url.lower().startswith("https://"):
-        return URL_MESSAGE
+        return str(URL_MESSAGE)
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  # raises ValueError for a port that is not a number in range
     except ValueError:
-        return URL_MESSAGE
+        return str(URL_MESSAGE)
     if "@" in parts.netloc:
-        return "Leave the user name and password out of the web address."
+        return _("Leave the user name and password out of the web address.")
     if not parts.hostname or not _HOST.fullmatch(parts.hostname):
-        return URL_MESSAGE
+        return str(URL_MESSAGE)
     return None

@@ -8,10 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from ..content import Choice, Module, Question
 from ..content.question_types import question_type
-from ..models import CONFIDENCE_LABELS, QuizAttempt
+from ..models import CONFIDENCE_LABELS, GUESSING, SURE, THINK_SO, QuizAttempt
 from . import grading, quiz_snapshots
+
+# models.CONFIDENCE_LABELS in the request's language, in the same order.
+CONFIDENCE_TEXT = {SURE: _l("Sure"), THINK_SO: _l("I think so"), GUESSING: _l("Guessing")}
+
+
+def confidence_labels() -> dict[str, str]:
+    """Each level of "How sure are you?" with its words in the request's language, in order."""
+    return {level: str(CONFIDENCE_TEXT.get(level, label)) for level, label in CONFIDENCE_LABELS.items()}
 
 
 @dataclass(frozen=True)
@@ -39,7 +49,7 @@ class QuestionView:
 
     @property
     def confidence_label(self) -> str | None:
-        return CONFIDENCE_LABELS.get(self.confidence or "")
+        return confidence_labels().get(self.confidence or "")
 
     @property
     def did_not_know(self) -> bool:
@@ -47,12 +57,13 @@ class QuestionView:
         return grading.DONT_KNOW in self.chosen
 
 
-# A pre-test's "I don't know": a choice of the attempt's layout, not of the question.
-DONT_KNOW_CHOICE = Choice(grading.DONT_KNOW, grading.DONT_KNOW_TEXT, correct=False, feedback="")
+def dont_know_choice() -> Choice:
+    """A pre-test's "I don't know", in the request's language: a choice of the attempt's layout, not of the question."""
+    return Choice(grading.DONT_KNOW, str(grading.DONT_KNOW_TEXT), correct=False, feedback="")
 
 
 def _choice(question: Question, choice_id: str) -> Choice | None:
-    return DONT_KNOW_CHOICE if choice_id == grading.DONT_KNOW else question.choice(choice_id)
+    return dont_know_choice() if choice_id == grading.DONT_KNOW else question.choice(choice_id)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 from ..content import Course, Module
 
 LOCKED = "locked"
@@ -17,7 +19,12 @@ AVAILABLE = "available"
 IN_PROGRESS = "in_progress"
 PASSED = "passed"
 # "Ready to start", not "Not started": a locked module is not started either.
-STATUS_LABELS = {LOCKED: "Locked", AVAILABLE: "Ready to start", IN_PROGRESS: "In progress", PASSED: "Passed"}
+STATUS_LABELS = {
+    LOCKED: _l("Locked"),
+    AVAILABLE: _l("Ready to start"),
+    IN_PROGRESS: _l("In progress"),
+    PASSED: _l("Passed"),
+}
 
 
 def unmet_prerequisites(module: Module, passed_ids: Collection[str], course: Course) -> tuple[Module, ...]:

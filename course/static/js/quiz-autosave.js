@@ -9,8 +9,10 @@
   var timer = null;
   var pending = false;
 
-  var SIGNED_OUT = "Not saved: you are signed out. Press Submit or Save my answers and sign in again; what you chose here is kept.";
-  var NOT_SAVED = "Your answers could not be saved. Press Save my answers.";
+  // The messages, in the page's language, come from the form's data-msg-* attributes.
+  function message(name) { return form.getAttribute("data-msg-" + name) || ""; }
+  var SIGNED_OUT = message("signed-out");
+  var NOT_SAVED = message("not-saved");
 
   function say(text) { if (status) { status.textContent = text; } }
 
@@ -29,7 +31,7 @@
           say(body.message || SIGNED_OUT);
         } else if (body.saved) {
           sequence.value = body.sequence;
-          say("Answers saved.");
+          say(message("saved"));
         } else if (body.reason === "submitted") {
           window.location.assign(body.result);
         } else {
@@ -40,7 +42,7 @@
       });
     }, function () {
       pending = true;
-      say("Not saved yet: no connection. Your answers will be saved when the connection is back.");
+      say(message("offline"));
     });
   }
 
