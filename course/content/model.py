@@ -125,6 +125,7 @@ class Module:
     version: str
     # Open from the start for every learner, whatever the prerequisites or the cohort's sequence.
     always_open: bool = False
+    language: str = "en"  # the language of its text (translations.py makes the others)
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         """The lesson with this id, or None."""

@@ -331,6 +331,7 @@ def _translated_module(module: Module, text: ModuleText | None, language: str) -
     same_count = len(text.objectives) == len(module.objectives)
     return replace(
         module,
+        language=language,
         title=text.title or module.title,
         summary=text.summary or module.summary,
         objectives=text.objectives if same_count else module.objectives,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -15,12 +16,13 @@ CLINIC = "clinic"
 CRISIS = "crisis"
 PEER_SUPPORT = "peer_support"
 OTHER = "other"
+# In plain words, in the request's language (lazy: read when shown).
 KIND_LABELS = {
-    NALOXONE: "Free naloxone",
-    CLINIC: "Clinic",
-    CRISIS: "Crisis line",
-    PEER_SUPPORT: "Peer support",
-    OTHER: "Other help",
+    NALOXONE: _l("Free naloxone"),
+    CLINIC: _l("Clinic"),
+    CRISIS: _l("Crisis line"),
+    PEER_SUPPORT: _l("Peer support"),
+    OTHER: _l("Other help"),
 }
 
 # The longest each may be: the columns, the forms and the service all read these.
@@ -48,4 +50,4 @@ class LocalResource(Base):
     @property
     def kind_label(self) -> str:
         """The kind in plain words."""
-        return KIND_LABELS.get(self.kind, KIND_LABELS[OTHER])
+        return str(KIND_LABELS.get(self.kind, KIND_LABELS[OTHER]))

@@ -11,40 +11,26 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..models import LocalResource, User
 from ..models.local_resources import (
-    CLINIC,
-    CRISIS,
     DETAILS_MAX_LENGTH,
     KIND_LABELS,
-    NALOXONE,
     NAME_MAX_LENGTH,
     OTHER,
-    PEER_SUPPORT,
     PHONE_MAX_LENGTH,
     URL_MAX_LENGTH,
 )
 from . import audit
 from .resource_links import phone_problem, tel_href, url_problem
 
-# models.local_resources.KIND_LABELS in the request's language.
-KIND_TEXT = {
-    NALOXONE: _l("Free naloxone"),
-    CLINIC: _l("Clinic"),
-    CRISIS: _l("Crisis line"),
-    PEER_SUPPORT: _l("Peer support"),
-    OTHER: _l("Other help"),
-}
-
 
 def kind_text(kind: str) -> str:
     """A resource's kind in plain words, in the request's language (an unknown kind reads as "Other help")."""
-    return str(KIND_TEXT.get(kind, KIND_TEXT[OTHER]))
+    return str(KIND_LABELS.get(kind, KIND_LABELS[OTHER]))
 
 
 class ResourceRefused(ValueError):

@@ -32,7 +32,11 @@ def _remembered(name: str):
 
 
 def store_snapshot(module: Module) -> None:
-    """Store the module's current quiz under its version, unless it already is (caller's transaction)."""
+    """Store the module's current quiz under its version, unless it already is (caller's transaction).
+
+    The snapshot is the English text, whatever language the learner reads: a version's record.
+    """
+    module = _english(module)
     stored = _remembered(_STORED)
     key = (module.id, module.version)
     if key in stored:
@@ -97,9 +101,16 @@ def _stored_content(attempt: QuizAttempt) -> dict | None:
     )
 
 
+def _english(module: Module) -> Module:
+    """The module as the English library has it (a translated module has the same id and version)."""
+    if module.language == "en":
+        return module
+    return current_app.extensions["course"].module(module.id) or module
+
+
 def _current(module: Module) -> Mapping[str, Question]:
     loaded = _remembered(_LOADED)
-    key = (module.id, module.version)
+    key = (module.id, module.version, module.language)  # each language's text of the same version
     if key not in loaded:
         loaded[key] = MappingProxyType({q.id: q for q in module.quiz.questions})
     return loaded[key]

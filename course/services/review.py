@@ -71,6 +71,9 @@ class AttemptView:
     """Every question of an attempt."""
 
     questions: tuple[QuestionView, ...]
+    # The language of the questions' text: the page's when the attempt is on today's version of a module
+    # offered in it; English when it is read from an earlier version's snapshot (kept in English).
+    language: str = "en"
 
     @property
     def answered(self) -> int:
@@ -110,4 +113,5 @@ def attempt_view(
         choices = tuple(c for c in (_choice(question, cid) for cid in item["choices"]) if c is not None)
         sure = confidence.get(item["question"])
         items.append(QuestionView(number, question, choices, chosen, grades.get(item["question"]), sure))
-    return AttemptView(tuple(items))
+    current = attempt.content_version == module.version
+    return AttemptView(tuple(items), module.language if current else "en")
