@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
 from course.extensions import db
@@ -98,3 +99,19 @@ def test_the_admin_sees_how_many_spanish_lessons_await_bilingual_review(course, 
     page = sign_in(new_browser(), admin).get("/admin/courses").get_data(as_text=True)
     lessons = sum(len(m.lessons) for m in course.modules)
     assert f"Spanish: {lessons} of {lessons} lessons await review by a bilingual clinician" in page
+
+
+def test_each_learner_reads_the_same_version_of_the_quiz_in_their_own_language(course, new_browser):
+    """The English page loaded first must not leave its text in the shared memo for the Spanish one."""
+    module = course.modules[0]
+    ana, beto = make_user("learner", username="ana"), make_user("learner", username="beto")
+    english, spanish = sign_in(new_browser(), ana), sign_in(new_browser(), beto)
+    spanish.client.set_cookie("lang", "es")
+    first, second = start_quiz(english, module), start_quiz(spanish, module)
+    english_page = english.get(f"/learn/attempts/{first.id}").get_data(as_text=True)
+    spanish_page = spanish.get(f"/learn/attempts/{second.id}").get_data(as_text=True)
+    question = module.quiz.question(second.layout[0]["question"])
+    twin = course.in_language("es").question(question.id)
+    assert twin.prompt != question.prompt
+    assert str(escape(twin.prompt)) in spanish_page
+    assert str(escape(module.quiz.question(first.layout[0]["question"]).prompt)) in english_page
