@@ -59,12 +59,16 @@ def current_language() -> str:
     return locale.language if locale is not None else DEFAULT_LANGUAGE
 
 
+# Where a language writes a date its own way: "3 de diciembre de 2026".
+LANGUAGE_DATE_PATTERNS = {"es": {"day_long": "d 'de' MMMM 'de' y"}}
+
+
 def when(value: date | datetime | None, style: str = "day") -> str:
     """A date or time in the request's language, by one of DATE_PATTERNS; "" for None."""
     if value is None:
         return ""
-    pattern = DATE_PATTERNS[style]
     locale = get_locale() or DEFAULT_LANGUAGE
+    pattern = LANGUAGE_DATE_PATTERNS.get(str(locale), {}).get(style, DATE_PATTERNS[style])
     if isinstance(value, datetime):
         return format_datetime(value, pattern, locale=locale)
     return format_date(value, pattern, locale=locale)

@@ -80,6 +80,7 @@ def test_dates_and_numbers_follow_the_language(app):
     with app.app_context(), app.test_request_context(headers=SPANISH_BROWSER):
         assert when(moment, "day") == "04 dic 2026"
         assert when(moment, "moment") == "04 dic 2026, 16:05"
+        assert when(moment.date(), "day_long") == "4 de diciembre de 2026"
         assert number(1234.5, 1) == "1.234,5"
         assert percent(82) == "82\xa0%"
         assert (language_name("en"), language_name("es")) == ("Inglés", "Español")
