@@ -98,3 +98,15 @@ def test_outside_a_request_strings_are_english(app):
 
     with app.app_context():
         assert gettext("Need help now?") == "Need help now?"
+
+
+def test_a_learner_who_joins_in_spanish_keeps_spanish_on_the_account(app, browser, facilitator):
+    from course.models import User
+    from tests.factories import make_cohort
+
+    code = make_cohort(facilitator).join_code
+    browser.client.set_cookie(COOKIE, "es")
+    form = {"code": code, "username": "lucia", "password": "mañana tranquila junto al lago"}
+    response = browser.post("/auth/join", form | {"confirm": form["password"]})
+    assert response.status_code == 302
+    assert db.session.query(User).filter_by(username="lucia").one().language == "es"

@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from .. import rate_limits, unsent_answers
 from ..access import home_endpoint, public, signed_in
 from ..database import write_transaction
+from ..i18n import current_language
 from ..redirects import safe_next
 from ..services import accounts, audit, sessions
 from .forms import ChangePasswordForm, JoinForm, LoginForm
@@ -83,7 +84,9 @@ def join(code: str | None = None):
     if form.validate_on_submit():
         try:
             with write_transaction():
-                user = accounts.sign_up_learner(form.code.data, form.username.data, form.password.data)
+                user = accounts.sign_up_learner(
+                    form.code.data, form.username.data, form.password.data, current_language()
+                )
         except accounts.AccountError as error:
             flash(str(error), "error")
         else:

@@ -83,8 +83,9 @@ def find_cohort_by_code(code: str) -> Cohort | None:
     return db.session.scalar(select(Cohort).where(Cohort.join_code == code, Cohort.archived_at.is_(None)))
 
 
-def sign_up_learner(code: str, username: str, password: str) -> User:
-    """Create a learner in the cohort whose join code this is (current transaction).
+def sign_up_learner(code: str, username: str, password: str, language: str | None = None) -> User:
+    """Create a learner in the cohort whose join code this is (current transaction), keeping the language
+    they joined in as their choice.
 
     :raise AccountError: for an unknown code, a bad or taken username, or a rejected password.
     """
@@ -93,7 +94,7 @@ def sign_up_learner(code: str, username: str, password: str) -> User:
         raise AccountError(_("That join code is not valid. Check it with your group's facilitator."))
     name = check_username(username)
     _check_password(password, name)
-    user = User(username=name, role=LEARNER, password_hash=hash_password(password))
+    user = User(username=name, role=LEARNER, password_hash=hash_password(password), language=language)
     db.session.add(user)
     db.session.flush()
     db.session.add(CohortMember(cohort_id=cohort.id, learner_id=user.id))

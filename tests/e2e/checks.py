@@ -25,4 +25,11 @@ def check_page(page, axe: bool = True) -> None:
         assert problems == [], f"axe on {page.url}:\n" + "\n".join(problems)
     width = page.evaluate("document.documentElement.scrollWidth")
     viewport = page.viewport_size["width"]
-    assert width <= viewport, f"{page.url} scrolls sideways: {width}px wide in a {viewport}px screen"
+    if width > viewport:
+        wide = page.evaluate(
+            """(limit) => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > limit && !e.closest('.table-scroll'))
+                .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 40))""",
+            viewport,
+        )
+        raise AssertionError(f"{page.url} scrolls sideways: {width}px wide in a {viewport}px screen: {wide}")
