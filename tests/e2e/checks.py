@@ -29,7 +29,8 @@ def check_page(page, axe: bool = True) -> None:
         wide = page.evaluate(
             """(limit) => [...document.querySelectorAll('body *')]
                 .filter(e => e.getBoundingClientRect().right > limit && !e.closest('.table-scroll'))
-                .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 40))""",
+                .slice(0, 5)
+                .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 40))""",
             viewport,
         )
         raise AssertionError(f"{page.url} scrolls sideways: {width}px wide in a {viewport}px screen: {wide}")
