@@ -1,8 +1,8 @@
 """Every page in Spanish: each GET route, as each role that may open it, on the real course (offered in Spanish).
 
-A page fails when it says, in English, something the catalog translates (a string marked but its
-translation not used, or copied in unmarked), or when its visible text has English words outside a
-part marked `lang="en"` (a string never marked for translation at all).
+A page fails when its title names the subject; when it says, in English, something the catalog
+translates (a string marked but its translation not used, or copied in unmarked); or when its
+visible text has English words outside a part marked `lang="en"` (a string never marked at all).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ pytestmark = pytest.mark.real_course
 _ARGUMENT = re.compile(r"<(?:[^<>:]+:)?(\w+)>")
 # Words common in English and absent from Spanish text (usernames and ids here are made of other words).
 ENGLISH_WORDS = re.compile(r"\b(the|The|your|Your|you|You|and|with|this|This|that|have|are|of|is|It|it)\b")
+# A tab or history entry never names the subject, in Spanish either (base.html).
+SUBJECT = re.compile(r"hero[íi]na|opio|adicci|droga|sobredosis|consumo|tratamiento|metadona|naloxona", re.I)
 _SKIPPED_TAGS = {"script", "style", "code", "pre", "textarea"}
 _SHOWN_ATTRIBUTES = ("aria-label", "title", "alt", "placeholder", "aria-description")
 
@@ -118,6 +120,8 @@ def test_every_page_is_in_spanish(app):
         body = response.get_data(as_text=True)
         if kind == "text/html":
             assert '<html lang="es">' in body, f"{role} {url}"
+            title = body.split("<title>", 1)[1].split("</title>", 1)[0]
+            assert not SUBJECT.search(title), f"{role} {url}: the title names the subject: {title}"
             text = visible_text(body)
         else:
             text = body.splitlines()[0]  # the header row; the rest is data
