@@ -68,6 +68,8 @@ def _create_demo_data() -> list[tuple[str, str, str]]:
         # Authoring can be tried at once: the facilitator writes, the counselor reviews (docs/authoring.md).
         by_role[FACILITATOR][0].can_author = True
         by_role[COUNSELOR][0].can_review = True
+        # The second learner reads Spanish: both languages side by side in the demo cohort (docs/translations.md).
+        by_role[LEARNER][1].language = "es"
     return created
 
 

@@ -53,6 +53,8 @@ def test_setup_dev_creates_demo_accounts_once_and_prints_them(empty_database, br
     assert db.session.scalar(select(Caseload.cohort_id)) == cohort.id
     permissions = db.session.execute(select(User.role, User.can_author, User.can_review).where(User.role != "learner"))
     assert sorted(permissions) == [("admin", False, False), ("counselor", False, True), ("facilitator", True, False)]
+    languages = db.session.execute(select(User.username, User.language).where(User.role == "learner"))
+    assert sorted(languages) == [("demo-learner-1", None), ("demo-learner-2", "es")]
     homes = {"admin": "/admin/", "facilitator": "/facilitate/", "counselor": "/counsel/", "learner": "/learn/"}
     for role, username, password in lines:
         assert browser.login(username, password).headers["Location"] == homes[role]
