@@ -37,6 +37,9 @@ def _add_headers(response: Response) -> Response:
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    # A page is in the language the account, the `lang` cookie or Accept-Language chose (i18n.py): a cache keys on them.
+    if request.endpoint != "static":
+        response.vary.update(("Accept-Language", "Cookie"))
     # A signed-in page may show a learner's record; it must not stay in a shared device's cache.
     if current_user and current_user.is_authenticated and request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"

@@ -110,3 +110,8 @@ def test_a_learner_who_joins_in_spanish_keeps_spanish_on_the_account(app, browse
     response = browser.post("/auth/join", form | {"confirm": form["password"]})
     assert response.status_code == 302
     assert db.session.query(User).filter_by(username="lucia").one().language == "es"
+
+
+def test_pages_tell_caches_they_vary_by_language(browser):
+    vary = browser.get("/help").headers["Vary"]
+    assert "Accept-Language" in vary and "Cookie" in vary
