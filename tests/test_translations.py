@@ -243,3 +243,22 @@ def test_the_check_prints_each_spanish_lessons_level_and_review(tree):
     assert "Spanish lessons: Fernández-Huerta at least 70" in text
     row = next(line for line in text.splitlines() if "rc-why-sleep" in line and line.endswith(("no", "yes")))
     assert row.split()[-1] == "no" and float(row.split()[2]) >= 70
+
+
+def test_a_module_twin_with_another_id_and_a_lesson_twin_without_its_header_are_named(tree):
+    edit(tree / "01-rest/module.es.yaml", "id: rest-module", "id: descanso")
+    lesson = tree / "01-rest/lessons/02-better-sleep.es.md"
+    lesson.write_text(lesson.read_text().split("---", 2)[2])  # the body alone
+    assert errors(tree) == [
+        "01-rest/lessons/02-better-sleep.es.md: missing YAML header between --- lines at the top of the file",
+        '01-rest/module.es.yaml: id: must be "rest-module", the English module\'s id',
+    ]
+
+
+def test_the_check_lists_only_the_lessons_written_in_spanish(tree):
+    from course.content.cli import format_report
+
+    (tree / "01-rest/lessons/02-better-sleep.es.md").unlink()
+    text = format_report(check_course(tree))
+    assert "rc-why-sleep" in text.split("Spanish lessons:", 1)[1]
+    assert "rc-better-sleep" not in text.split("Spanish lessons:", 1)[1].split("ERROR", 1)[0]

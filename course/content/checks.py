@@ -44,6 +44,8 @@ def check_course(content_dir: str | Path) -> CheckReport:
     """Read CONTENT_DIR and run every check, collecting all problems."""
     course, errors = read_course(content_dir)
     errors += structural_problems(course)
+    # With the structure sound, the other languages are read as the app would serve them (their levels are shown).
+    served = with_translations(Path(content_dir), course) if not errors else course
     errors += translation_problems(Path(content_dir), course)
     more_errors, warnings, levels = editorial_problems(course)
     quiz_errors, quiz_levels = quiz_problems(course)
@@ -54,7 +56,7 @@ def check_course(content_dir: str | Path) -> CheckReport:
         sorted(warnings, key=by_file),
         levels,
         quiz_levels,
-        with_translations(Path(content_dir), course) if not errors else course,
+        served,
     )
 
 

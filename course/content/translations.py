@@ -88,11 +88,6 @@ def variant(path: Path, language: str) -> Path:
     return path.with_name(f"{path.stem}.{language}{path.suffix}")
 
 
-def is_variant(path: Path) -> bool:
-    """A language twin (`name.es.md`), which the English loader leaves out."""
-    return "." in path.stem and path.stem.rsplit(".", 1)[1] in LANGUAGE_NAMES
-
-
 def read_translation(root: Path, course: Course, language: str) -> tuple[Translation, list[Problem]]:
     """Read the course's twins in `language`; a missing or mismatched twin is a Problem naming the file."""
     problems: list[Problem] = []
