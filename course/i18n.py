@@ -25,10 +25,10 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
-# Date patterns (Unicode LDML), the same in every language; Babel fills in the month's name.
+# Date patterns (Unicode LDML); Babel fills in the month's name. A language may write one its own way (below).
 DATE_PATTERNS = {
     "day": "dd MMM y",  # 04 Dec 2026 · 04 dic 2026
-    "day_long": "d MMMM y",  # 4 December 2026 · 4 diciembre 2026
+    "day_long": "d MMMM y",  # 4 December 2026 (Spanish: 4 de diciembre de 2026)
     "day_month": "dd MMM",  # 04 Dec
     "moment": "dd MMM y, HH:mm",  # 04 Dec 2026, 16:13
     "iso_day": "yyyy-MM-dd",

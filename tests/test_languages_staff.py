@@ -115,3 +115,18 @@ def test_each_learner_reads_the_same_version_of_the_quiz_in_their_own_language(c
     assert twin.prompt != question.prompt
     assert str(escape(twin.prompt)) in spanish_page
     assert str(escape(module.quiz.question(first.layout[0]["question"]).prompt)) in english_page
+
+
+def test_a_version_is_recorded_in_english_even_when_a_spanish_learner_starts_it(course, new_browser):
+    import json
+
+    from course.models import QuizSnapshot
+
+    module = course.modules[0]
+    spanish = sign_in(new_browser(), make_user("learner", username="carla"))
+    spanish.client.set_cookie("lang", "es")
+    start_quiz(spanish, module)
+    stored = json.dumps(db.session.scalar(select(QuizSnapshot.content).where(QuizSnapshot.module_id == module.id)))
+    question = module.quiz.questions[0]
+    assert json.dumps(question.prompt)[1:-1] in stored
+    assert json.dumps(course.in_language("es").question(question.id).prompt)[1:-1] not in stored
