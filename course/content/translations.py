@@ -1,4 +1,5 @@
-"""A course in another language: each file's twin beside it, with the same ids, checked against the original.
+"""A course in another language: each file's twin beside it, with the same ids, checked against the original
+and read into the same course in that language (`with_translations`, which the app serves).
 
 A translation lives in the same folders as the English, the language code before the extension:
 `course.es.yaml`, `misconceptions.es.yaml`, `01-x/module.es.yaml`, `01-x/quiz.es.yaml`,
