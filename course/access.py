@@ -9,11 +9,11 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, current_app, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import Select, exists, false, select, union
 
 from .extensions import login_manager
+from .i18n import lazy_gettext as _l
 from .models import Caseload, Cohort, CohortMember, User
 
 LEARNER = "learner"

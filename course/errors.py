@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, make_response, render_template, request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
+from .i18n import gettext as _
+from .i18n import lazy_gettext as _l
 
 MESSAGES = {
     400: (

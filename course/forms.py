@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from .i18n import gettext as _
+from .i18n import lazy_gettext as _l
 from .models.accounts import USERNAME_MAX_LENGTH
 from .services.passwords import MAX_LENGTH, MIN_LENGTH
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from .errors import refuse
+from .i18n import gettext as _
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

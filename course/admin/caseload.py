@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import ADMIN, COUNSELOR, role_required
 from ..database import write_transaction
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import User
 from ..services import caseload_links
 from .forms import AttachCohortForm, AttachLearnerForm, cohort_form

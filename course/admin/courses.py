@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import ADMIN, role_required
 from ..content import get_course
 from ..database import write_transaction
+from ..i18n import gettext as _
 from ..services import course_library, course_packs
 from .forms import ImportPackForm
 from .views import bp

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
 from ..access import ROLE_LABELS, STAFF_ROLES
 from ..forms import USERNAME_ATTRS, at_most, date_field, username_field
+from ..i18n import lazy_gettext as _l
 from ..models.accounts import DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH
 from ..models.local_resources import (
     DETAILS_MAX_LENGTH,

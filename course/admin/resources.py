@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import ADMIN, role_required
 from ..database import write_transaction
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..i18n import gettext as _
 from ..models import LocalResource
 from ..services import local_resources
 from .forms import ResourceForm

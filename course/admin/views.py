@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,6 +10,7 @@ from ..access import ADMIN, COUNSELOR, LEARNER, ROLE_LABELS, ROLES, role_require
 from ..database import write_transaction
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..i18n import gettext as _
 from ..models import User
 from ..paging import PER_PAGE, requested_page
 from ..services import accounts, caseload_links

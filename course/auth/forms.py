@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..forms import USERNAME_ATTRS, current_password_field, new_password_field, username_field
+from ..i18n import lazy_gettext as _l
 
 
 class LoginForm(FlaskForm):

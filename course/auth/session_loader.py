@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import current_app, flash, g, redirect, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 
 from .. import unsent_answers
 from ..database import write_transaction
 from ..extensions import login_manager
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..services import sessions
 
 login_manager.login_view = "auth.login"

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from .. import rate_limits, unsent_answers
 from ..access import home_endpoint, public, signed_in
 from ..database import write_transaction
 from ..i18n import current_language
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..redirects import safe_next
 from ..services import accounts, audit, sessions
 from .forms import ChangePasswordForm, JoinForm, LoginForm

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
-
 from ..content.loader import render_markdown
 from ..content.model import Lesson
 from ..content.writer import lesson_text, read_lesson, read_questions, with_question
+from ..i18n import gettext as _
 from .forms import MAX_CHOICES, LessonForm, QuestionForm
 
 TRUE_FALSE_IDS = ("true", "false")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..content.question_types import QUESTION_TYPES
 from ..forms import at_most
+from ..i18n import lazy_gettext as _l
 
 MAX_CHOICES = 5
 TEXT = 2000

@@ -7,12 +7,12 @@ be compared, and an earlier one made the newest again (a new version, audited).
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import AUTHOR, REVIEWER, has_permission, permission_required
 from ..database import write_transaction
 from ..forms import ConfirmForm
+from ..i18n import gettext as _
 from ..services import authoring, course_library, course_packs
 from .forms import NoteForm
 from .views import _refused, bp, draft_or_404

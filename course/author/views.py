@@ -7,7 +7,6 @@ field each finding concerns. Nothing reaches learners until a reviewer approves 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import AUTHOR, REVIEWER, permission_required
@@ -15,6 +14,7 @@ from ..content import get_course
 from ..content.writer import field_findings
 from ..database import write_transaction
 from ..forms import ConfirmForm
+from ..i18n import gettext as _
 from ..models import CourseDraft
 from ..services import authoring
 from . import editing

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from ..charts import PRETEST_FILL, QUIZ_FILL, WIDTH
+from ..i18n import gettext as _
 from ..i18n import percent, when
 from ..models import PRETEST
 

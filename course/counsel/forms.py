@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField
 
+from ..i18n import lazy_gettext as _l
 from ..services.caseload import INACTIVE_DAYS, CaseloadFilter
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -13,6 +11,8 @@ from ..content import get_course
 from ..database import write_transaction
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from ..models import Cohort
 from ..services import assignments as assigning
 from ..services import cohorts

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import date_field
+from ..i18n import lazy_gettext as _l
 from ..services.cohorts import NAME_MAX_LENGTH
 
 EVERYONE, CHOSEN = "cohort", "members"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import FACILITATOR, role_required
 from ..database import write_transaction
 from ..forms import ConfirmForm
+from ..i18n import gettext as _
 from ..paging import requested_page
 from ..services import cohorts
 from .views import bp, own_cohort_or_404

@@ -8,12 +8,12 @@ cohort, an unknown id and (for changes) an archived cohort all answer 404.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import FACILITATOR, role_required
 from ..database import write_transaction
 from ..forms import ConfirmForm
+from ..i18n import gettext as _
 from ..models import Cohort
 from ..services import cohorts
 from .forms import CohortNameForm

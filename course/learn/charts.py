@@ -9,9 +9,8 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from ..charts import PRETEST_FILL, QUIZ_FILL, WIDTH
+from ..i18n import gettext as _
 from ..i18n import percent
 from ..services.own_record import NOT_TAKEN, ModuleReport, pretest_state_label
 

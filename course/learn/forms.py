@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from ..forms import USERNAME_ATTRS, current_password_field, username_field
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 
 
 class DeleteAccountForm(FlaskForm):

@@ -6,13 +6,13 @@ No URL here carries an id: every page is about the signed-in learner and nobody 
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from .. import rate_limits
 from ..access import LEARNER, role_required
 from ..content import get_course
 from ..database import write_transaction
+from ..i18n import gettext as _
 from ..paging import requested_page
 from ..services import data_export, own_record, progress
 from .charts import score_chart

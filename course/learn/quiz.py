@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import unsent_answers
@@ -11,6 +10,7 @@ from ..access import LEARNER, role_required
 from ..content import get_course
 from ..database import write_transaction
 from ..i18n import current_language
+from ..i18n import gettext as _
 from ..models import PRETEST, QUIZ
 from ..services import attempts, grading, progress, review, spaced_review
 from .views import bp, module_or_404, module_standing, open_module

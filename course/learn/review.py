@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import LEARNER, role_required
 from ..content import get_course
 from ..database import write_transaction
+from ..i18n import gettext as _
 from ..services import grading, spaced_review
 from ..services.review import QuestionView
 from .views import bp

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..i18n import lazy_gettext as _l
 from .base import Base, UTCDateTime, utcnow
 
 # Kinds of resource, with the words learners read.

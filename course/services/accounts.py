@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..access import LEARNER, ROLES, STAFF_ROLES
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..models import Cohort, CohortMember, User
 from ..models.accounts import USERNAME_MAX_LENGTH
 from . import audit, sessions

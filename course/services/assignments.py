@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
 from ..content import Course, Library
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import Assignment, Cohort, CohortMember, User, utcnow
 from ..models.base import valid_id
 from .cohorts import CohortError, member_ids

@@ -12,13 +12,13 @@ import random
 from dataclasses import dataclass
 from typing import cast
 
-from flask_babel import gettext as _
 from sqlalchemy import CursorResult, Table, and_, bindparam, delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..content import Module
 from ..content.question_types import question_type
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import CONFIDENCE_LABELS, PRETEST, QUIZ, AttemptAnswer, QuizAttempt, User, utcnow
 from ..models.base import MAX_ID
 from . import grading, progress_summary, quiz_snapshots

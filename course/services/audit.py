@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import has_request_context, request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, insert, literal, or_, select
 
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..models import AuditEvent, User, utcnow
 from ..models.base import valid_id
 

@@ -15,35 +15,19 @@ import io
 import re
 from dataclasses import dataclass
 
-from flask import has_request_context
-from flask_babel import gettext
-from flask_babel import ngettext as babel_ngettext
-
 from ..access import AUTHOR, REVIEWER, has_permission
 from ..content import get_course, writer
 from ..content.fields import SLUG
 from ..content.packs import read_pack
 from ..content.writer import yaml_text
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from ..models import CourseDraft, CourseVersion, User, utcnow
 from . import audit
 from .course_packs import Findings, check_files, newest_version, store_version
 
 MODULE_FOLDER = re.compile(r"[0-9]{2}-[a-z0-9-]+")
-
-
-def _(string: str, **variables: object) -> str:
-    """A refusal's message in the request's language; in English outside a request (a command, a test)."""
-    if has_request_context():
-        return gettext(string, **variables)
-    return string % variables if variables else string
-
-
-def ngettext(singular: str, plural: str, num: int) -> str:
-    """`_` for a message that depends on a number (``%(num)d`` in it)."""
-    if has_request_context():
-        return babel_ngettext(singular, plural, num)
-    return (singular if num == 1 else plural) % {"num": num}
 
 
 class AuthoringError(ValueError):

@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..access import COUNSELOR, LEARNER
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import Caseload, Cohort, CohortMember, User
 from . import audit
 from .accounts import normalise_username

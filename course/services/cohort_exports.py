@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask_babel import gettext as _
-
 from ..content import Library
+from ..i18n import gettext as _
 from ..models import Cohort, User
 from . import audit
 from .cohort_progress import ProgressPage, iter_progress, member_rows

@@ -10,7 +10,7 @@ own pages (see docs/facilitating.md), over the current members of one cohort.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import cast
@@ -118,7 +118,7 @@ def _facts(cohort: Cohort, learner_ids: list[int], with_activity: bool = False) 
     return _Facts(summaries, dues, with_activity)
 
 
-def _learner_row(member, course: Course, facts: _Facts, now: datetime) -> LearnerRow:
+def _learner_row(member, course: Course, facts: _Facts, now: datetime, languages: tuple[str, ...] = ()) -> LearnerRow:
     """The learner's row from the batch's facts, decided by services/standing as on their own pages."""
     summaries = {m.id: facts.summaries.get((member.id, m.id)) for m in course.modules}
     passed_ids = frozenset(module_id for module_id, s in summaries.items() if s and s.passed)
@@ -148,6 +148,7 @@ def _learner_row(member, course: Course, facts: _Facts, now: datetime) -> Learne
         course_percent(course.modules, (c.lessons_done + (c.status == PASSED) for c in cells)),
         tuple(cells),
         _last_activity(summaries.values()) if facts.with_activity else None,
+        languages,
     )
 
 
@@ -197,7 +198,7 @@ def progress_page(
     facts = _facts(cohort, [r.id for r in learners])
     now = utcnow()
     languages = languages_used([r.id for r in learners])
-    rows = tuple(replace(_learner_row(r, course, facts, now), languages=languages[r.id]) for r in learners)
+    rows = tuple(_learner_row(r, course, facts, now, languages[r.id]) for r in learners)
     return ProgressPage(rows, cohort_totals(cohort, course), paging, sort)
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import secrets
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import Assignment, Cohort, CohortMember, User, utcnow
 from ..models.base import valid_id
 from ..paging import PER_PAGE, Page

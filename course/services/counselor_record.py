@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import has_request_context
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..access import can_view_learner
 from ..content import Course, Library, Module
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..models import PRETEST, SURE, AttemptAnswer, LessonProgress, QuizAttempt, User
 from . import attempts as attempt_service
 from . import audit, own_record, progress, review, spaced_review

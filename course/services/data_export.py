@@ -11,11 +11,11 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from ..content import Course, Library
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import Assignment, AttemptAnswer, Cohort, CohortMember, LessonProgress, QuizAttempt, ReviewItem, User
 from . import audit
 from .csv_export import safe_cell

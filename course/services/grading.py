@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
 from ..content import Question
 from ..content.question_types import question_type
+from ..i18n import lazy_gettext as _l
 
 # The pre-test's last choice on every question: "I don't know", counted as not known (no credit,
 # no myth), as validated knowledge scales count it. Quizzes do not offer it.

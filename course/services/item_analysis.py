@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flask_babel import gettext
 from sqlalchemy import Select, and_, case, func, select
 
 from ..content import Choice, Course, Library, Misconception, Module, Question
 from ..extensions import db
+from ..i18n import gettext
 from ..models import PRETEST, QUIZ, SURE, AttemptAnswer, Cohort, QuizAttempt
 from .cohorts import member_ids
 

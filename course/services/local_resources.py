@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import LocalResource, User
 from ..models.local_resources import (
     DETAILS_MAX_LENGTH,

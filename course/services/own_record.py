@@ -12,8 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import delete, null, or_, select, union_all, update
 
@@ -21,6 +19,8 @@ from ..access import COUNSELOR, FACILITATOR, ROLE_LABELS
 from ..content import Course
 from ..database import checkpoint_wal
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..models import AuditEvent, Caseload, Cohort, CohortMember, User
 from . import audit, sessions
 from .accounts import normalise_username

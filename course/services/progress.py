@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, exists, or_, select
 
 from ..content import Course, Lesson, Library, Module
 from ..database import upsert
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import PRETEST, QUIZ, Assignment, CohortMember, LessonProgress, QuizAttempt, User, utcnow
 from . import progress_summary
 from .standing import (

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 
 PHONE_DIGITS_MIN, PHONE_DIGITS_MAX = 3, 15  # 988 or 211 … the longest international number (E.164)
 _PHONE_CHARACTERS = re.compile(r"\+?[0-9 .()\-]+")

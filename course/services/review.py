@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
 from ..content import Choice, Module, Question
 from ..content.question_types import question_type
+from ..i18n import lazy_gettext as _l
 from ..models import CONFIDENCE_LABELS, GUESSING, SURE, THINK_SO, QuizAttempt
 from . import grading, quiz_snapshots
 

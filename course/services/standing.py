@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-
 from ..content import Course, Module
+from ..i18n import lazy_gettext as _l
 
 LOCKED = "locked"
 AVAILABLE = "available"
