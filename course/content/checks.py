@@ -20,7 +20,7 @@ from .loader import read_course
 from .model import Course, Question
 from .question_types import QUESTION_TYPES
 from .quiz_rules import QuizLevel, quiz_problems
-from .translations import translation_problems, with_translations
+from .translations import TranslatedLevel, check_translations, with_translations
 
 
 @dataclass
@@ -31,8 +31,10 @@ class CheckReport:
     warnings: list[Problem] = field(default_factory=list)
     lesson_levels: list[LessonLevel] = field(default_factory=list)
     quiz_levels: list[QuizLevel] = field(default_factory=list)
-    # The course as read, whatever its problems (callers that also need it need not read it again).
+    # The course as read, with its other languages, whatever its problems (callers need not read it again).
     course: Course | None = None
+    # Each translated lesson's reading level, measured for its language.
+    translated_levels: list[TranslatedLevel] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -44,9 +46,8 @@ def check_course(content_dir: str | Path) -> CheckReport:
     """Read CONTENT_DIR and run every check, collecting all problems."""
     course, errors = read_course(content_dir)
     errors += structural_problems(course)
-    # With the structure sound, the other languages are read as the app would serve them (their levels are shown).
-    served = with_translations(Path(content_dir), course) if not errors else course
-    errors += translation_problems(Path(content_dir), course)
+    translations = check_translations(Path(content_dir), course)
+    errors += translations.problems
     more_errors, warnings, levels = editorial_problems(course)
     quiz_errors, quiz_levels = quiz_problems(course)
     # A stable sort by file groups each file's problems and keeps them in reading order.
@@ -56,7 +57,8 @@ def check_course(content_dir: str | Path) -> CheckReport:
         sorted(warnings, key=by_file),
         levels,
         quiz_levels,
-        served,
+        translations.course,
+        translations.levels,
     )
 
 

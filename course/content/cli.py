@@ -93,26 +93,21 @@ def format_report(report: CheckReport) -> str:
 
 
 def _translated_levels(report: CheckReport) -> list[str]:
-    """Each Spanish lesson's reading level, measured for Spanish (spanish.py); none when the course has none."""
-    spanish_course = report.course.translated.get("es") if report.course else None
-    if spanish_course is None:
+    """Each Spanish lesson's reading level as the check measured it (spanish.py); none when the course has none."""
+    if not report.translated_levels:
         return []
     rows = [("module", "lesson", "Fernández-Huerta", "INFLESZ", "words", "reviewed")]
-    for module in spanish_course.modules:
-        for lesson in module.lessons:
-            if lesson.language != "es":
-                continue
-            level = spanish.spanish_level(lesson.markdown)
-            rows.append(
-                (
-                    module.id,
-                    lesson.id,
-                    f"{level.fernandez_huerta:.1f}",
-                    f"{level.szigriszt_pazos:.1f}",
-                    str(level.words),
-                    "no" if lesson.awaits_review else "yes",
-                )
-            )
+    rows += [
+        (
+            t.module_id,
+            t.lesson_id,
+            f"{t.level.fernandez_huerta:.1f}",
+            f"{t.level.szigriszt_pazos:.1f}",
+            str(t.level.words),
+            "yes" if t.reviewed else "no",
+        )
+        for t in report.translated_levels
+    ]
     note = f"Spanish lessons: Fernández-Huerta at least {spanish.MIN_FERNANDEZ_HUERTA:.0f} (grade 6–8)."
     return ["", note, *_table(rows, 2)]
 

@@ -204,11 +204,22 @@ def _read_myths(root: Path, course: Course, language: str, problems: list[Proble
     return myths
 
 
-def language_problems(translation: Translation) -> tuple[list[Problem], list[Problem]]:
-    """Spanish text's own rules: stigmatizing terms (errors) and reading level (errors below the bound)."""
+@dataclass(frozen=True)
+class TranslatedLevel:
+    """A translated lesson's reading level, measured for its language, and whether it has been reviewed."""
+
+    module_id: str
+    lesson_id: str
+    level: spanish.SpanishLevel
+    reviewed: bool
+
+
+def language_problems(translation: Translation) -> tuple[list[Problem], list[TranslatedLevel]]:
+    """Spanish text's own rules: stigmatizing terms and reading level (errors); each lesson's level as measured."""
     if translation.language != "es":
         return [], []
     errors: list[Problem] = []
+    levels: list[TranslatedLevel] = []
     for module in translation.modules.values():
         for lesson in module.lessons.values():
             for field, text in (
@@ -220,6 +231,7 @@ def language_problems(translation: Translation) -> tuple[list[Problem], list[Pro
                     lesson.origin.problem(m, field) for m in spanish.stigmatizing_terms(text, lesson.quoted_terms)
                 ]
             level = spanish.spanish_level(lesson.markdown)
+            levels.append(TranslatedLevel(module.id, lesson.id, level, lesson.reviewed))
             if level.fernandez_huerta < spanish.MIN_FERNANDEZ_HUERTA:
                 errors.append(
                     lesson.origin.problem(
@@ -235,12 +247,13 @@ def language_problems(translation: Translation) -> tuple[list[Problem], list[Pro
                 for text in texts
                 for m in spanish.stigmatizing_terms(text, question.quoted_terms)
             ]
-    return errors, []
+    return errors, levels
 
 
-def translation_problems(root: Path, course: Course) -> list[Problem]:
-    """Each language offered besides English: missing twins, mismatched ids and myth tags, the language rules."""
+def _read_translations(root: Path, course: Course) -> tuple[list[Problem], list[Translation]]:
+    """Every language the course offers besides English, read from its twins; what is missing or mismatched."""
     problems: list[Problem] = []
+    translations = []
     for language in course.languages:
         if language == "en":
             continue
@@ -248,9 +261,37 @@ def translation_problems(root: Path, course: Course) -> list[Problem]:
             problems.append(Problem("course.yaml", "languages", f'"{language}" is not a language the engine knows'))
             continue
         translation, found = read_translation(root, course, language)
-        errors, _ = language_problems(translation)
-        problems += found + errors + quiz_form_problems(translated_course(course, translation), translation)
-    return problems
+        problems += found
+        translations.append(translation)
+    return problems, translations
+
+
+def _attached(course: Course, translations: list[Translation]) -> Course:
+    """The course with each translation attached as `course.translated[language]`."""
+    if not translations:
+        return course
+    return replace(course, translated={t.language: translated_course(course, t) for t in translations})
+
+
+@dataclass(frozen=True)
+class TranslationCheck:
+    """What the check found in a course's other languages, and the course with them attached."""
+
+    problems: list[Problem]
+    levels: list[TranslatedLevel]
+    course: Course
+
+
+def check_translations(root: Path, course: Course) -> TranslationCheck:
+    """Each language offered besides English: missing twins, mismatched ids and myth tags, the language rules."""
+    problems, translations = _read_translations(root, course)
+    with_them = _attached(course, translations)
+    levels: list[TranslatedLevel] = []
+    for translation in translations:
+        errors, measured = language_problems(translation)
+        problems += errors + quiz_form_problems(with_them.translated[translation.language], translation)
+        levels += measured
+    return TranslationCheck(problems, levels, with_them)
 
 
 _MITO = re.compile(r"\bmitos?\b", re.IGNORECASE)
@@ -285,21 +326,10 @@ def with_translations(root: Path, course: Course) -> Course:
     What a twin lacks stays English (the check refuses a missing twin; a course served anyway is never
     left without text), and the problems are logged.
     """
-    translated = {}
-    for language in course.languages:
-        if language == "en" or language not in LANGUAGE_NAMES:
-            continue
-        translation, problems = read_translation(root, course, language)
-        if problems:
-            log.warning(
-                "course %s in %s: %d problem(s) with its twins, e.g. %s",
-                course.id,
-                language,
-                len(problems),
-                problems[0],
-            )
-        translated[language] = translated_course(course, translation)
-    return replace(course, translated=translated) if translated else course
+    problems, translations = _read_translations(root, course)
+    if problems:
+        log.warning("course %s: %d problem(s) with its twins, e.g. %s", course.id, len(problems), problems[0])
+    return _attached(course, translations)
 
 
 def translated_course(course: Course, translation: Translation) -> Course:
@@ -310,7 +340,7 @@ def translated_course(course: Course, translation: Translation) -> Course:
         else entry
         for key, entry in course.misconceptions.items()
     }
-    modules = tuple(_translated_module(m, translation.modules.get(m.id), translation.language) for m in course.modules)
+    modules = tuple(_translated_module(m, translation.modules[m.id], translation.language) for m in course.modules)
     return replace(
         course,
         modules=modules,
@@ -321,9 +351,7 @@ def translated_course(course: Course, translation: Translation) -> Course:
     )
 
 
-def _translated_module(module: Module, text: ModuleText | None, language: str) -> Module:
-    if text is None:
-        return module
+def _translated_module(module: Module, text: ModuleText, language: str) -> Module:
     same_count = len(text.objectives) == len(module.objectives)
     return replace(
         module,
