@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import has_request_context
 from sqlalchemy import select
 
 from ..access import can_view_learner
@@ -229,10 +228,7 @@ def myth_history(answers, course: Course, reviews=()) -> tuple[Myth, ...]:
 
 
 def _unknown_myth(myth_id: str) -> str:
-    """How a myth id no longer in the catalogue is shown (in English outside a request: the locale
-    selector reads the request, and myth_history is also called without one)."""
-    if not has_request_context():
-        return f"({myth_id}: no longer in the catalogue)"
+    """How a myth id no longer in the catalogue is shown (in English outside a request, as every string)."""
     return _("(%(id)s: no longer in the catalogue)", id=myth_id)
 
 

@@ -20,17 +20,11 @@ from ..models.local_resources import (
     DETAILS_MAX_LENGTH,
     KIND_LABELS,
     NAME_MAX_LENGTH,
-    OTHER,
     PHONE_MAX_LENGTH,
     URL_MAX_LENGTH,
 )
 from . import audit
 from .resource_links import phone_problem, tel_href, url_problem
-
-
-def kind_text(kind: str) -> str:
-    """A resource's kind in plain words, in the request's language (an unknown kind reads as "Other help")."""
-    return str(KIND_LABELS.get(kind, KIND_LABELS[OTHER]))
 
 
 class ResourceRefused(ValueError):
@@ -99,7 +93,7 @@ def shown() -> tuple[ShownResource, ...]:
     """Every resource as the help page and lessons show it, in order (one query)."""
     return tuple(
         ShownResource(
-            kind_label=kind_text(r.kind),
+            kind_label=r.kind_label,
             name=r.name,
             detail_lines=tuple(line.rstrip() for line in r.details.splitlines()) if r.details else (),
             phone=r.phone,
