@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..i18n import lazy_gettext as _l
 from .base import Base, UTCDateTime, utcnow
 
 PRETEST = "pretest"
@@ -14,7 +15,8 @@ QUIZ = "quiz"
 ATTEMPT_KINDS = (PRETEST, QUIZ)
 # How sure a learner is of an answer: asked under each question, optional.
 SURE, THINK_SO, GUESSING = "sure", "think_so", "guessing"
-CONFIDENCE_LABELS = {SURE: "Sure", THINK_SO: "I think so", GUESSING: "Guessing"}
+# In the request's language (lazy: read when shown).
+CONFIDENCE_LABELS = {SURE: _l("Sure"), THINK_SO: _l("I think so"), GUESSING: _l("Guessing")}
 
 
 class LessonProgress(Base):

@@ -10,17 +10,13 @@ from dataclasses import dataclass
 
 from ..content import Choice, Module, Question
 from ..content.question_types import question_type
-from ..i18n import lazy_gettext as _l
-from ..models import CONFIDENCE_LABELS, GUESSING, SURE, THINK_SO, QuizAttempt
+from ..models import CONFIDENCE_LABELS, QuizAttempt
 from . import grading, quiz_snapshots
-
-# models.CONFIDENCE_LABELS in the request's language, in the same order.
-CONFIDENCE_TEXT = {SURE: _l("Sure"), THINK_SO: _l("I think so"), GUESSING: _l("Guessing")}
 
 
 def confidence_labels() -> dict[str, str]:
     """Each level of "How sure are you?" with its words in the request's language, in order."""
-    return {level: str(CONFIDENCE_TEXT.get(level, label)) for level, label in CONFIDENCE_LABELS.items()}
+    return {level: str(label) for level, label in CONFIDENCE_LABELS.items()}
 
 
 @dataclass(frozen=True)
