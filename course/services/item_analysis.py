@@ -56,18 +56,6 @@ class ItemRow:
 def first_attempt_counts(cohort: Cohort, modules: list[Module], language: str | None = None) -> dict[str, int]:
     """Module id → number of current members with a graded quiz attempt in it (their first one in `language`,
     when given). One query."""
-    if language is None:
-        rows = db.session.execute(
-            select(QA.module_id, func.count(QA.learner_id.distinct()))
-            .where(
-                QA.learner_id.in_(member_ids(cohort)),
-                QA.kind == QUIZ,
-                QA.module_id.in_([m.id for m in modules]),
-                QA.score.is_not(None),
-            )
-            .group_by(QA.module_id)
-        )
-        return dict(rows.all())
     first = _first_attempts(cohort, modules, language).where(QA.kind == QUIZ)
     rows = db.session.execute(select(QA.module_id, func.count()).where(QA.id.in_(first)).group_by(QA.module_id))
     return dict(rows.all())
