@@ -113,6 +113,39 @@ def test_the_cohort_page_shows_the_table_totals_and_gain(signed_in, varied, cour
         assert f'/facilitate/cohorts/{cohort.id}/modules/{module.id}"' in text
 
 
+def shown_cells(text):
+    """Username -> the text of each module's cell, as the page shows it."""
+    body = text.split("<tbody>")[1].split("</tbody>")[0]
+    rows = {}
+    for row in body.split("<tr>")[1:]:
+        name = re.search(r'<th scope="row">([^<]+)', row).group(1)
+        cells = re.findall(r'<td class="cell-[a-z_]+">(.*?)</td>', row, re.S)
+        rows[name] = [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in cells]
+    return rows
+
+
+def test_each_row_on_the_page_shows_its_own_cells(signed_in, varied, course):
+    """Cells alike are drawn once a page (facilitate/reports.drawn_once); every learner still sees their own."""
+    cohort, people = varied
+    shown = shown_cells(signed_in.get(f"/facilitate/cohorts/{cohort.id}").get_data(as_text=True))
+    report = cohort_progress.progress_page(cohort, course)
+    for row in report.rows:
+        expected = []
+        for cell in row.cells:
+            words = [str(cell.status_label)]
+            if cell.best_percent is not None:
+                words.append(f"Best {cell.best_percent}%")
+            if cell.overdue:
+                words.append("Overdue")
+            elif cell.due_at and cell.status != standing.PASSED:
+                words.append(f"Due {cell.due_at:%d %b}")
+            expected.append(" ".join(words))
+        assert shown[row.username] == expected, row.username
+    # Both locked in module 2, one overdue (due to them alone an hour ago) and one due next week: drawn apart.
+    fresh, reading = shown[people["fresh"].username][1], shown[people["reading"].username][1]
+    assert fresh.startswith("Locked Due ") and reading == "Locked Overdue"
+
+
 def order(text):
     return re.findall(r'<th scope="row">([^<]+)', text.split('id="progress-caption"')[1].split("</tbody>")[0])
 
