@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 
 from flask import has_request_context, request
-from sqlalchemy import Select, insert, literal, or_, select
+from sqlalchemy import Select, Table, insert, literal, or_, select
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
@@ -89,7 +90,9 @@ def record_each(action: str, actor: User, subject_ids: list[int] | Select, detai
         query = subject_ids.with_only_columns(*values, subject_ids.selected_columns[0], maintain_column_froms=True)
         db.session.execute(insert(AuditEvent).from_select([*fields, "subject_id"], query))
     elif subject_ids:
-        db.session.execute(insert(AuditEvent), [{**fields, "subject_id": subject_id} for subject_id in subject_ids])
+        # On the table, not the mapped class: Core's executemany, without the ORM's bulk-insert bookkeeping.
+        rows = [{**fields, "subject_id": subject_id} for subject_id in subject_ids]
+        db.session.execute(insert(cast(Table, AuditEvent.__table__)), rows)
 
 
 ACTIONS = (
