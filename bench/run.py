@@ -61,6 +61,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 import data  # noqa: E402
+import verdict  # noqa: E402
 from sqlalchemy import delete, event, func, insert, select, text  # noqa: E402
 
 from course.content import get_course  # noqa: E402
@@ -1031,6 +1032,8 @@ def docs_block(results: dict[str, dict]) -> str:
         "",
         table(results),
         "",
+        *verdict.verdict_lines(results),
+        "",
         "Runs: "
         + "; ".join(
             f"{DBS[name]} {r['finished_at']} at commit `{r['commit']}` (`bench/results/{r['file']}`)"
@@ -1187,9 +1190,7 @@ def main() -> None:
     print()
     print(f"Medians of {plan.runs} run(s); {plan.seconds} s per load phase; commit {commit()}")
     print(table(results))
-    for name, record in results.items():
-        missed = [t for t, met in record["targets"].items() if met is False]
-        print(f"{DBS[name]}: " + ("every target met" if not missed else "missed: " + ", ".join(missed)))
+    print("\n".join(verdict.verdict_lines(results)))
     if args.docs and not args.quick:
         write_docs(latest_results())
 
