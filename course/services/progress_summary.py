@@ -186,6 +186,14 @@ _FIGURES_OF_ONE = select(
     .correlate(None)  # its own attempts table, not the outer query's
     .scalar_subquery()
     .label("sure"),
+    *(
+        select(stored)
+        .where(ModuleSummary.learner_id == _LEARNER, ModuleSummary.module_id == _MODULE)
+        .scalar_subquery()
+        # The pair the kept row was computed with: the item rows are rewritten only when it changes.
+        .label(f"stored_{stored.key}")
+        for stored in (ModuleSummary.before_score, ModuleSummary.after_at)
+    ),
 ).where(QA.learner_id == _LEARNER, QA.module_id == _MODULE)
 # On the tables, not the mapped classes: executed with parameters, an ORM insert would be a bulk insert.
 _SUMMARY, _ITEMS = cast(Table, ModuleSummary.__table__), cast(Table, OutcomeItem.__table__)
@@ -218,8 +226,11 @@ def refresh(learner_id: int, module_id: str) -> None:
         session.execute(_DELETE_ONE, key)
         return
     session.execute(_upsert_one(dialect), row)
-    if row["before_score"] is not None and row["after_score"] is not None:
-        # Paired (records are never taken back, so an unpaired learner has no item rows to remove).
+    paired = row["before_score"] is not None and row["after_score"] is not None
+    # The item rows belong to the pair (the one scored pre-test, the first quiz); both are kept with the row,
+    # so a later quiz, which changes neither, leaves them as they are. Records are never taken back, so an
+    # unpaired learner has no item rows to remove.
+    if paired and (figures.stored_before_score, figures.stored_after_at) != (row["before_score"], row["after_at"]):
         session.execute(_DELETE_ITEMS_OF_ONE, key)
         session.execute(_STORE_ITEMS_OF_ONE, key)
 
