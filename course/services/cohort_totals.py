@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, select
 
 from ..content import Library, Module
 from ..extensions import db
-from ..models import Cohort
+from ..models import Cohort, CohortMember
 from ..models import ModuleSummary as S
-from .cohorts import member_ids
 from .paired_outcomes import PairedSummary, PairedSums, summarise
 
 
@@ -33,7 +32,7 @@ class ModuleTotal:
 
 def cohort_totals(cohort: Cohort, course: Library) -> tuple[ModuleTotal, ...]:
     """Per module, over current members: passed count, mean best score and outcome figures. One query."""
-    return module_totals(member_ids(cohort), course)
+    return _by_module(db.session.execute(_COHORT_TOTALS, {"cohort_id": cohort.id}), course)
 
 
 def module_totals(
@@ -44,29 +43,42 @@ def module_totals(
     With `after_window` (a condition on ModuleSummary.after_at), only pairs whose "after" (first
     quiz) meets it are paired.
     """
+    return _by_module(db.session.execute(_totals_query(learners, after_window)), course)
+
+
+def _totals_query(learners: Select, after_window: ColumnElement[bool] | None = None) -> Select:
     before = S.before_score
     after = S.after_score if after_window is None else case((after_window, S.after_score))
     both = and_(before.is_not(None), after.is_not(None))
     difference = after - before
-    rows = {
-        r.module_id: r
-        for r in db.session.execute(
-            select(
-                S.module_id,
-                func.sum(case((S.passed.is_(True), 1), else_=0)).label("passed"),
-                func.count(S.best_score).label("scored"),
-                func.avg(S.best_score).label("average"),
-                func.sum(case((both, 1), else_=0)).label("paired"),
-                func.sum(case((both, before))).label("sum_before"),
-                func.sum(case((both, after))).label("sum_after"),
-                func.sum(case((both, difference))).label("sum_difference"),
-                func.sum(case((both, difference * difference))).label("sum_difference_squared"),
-            )
-            .where(S.learner_id.in_(learners))
-            .group_by(S.module_id)
+    return (
+        select(
+            S.module_id,
+            func.sum(case((S.passed.is_(True), 1), else_=0)).label("passed"),
+            func.count(S.best_score).label("scored"),
+            func.avg(S.best_score).label("average"),
+            func.sum(case((both, 1), else_=0)).label("paired"),
+            func.sum(case((both, before))).label("sum_before"),
+            func.sum(case((both, after))).label("sum_after"),
+            func.sum(case((both, difference))).label("sum_difference"),
+            func.sum(case((both, difference * difference))).label("sum_difference_squared"),
         )
-    }
-    return tuple(_total(module, course.module_label(module.id), rows.get(module.id)) for module in course.modules)
+        .where(S.learner_id.in_(learners))
+        .group_by(S.module_id)
+    )
+
+
+# The cohort page's totals, built once and bound to the cohort by id: building the statement and its
+# cache key anew took about a third of a millisecond a page.
+_CURRENT_MEMBERS = select(CohortMember.learner_id).where(
+    CohortMember.cohort_id == bindparam("cohort_id"), CohortMember.removed_at.is_(None)
+)
+_COHORT_TOTALS = _totals_query(_CURRENT_MEMBERS)
+
+
+def _by_module(rows, course: Library) -> tuple[ModuleTotal, ...]:
+    found = {r.module_id: r for r in rows}
+    return tuple(_total(module, course.module_label(module.id), found.get(module.id)) for module in course.modules)
 
 
 def _total(module: Module, label: str, row) -> ModuleTotal:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from ..extensions import db
 from ..i18n import gettext as _
@@ -146,9 +146,17 @@ def current_members(cohort: Cohort):
     )
 
 
+# Built once, bound to the cohort by id: SQLAlchemy reuses its cache key and compiled SQL (every cohort page asks).
+_MEMBER_COUNT = (
+    select(func.count())
+    .select_from(CohortMember)
+    .where(CohortMember.cohort_id == bindparam("cohort_id"), CohortMember.removed_at.is_(None))
+)
+
+
 def member_count(cohort: Cohort) -> int:
     """The number of current members."""
-    return member_counts([cohort.id]).get(cohort.id, 0)
+    return db.session.scalar(_MEMBER_COUNT, {"cohort_id": cohort.id}) or 0
 
 
 def members_page(
