@@ -8,19 +8,16 @@ Accept-Language; English.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
-from functools import lru_cache
 
-from babel import Locale
-from babel.dates import format_date, format_datetime
-from babel.numbers import NumberPattern, parse_pattern
 from babel.support import Translations
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup
+
+from . import locale_formats
 
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
@@ -29,7 +26,8 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
-# Date patterns (Unicode LDML); Babel fills in the month's name. A language may write one its own way (below).
+# Date patterns (Unicode LDML; course/locale_formats.py fills in the month's name). A language may write one
+# its own way (below).
 DATE_PATTERNS = {
     "day": "dd MMM y",  # 04 Dec 2026 · 04 dic 2026
     "day_long": "d MMMM y",  # 4 December 2026 (Spanish: 4 de diciembre de 2026)
@@ -71,51 +69,28 @@ def when(value: date | datetime | None, style: str = "day") -> str:
     """A date or time in the request's language, by one of DATE_PATTERNS; "" for None."""
     if value is None:
         return ""
-    locale = get_locale() or DEFAULT_LANGUAGE
-    pattern = LANGUAGE_DATE_PATTERNS.get(str(locale), {}).get(style, DATE_PATTERNS[style])
-    if isinstance(value, datetime):
-        return format_datetime(value, pattern, locale=locale)
-    return format_date(value, pattern, locale=locale)
+    language = current_language()
+    pattern = LANGUAGE_DATE_PATTERNS.get(language, {}).get(style, DATE_PATTERNS[style])
+    return locale_formats.format_date(value, pattern, language)
 
 
 def number(value: float | int, places: int = 0) -> str:
     """A number in the request's language: 1,234.5 in English, 1.234,5 in Spanish."""
-    locale = get_locale() or Locale.parse(DEFAULT_LANGUAGE)
-    return _number_pattern(places).apply(value, locale)
+    return locale_formats.format_number(value, places, current_language())
 
 
 def percent(value: float | int, places: int = 0) -> str:
     """A percentage given out of 100, in the request's language: 82% · 82 %."""
-    locale = get_locale() or Locale.parse(DEFAULT_LANGUAGE)
-    pattern = _percent_pattern(str(locale), places)
+    language = current_language()
     if not places and isinstance(value, int) and 0 <= value < 1000:  # a table's whole percentages, quickly
-        return f"{pattern.prefix[0]}{value}{pattern.suffix[0]}"
-    return pattern.apply(value / 100, locale)
-
-
-# A staff table formats hundreds of cells a page: each pattern is parsed once per process.
-@lru_cache(maxsize=16)
-def _number_pattern(places: int) -> NumberPattern:
-    return parse_pattern("#,##0" + ("." + "0" * places if places else ""))
-
-
-@lru_cache(maxsize=64)
-def _percent_pattern(locale_name: str, places: int) -> NumberPattern:
-    pattern = Locale.parse(locale_name).percent_formats[None].pattern  # "#,##0%" · Spanish "#,##0 %"
-    if places:
-        pattern = re.sub(r"0(?=[^0#]*%)", "0." + "0" * places, pattern, count=1)
-    return parse_pattern(pattern)
+        before, after = locale_formats.PERCENT_AFFIXES[language]
+        return f"{before}{value}{after}"
+    return locale_formats.format_percent(value, places, language)
 
 
 def language_name(code: str) -> str:
     """A language's name in the request's language, for staff pages: "Spanish" in English, "Español" in Spanish."""
-    return _language_name(code, str(get_locale() or DEFAULT_LANGUAGE))
-
-
-@lru_cache(maxsize=64)
-def _language_name(code: str, locale_name: str) -> str:
-    name = Locale.parse(code).get_display_name(locale_name) or code
-    return name[:1].upper() + name[1:]
+    return locale_formats.language_name(code, current_language())
 
 
 def request_translations() -> Translations:
