@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import textstat
 from markdown_it import MarkdownIt
 
 _parser = MarkdownIt("commonmark", {"html": False}).enable("table")
@@ -46,6 +45,8 @@ def plain_sentences(markdown: str) -> str:
 
 def reading_level(markdown: str) -> ReadingLevel:
     """Measure a Markdown text's reading grade (textstat 0.7.8, offline syllables)."""
+    import textstat  # here, not at the top: a worker that never checks content never loads it (3.7 MiB)
+
     text = plain_sentences(markdown)
     return ReadingLevel(
         flesch_kincaid=round(textstat.flesch_kincaid_grade(text), 1),

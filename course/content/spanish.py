@@ -23,8 +23,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import textstat
-
 from .language import context, find_terms, said_of_object
 from .readability import plain_sentences
 
@@ -88,6 +86,8 @@ class SpanishLevel:
 
 @contextmanager
 def _spanish() -> Iterator[None]:
+    import textstat  # here, not at the top: a worker that never checks content never loads it (3.7 MiB)
+
     # textstat keeps its language in module state: set it for this measure only.
     textstat.set_lang("es")
     try:
@@ -98,6 +98,8 @@ def _spanish() -> Iterator[None]:
 
 def spanish_level(markdown: str) -> SpanishLevel:
     """Measure a Spanish Markdown text (headings left out, each paragraph and list item a sentence)."""
+    import textstat
+
     text = plain_sentences(markdown)
     with _spanish():
         return SpanishLevel(
