@@ -184,13 +184,28 @@ def _locked(module_id: str, passed_ids: frozenset[str], course: Course) -> bool:
     return bool(unmet_prerequisites(course.modules_by_id[module_id], passed_ids, course))
 
 
+# The current members of a cohort (id, username, display name, joined), bound to "cohort_id".
+_MEMBERS_BY_COHORT = (
+    select(User.id, User.username, User.display_name, CohortMember.joined_at)
+    .join(CohortMember, CohortMember.learner_id == User.id)
+    .where(CohortMember.cohort_id == bindparam("cohort_id"), CohortMember.removed_at.is_(None))
+)
+
+
+@lru_cache(maxsize=256)
+def _page_query(sort: Sort, module_ids: tuple[str, ...]) -> Select:
+    """A page of members in this order, bound to "cohort_id", "limit" and "offset": built once a sort."""
+    key, joins = sort_key(sort, module_ids)
+    stmt = _MEMBERS_BY_COHORT
+    for subquery in joins:
+        stmt = stmt.outerjoin(subquery, subquery.c.learner_id == User.id)
+    stmt = stmt.order_by(key.desc() if sort.descending else key.asc(), User.username, User.id)
+    return stmt.limit(bindparam("limit")).offset(bindparam("offset"))
+
+
 def member_rows(cohort_id: int) -> Select:
     """The current members of a cohort: id, username, display name, joined (for rows and audit)."""
-    return (
-        select(User.id, User.username, User.display_name, CohortMember.joined_at)
-        .join(CohortMember, CohortMember.learner_id == User.id)
-        .where(CohortMember.cohort_id == cohort_id, CohortMember.removed_at.is_(None))
-    )
+    return _MEMBERS_BY_COHORT.params(cohort_id=cohort_id)
 
 
 @dataclass(frozen=True)
@@ -208,12 +223,8 @@ def progress_page(
 ) -> ProgressPage:
     """One page of learners × modules, sorted, with cohort totals: five queries, however large the cohort."""
     paging = Page.clamp(page, per_page, member_count(cohort))
-    key, joins = sort_key(sort, cohort, course)
-    stmt = member_rows(cohort.id)
-    for subquery in joins:
-        stmt = stmt.outerjoin(subquery, subquery.c.learner_id == User.id)
-    stmt = stmt.order_by(key.desc() if sort.descending else key.asc(), User.username, User.id)
-    learners = db.session.execute(stmt.limit(per_page).offset(paging.offset)).all()
+    bound = {"cohort_id": cohort.id, "limit": per_page, "offset": paging.offset}
+    learners = db.session.execute(_page_query(sort, tuple(m.id for m in course.modules)), bound).all()
     facts = _facts(cohort, [r.id for r in learners])
     now = utcnow()
     languages = languages_used([r.id for r in learners])

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, func, select
 
 from ..content import Course
-from ..models import Cohort, User
 from ..models import ModuleSummary as S
-from .cohorts import member_ids
+from ..models import User
+from .cohorts import MEMBER_IDS_BY_COHORT
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,9 @@ def parse_sort(value: str | None, course: Course) -> Sort:
     return Sort(key, descending) if key in allowed else DEFAULT_SORT
 
 
-def sort_key(sort: Sort, cohort: Cohort, course: Course):
-    """(the column to order by, the subqueries to outer-join for it)."""
-    members, module_ids = member_ids(cohort), [m.id for m in course.modules]
-    of_members = and_(S.learner_id.in_(members), S.module_id.in_(module_ids))
+def sort_key(sort: Sort, module_ids: tuple[str, ...]):
+    """(the column to order by, the subqueries to outer-join for it), bound to the cohort by "cohort_id"."""
+    of_members = and_(S.learner_id.in_(MEMBER_IDS_BY_COHORT), S.module_id.in_(module_ids))
     if sort.key == "progress":
         steps = (
             select(S.learner_id, func.sum(S.lessons_done + case((S.passed.is_(True), 1), else_=0)).label("n"))

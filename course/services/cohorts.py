@@ -136,6 +136,12 @@ def member_ids(cohort: Cohort):
     return select(CohortMember.learner_id).where(CohortMember.cohort_id == cohort.id, CohortMember.removed_at.is_(None))
 
 
+# The same, bound to the cohort by the parameter "cohort_id": for statements built once (the cohort page's).
+MEMBER_IDS_BY_COHORT = select(CohortMember.learner_id).where(
+    CohortMember.cohort_id == bindparam("cohort_id"), CohortMember.removed_at.is_(None)
+)
+
+
 def current_members(cohort: Cohort):
     """A select() of (User, CohortMember) for the cohort's current members, by username."""
     return (
