@@ -65,3 +65,8 @@ def _write_while_locked_for_longer(app) -> None:
     finally:
         holder.join()
     assert db.session.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'never'")).scalar_one() == 0
+
+
+def test_each_connection_keeps_a_page_cache_of_one_mebibyte(app):
+    """Worker memory (docs/performance.md, "Memory"): SQLite's own default is 2 MiB a connection."""
+    assert db.session.execute(text("PRAGMA cache_size")).scalar_one() == -1000
