@@ -131,15 +131,16 @@ def facilitator_cohorts(facilitator: User, archived: bool = False) -> list[tuple
     return [(cohort, counts.get(cohort.id, 0)) for cohort in cohorts]
 
 
-def member_ids(cohort: Cohort):
-    """A select() of the ids of the cohort's current members."""
-    return select(CohortMember.learner_id).where(CohortMember.cohort_id == cohort.id, CohortMember.removed_at.is_(None))
-
-
-# The same, bound to the cohort by the parameter "cohort_id": for statements built once (the cohort page's).
+# The ids of a cohort's current members, bound to the cohort by the parameter "cohort_id": statements built
+# once (the cohort page's) take it as it is; member_ids() sets the cohort.
 MEMBER_IDS_BY_COHORT = select(CohortMember.learner_id).where(
     CohortMember.cohort_id == bindparam("cohort_id"), CohortMember.removed_at.is_(None)
 )
+
+
+def member_ids(cohort: Cohort):
+    """A select() of the ids of the cohort's current members."""
+    return MEMBER_IDS_BY_COHORT.params(cohort_id=cohort.id)
 
 
 def current_members(cohort: Cohort):
