@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
 # CLDR month names, "format" context: abbreviated (MMM) and wide (MMMM).
 MONTHS = {
@@ -62,34 +63,52 @@ LANGUAGE_NAMES = {
     "es": {"en": "Inglés", "es": "Español"},
 }
 
-_TOKENS = re.compile(r"'[^']*'|([A-Za-z])\1*|[^A-Za-z']+")
+# Each LDML field the site formats, as a str.format field of (value, abbreviated month, wide month), padded as Babel
+# pads it: "y" is the year as it is, "yyyy" at least four digits.
+_FIELDS = {
+    "d": "{0.day}",
+    "dd": "{0.day:02d}",
+    "M": "{0.month}",
+    "MM": "{0.month:02d}",
+    "MMM": "{1}",
+    "MMMM": "{2}",
+    "y": "{0.year}",
+    "yyyy": "{0.year:04d}",
+    "HH": "{0.hour:02d}",
+    "mm": "{0.minute:02d}",
+    "ss": "{0.second:02d}",
+}
+_TIME_FIELDS = ("HH", "mm", "ss")
+# A quoted literal ('de'; '' inside it or alone is a quote), a run of one field letter, or other text.
+_TOKENS = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+")
 
 
 def format_date(value: date | datetime, pattern: str, language: str) -> str:
     """`value` by an LDML pattern (the fields DATE_PATTERNS use), in its own time zone as Babel shows it."""
-    return "".join(_field(token, value, language) for token in _tokens(pattern))
+    template, with_time = _compiled(pattern)
+    if with_time and not isinstance(value, datetime):
+        raise ValueError(f"{pattern!r} has a time of day, and a date has none")
+    month = value.month - 1
+    names = MONTHS[language]
+    return template.format(value, names["MMM"][month], names["MMMM"][month])
 
 
-def _tokens(pattern: str) -> list[str]:
-    return [match.group(0) for match in _TOKENS.finditer(pattern)]
+@lru_cache(maxsize=64)
+def _compiled(pattern: str) -> tuple[str, bool]:
+    """The pattern as a str.format template, and whether it shows a time of day: read once, as a staff table
+    formats hundreds of dates a page. A field the site does not format is refused (and not cached)."""
+    tokens = [match.group(0) for match in _TOKENS.finditer(pattern)]
+    return "".join(_template_part(token) for token in tokens), any(token in _TIME_FIELDS for token in tokens)
 
 
-def _field(token: str, value: date | datetime, language: str) -> str:
+def _template_part(token: str) -> str:
+    if token in _FIELDS:
+        return _FIELDS[token]
+    if token[0].isalpha():
+        raise ValueError(f"date field {token!r} is not one the site formats (course/locale_formats.py)")
     if token.startswith("'"):
-        return token[1:-1] or "'"  # a quoted literal; '' is a quote
-    if not token[0].isalpha():
-        return token
-    if token in ("d", "dd"):
-        return f"{value.day:0{len(token)}d}"
-    if token in ("M", "MM"):
-        return f"{value.month:0{len(token)}d}"
-    if token in ("MMM", "MMMM"):
-        return MONTHS[language][token][value.month - 1]
-    if token in ("y", "yyyy"):
-        return f"{value.year:0{len(token)}d}"
-    if token in ("HH", "mm", "ss") and isinstance(value, datetime):
-        return f"{(value.hour, value.minute, value.second)['Hms'.index(token[0])]:02d}"
-    raise ValueError(f"date field {token!r} is not one the site formats (course/locale_formats.py)")
+        token = "'" if token == "''" else token[1:-1].replace("''", "'")
+    return token.replace("{", "{{").replace("}", "}}")
 
 
 def format_number(value: float | int | Decimal, places: int, language: str) -> str:

@@ -103,6 +103,16 @@ def test_the_filters_format_in_the_requests_language(app):
 def test_a_field_the_site_does_not_format_is_refused():
     with pytest.raises(ValueError, match="EEEE"):
         locale_formats.format_date(date(2026, 12, 4), "EEEE d MMMM", "en")
+    with pytest.raises(ValueError, match="time of day"):  # Babel fails too: a date has no hour
+        locale_formats.format_date(date(2026, 12, 4), i18n.DATE_PATTERNS["moment"], "en")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_quotes_and_braces_in_a_pattern_are_text_as_babel_reads_them(language):
+    moment = datetime(2026, 3, 7, 9, 5, tzinfo=UTC)
+    for pattern in ("HH 'o''clock' '' d", "HH'h'mm ''d''", "y {MM} }{ d", "'{0}' MMMM"):
+        expected = format_datetime(moment, pattern, locale=Locale.parse(language))
+        assert locale_formats.format_date(moment, pattern, language) == expected, pattern
 
 
 SERVING = """
