@@ -22,7 +22,7 @@ from . import locale_formats
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
 # Each language named in itself, as the switch shows it.
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+LANGUAGE_NAMES = {code: locale_formats.language_name(code, code) for code in LANGUAGES}
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -81,11 +81,7 @@ def number(value: float | int, places: int = 0) -> str:
 
 def percent(value: float | int, places: int = 0) -> str:
     """A percentage given out of 100, in the request's language: 82% · 82 %."""
-    language = current_language()
-    if not places and isinstance(value, int) and 0 <= value < 1000:  # a table's whole percentages, quickly
-        before, after = locale_formats.PERCENT_AFFIXES[language]
-        return f"{before}{value}{after}"
-    return locale_formats.format_percent(value, places, language)
+    return locale_formats.format_percent(value, places, current_language())
 
 
 def language_name(code: str) -> str:

@@ -119,6 +119,8 @@ def format_number(value: float | int | Decimal, places: int, language: str) -> s
 def format_percent(value: float | int, places: int, language: str) -> str:
     """A percentage given out of 100 (82.5 → "82%"), as Babel's percent pattern formats value / 100."""
     before, after = PERCENT_AFFIXES[language]
+    if not places and isinstance(value, int) and 0 <= value < 1000:  # a table's whole percentages, quickly
+        return f"{before}{value}{after}"
     return before + _decimal(Decimal(str(value / 100)).scaleb(2), places, language) + after
 
 

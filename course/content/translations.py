@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .. import locale_formats
 from . import spanish
 from .fields import Fields, Origin, Problem, read_yaml
 from .loader import FRONT_MATTER, render_markdown
@@ -26,7 +27,8 @@ from .testwise import guess_scores
 
 log = logging.getLogger(__name__)
 
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+# The languages a course may be offered in, named in English for the check's messages.
+LANGUAGE_NAMES = locale_formats.LANGUAGE_NAMES["en"]
 LESSON_TEXT_FIELDS = ("id", "title", "main_message", "sources", "quoted_terms", "reviewed")
 QUESTION_TEXT_FIELDS = ("id", "prompt", "choices", "explanation", "quoted_terms")
 CHOICE_TEXT_FIELDS = ("id", "text", "feedback", "misconception")
